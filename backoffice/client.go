@@ -1,0 +1,58 @@
+package backoffice
+
+//go:generate go run ../internal/gen -pkg backoffice
+
+import (
+	"errors"
+
+	"golang.org/x/oauth2"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+// Client talks to one B2Core Back Office. It is safe for concurrent use; create one and
+// share it.
+type Client struct {
+	core *core.Client
+}
+
+// New returns a client. WithBaseURL is required (each installation has its own host), and
+// so is one of WithToken or WithTokenSource. New does no network I/O.
+func New(opts ...Option) (*Client, error) {
+	s := core.NewSettings("", nil)
+	if err := core.Apply(s, opts); err != nil {
+		return nil, err
+	}
+	if s.Auth == nil {
+		return nil, errors.New("backoffice: no credentials: use WithToken or WithTokenSource")
+	}
+	c, err := core.New(s, core.Family{Name: "backoffice", ParseError: core.ParseCommonError})
+	if err != nil {
+		return nil, err
+	}
+	return &Client{core: c}, nil
+}
+
+// WithToken authenticates with a fixed bearer access token.
+func WithToken(token string) Option {
+	return func(s *core.Settings) error {
+		if token == "" {
+			return errors.New("backoffice: WithToken: empty token")
+		}
+		s.Auth = core.StaticToken(token)
+		return nil
+	}
+}
+
+// WithTokenSource authenticates with tokens from ts, cached until shortly before they
+// expire. After a 401 the client asks ts for a token once more and retries the request
+// once.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(s *core.Settings) error {
+		if ts == nil {
+			return errors.New("backoffice: WithTokenSource: nil token source")
+		}
+		s.Auth = core.NewTokenSourceCache(ts)
+		return nil
+	}
+}

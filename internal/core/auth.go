@@ -1,0 +1,200 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Authenticator sets credentials on every attempt of a request.
+type Authenticator interface {
+	// Authenticate sets the request's credentials. It returns the credential it used
+	// (a token, say), which is handed back to Refresh if the server rejects it.
+	Authenticate(ctx context.Context, req *http.Request) (credential string, err error)
+}
+
+// Refresher is an Authenticator that can renew its credentials. After a 401 the client
+// calls Refresh with the rejected credential and then sends the request once more.
+type Refresher interface {
+	Refresh(ctx context.Context, rejected string) error
+}
+
+// StaticToken sends a fixed bearer token.
+type StaticToken string
+
+// Authenticate sets the Authorization header.
+func (t StaticToken) Authenticate(_ context.Context, req *http.Request) (string, error) {
+	req.Header.Set("Authorization", "Bearer "+string(t))
+	return string(t), nil
+}
+
+// String never shows the token.
+func (t StaticToken) String() string { return Redacted }
+
+// GoString never shows the token.
+func (t StaticToken) GoString() string { return Redacted }
+
+// Basic sends HTTP Basic credentials.
+type Basic struct {
+	User     string
+	Password string
+}
+
+// Authenticate sets the Authorization header.
+func (b *Basic) Authenticate(_ context.Context, req *http.Request) (string, error) {
+	req.SetBasicAuth(b.User, b.Password)
+	return "basic", nil
+}
+
+// String never shows the password.
+func (b *Basic) String() string { return "Basic{User:" + b.User + " Password:" + Redacted + "}" }
+
+// GoString never shows the password.
+func (b *Basic) GoString() string { return b.String() }
+
+// TokenCache is an Authenticator and Refresher for bearer tokens. It caches the token that
+// fetch returns, fetches a new one shortly before it expires or after the server rejected
+// it, and never runs more than one fetch at a time: concurrent callers wait for the fetch in
+// flight. A token with no expiry is kept until the server rejects it.
+type TokenCache struct {
+	fetch func(ctx context.Context) (*oauth2.Token, error)
+	// Early is how long before its expiry a token is replaced.
+	early time.Duration
+
+	mu     sync.Mutex
+	tok    *oauth2.Token
+	flight *tokenFlight
+}
+
+type tokenFlight struct {
+	done chan struct{}
+	tok  *oauth2.Token
+	err  error
+}
+
+// NewTokenCache returns a cache over fetch that replaces tokens early before they expire.
+// fetch runs detached from any one caller's cancellation, so that a caller that gives up
+// does not fail the others waiting for the same token.
+func NewTokenCache(early time.Duration, fetch func(ctx context.Context) (*oauth2.Token, error)) *TokenCache {
+	return &TokenCache{fetch: fetch, early: early}
+}
+
+// NewTokenSourceCache wraps an oauth2.TokenSource.
+func NewTokenSourceCache(ts oauth2.TokenSource) *TokenCache {
+	return NewTokenCache(10*time.Second, func(context.Context) (*oauth2.Token, error) { return ts.Token() })
+}
+
+// Set replaces the cached token, as after a login.
+func (c *TokenCache) Set(tok *oauth2.Token) {
+	c.mu.Lock()
+	c.tok = tok
+	c.mu.Unlock()
+}
+
+// Current returns the cached token without fetching; nil if there is none.
+func (c *TokenCache) Current() *oauth2.Token {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tok
+}
+
+// Token returns a valid token, fetching one if needed.
+func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, error) {
+	c.mu.Lock()
+	if c.tok != nil && c.fresh(c.tok) {
+		tok := c.tok
+		c.mu.Unlock()
+		return tok, nil
+	}
+	f := c.flight
+	if f == nil {
+		f = &tokenFlight{done: make(chan struct{})}
+		c.flight = f
+		go c.run(context.WithoutCancel(ctx), f)
+	}
+	c.mu.Unlock()
+
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (c *TokenCache) run(ctx context.Context, f *tokenFlight) {
+	tok, err := c.fetch(ctx)
+	if err == nil && (tok == nil || tok.AccessToken == "") {
+		err = errors.New("token endpoint returned no access token")
+	}
+	c.mu.Lock()
+	if err == nil {
+		c.tok = tok
+	}
+	c.flight = nil
+	c.mu.Unlock()
+	f.tok, f.err = tok, err
+	close(f.done)
+}
+
+func (c *TokenCache) fresh(t *oauth2.Token) bool {
+	return t.Expiry.IsZero() || time.Now().Add(c.early).Before(t.Expiry)
+}
+
+// Invalidate drops the cached token if it is still the rejected one; a token that has
+// already been replaced is kept, so many callers rejecting the same token cause one fetch.
+func (c *TokenCache) Invalidate(rejected string) {
+	c.mu.Lock()
+	if c.tok != nil && c.tok.AccessToken == rejected {
+		c.tok = nil
+	}
+	c.mu.Unlock()
+}
+
+// Authenticate sets a bearer token, fetching one first if needed.
+func (c *TokenCache) Authenticate(ctx context.Context, req *http.Request) (string, error) {
+	tok, err := c.Token(ctx)
+	if err != nil {
+		return "", &AuthError{Err: err}
+	}
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	return tok.AccessToken, nil
+}
+
+// Refresh drops the rejected token and fetches a new one.
+func (c *TokenCache) Refresh(ctx context.Context, rejected string) error {
+	c.Invalidate(rejected)
+	if _, err := c.Token(ctx); err != nil {
+		return &AuthError{Err: err}
+	}
+	return nil
+}
+
+// AuthError is a failure to obtain credentials: a token endpoint that refused or failed.
+type AuthError struct {
+	Err error
+}
+
+// Error says credentials could not be obtained, and why.
+func (e *AuthError) Error() string { return "obtaining credentials: " + e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// Is matches ErrUnauthorized when the cause is a rejection of the credentials
+// (and the cause itself does not already say so).
+func (e *AuthError) Is(target error) bool {
+	if target != ErrUnauthorized {
+		return false
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(e.Err, &re) && re.Response != nil {
+		s := re.Response.StatusCode
+		return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
+	}
+	return false
+}

@@ -1,0 +1,504 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Family describes what is particular to one vendor's API.
+type Family struct {
+	// Name prefixes nothing on the wire; it names the package in User-Agent and logs.
+	Name string
+	// ParseError fills e.Code and e.Message from e.Body, the vendor's error body. It must
+	// tolerate any body, including HTML from a proxy.
+	ParseError func(e *APIError)
+}
+
+// Client is the HTTP engine every family package uses. It is safe for concurrent use.
+type Client struct {
+	base     string // without a trailing slash
+	hc       *http.Client
+	ua       string
+	retryMax int
+	waitMin  time.Duration
+	waitMax  time.Duration
+	log      *slog.Logger
+	maxBody  int64
+	auth     Authenticator
+	family   Family
+	rate     atomic.Pointer[RateLimit]
+}
+
+// RateLimit is the server's last reported request budget.
+type RateLimit struct {
+	// Limit and Remaining are -1 when the server did not send them.
+	Limit, Remaining int
+	// Reset is when the budget renews; zero when not sent.
+	Reset time.Time
+	// Observed is when the answer carrying these values arrived.
+	Observed time.Time
+}
+
+const version = "0.1.0"
+
+// New checks the settings and returns a client. It does no network I/O.
+func New(s *Settings, f Family) (*Client, error) {
+	if s.BaseURL == "" {
+		return nil, errors.New(f.Name + ": no base URL: use WithBaseURL")
+	}
+	if err := checkURL(s.BaseURL, s.Auth != nil, s.InsecureHTTP); err != nil {
+		return nil, fmt.Errorf("%s: base URL: %w", f.Name, err)
+	}
+	for _, u := range s.AuthURLs {
+		if err := checkURL(u, true, s.InsecureHTTP); err != nil {
+			return nil, fmt.Errorf("%s: auth URL: %w", f.Name, err)
+		}
+	}
+	if s.RetryMax < 0 || s.RetryWaitMin < 0 || s.RetryWaitMax < s.RetryWaitMin {
+		return nil, errors.New(f.Name + ": invalid retry settings")
+	}
+	c := &Client{
+		base:     strings.TrimRight(s.BaseURL, "/"),
+		hc:       s.HTTPClient,
+		ua:       s.UserAgent,
+		retryMax: s.RetryMax,
+		waitMin:  s.RetryWaitMin,
+		waitMax:  s.RetryWaitMax,
+		log:      s.Logger,
+		maxBody:  s.MaxResponseBytes,
+		auth:     s.Auth,
+		family:   f,
+	}
+	if c.hc == nil {
+		c.hc = DefaultHTTPClient()
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if c.ua == "" {
+		c.ua = "usersdk-go/" + version + " (" + f.Name + ")"
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxResponseBytes
+	}
+	return c, nil
+}
+
+// checkURL refuses unparsable URLs and, when credentials go there, plain http to a host
+// that is not loopback unless insecure is set.
+func checkURL(raw string, credentials, insecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("cannot parse %q", raw)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%q: scheme must be http or https", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q: no host", raw)
+	}
+	if u.User != nil {
+		return errors.New("credentials in the URL are not supported: use the auth options")
+	}
+	if credentials && u.Scheme == "http" && !insecure && !IsLoopback(u.Hostname()) {
+		return fmt.Errorf("refusing to send credentials over plain http to %s: use https, or WithInsecureHTTP", u.Host)
+	}
+	return nil
+}
+
+// IsLoopback reports whether host is localhost or a loopback address.
+func IsLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// HTTPClient returns the *http.Client requests go through.
+func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// BaseURL returns the base URL without a trailing slash.
+func (c *Client) BaseURL() string { return c.base }
+
+// Logger returns the client's logger (silent unless one was configured).
+func (c *Client) Logger() *slog.Logger { return c.log }
+
+// RateLimit returns the last rate-limit headers the server sent, if any.
+func (c *Client) RateLimit() (RateLimit, bool) {
+	if r := c.rate.Load(); r != nil {
+		return *r, true
+	}
+	return RateLimit{}, false
+}
+
+// Request is one API call.
+type Request struct {
+	Method string
+	// Path is relative to the base URL, already escaped (build it with Segment).
+	Path string
+	// URL, when set, replaces base URL + Path (token endpoints on another service).
+	URL string
+	// Query is a struct with `url` tags (go-querystring) or url.Values; nil for none.
+	Query any
+	// Body is encoded as JSON; nil for no body.
+	Body any
+	// ContentType of the body; default application/json.
+	ContentType string
+	// NoAuth sends the request without credentials.
+	NoAuth bool
+}
+
+// Do sends the request and decodes a 2xx answer's JSON body into out (nil to discard it).
+// Any other answer is returned as an error: *APIError, *RateLimitError, or a transport
+// failure as *RequestError or *OutcomeUnknownError.
+func (c *Client) Do(ctx context.Context, r *Request, out any) error {
+	resp, err := c.Send(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer drainClose(resp.Body)
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	// An empty body (a 202 or a 200 without content) leaves out as it is.
+	if err := json.NewDecoder(c.limit(resp.Body)).Decode(out); err != nil && err != io.EOF {
+		return c.decodeError(r, err)
+	}
+	return nil
+}
+
+// Call is Do for a result of type T.
+func Call[T any](ctx context.Context, c *Client, r *Request) (T, error) {
+	var out T
+	err := c.Do(ctx, r, &out)
+	return out, err
+}
+
+// Send sends the request with retries and credential refresh and returns a 2xx answer,
+// whose body the caller must close. Any other outcome is returned as an error.
+func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
+	if ctx == nil {
+		return nil, errors.New(c.family.Name + ": nil context")
+	}
+	target, err := c.url(r)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	if r.Body != nil {
+		if body, err = json.Marshal(r.Body); err != nil {
+			return nil, fmt.Errorf("%s: encoding request body: %w", c.family.Name, err)
+		}
+	}
+	refresher, _ := c.auth.(Refresher)
+	for refreshed := false; ; refreshed = true {
+		resp, a, err := c.roundTrip(ctx, r, target, body)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			return resp, nil
+		}
+		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
+			drainClose(resp.Body)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "credentials rejected, refreshing",
+				slog.String("method", r.Method), slog.String("path", a.path))
+			if err := refresher.Refresh(ctx, a.credential); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return nil, c.failure(resp, a)
+	}
+}
+
+// failure turns a final non-2xx answer into the error the caller sees.
+func (c *Client) failure(resp *http.Response, a *attempt) error {
+	e := c.apiError(resp, a)
+	if !a.idempotent && resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && resp.StatusCode != http.StatusServiceUnavailable {
+		e.outcomeUnknown = true
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		return e
+	}
+	rl := &RateLimitError{APIError: e, Limit: -1, Remaining: -1}
+	if r, ok := rateLimitFrom(resp.Header, time.Now()); ok {
+		rl.Limit, rl.Remaining, rl.Reset = r.Limit, r.Remaining, r.Reset
+	}
+	if e.RetryAfter > 0 {
+		rl.Reset = time.Now().Add(e.RetryAfter)
+	}
+	return rl
+}
+
+// roundTrip makes one call through go-retryablehttp with this client's policy.
+func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
+	a := &attempt{c: c, method: r.Method, idempotent: idempotent(r.Method), url: target, path: pathOf(target)}
+	if !a.idempotent {
+		ctx = httptrace.WithClientTrace(ctx, a.trace())
+	}
+	var raw any
+	if body != nil {
+		raw = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, target, raw)
+	if err != nil {
+		return nil, a, fmt.Errorf("%s: building request: %w", c.family.Name, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.ua)
+	if body != nil {
+		ct := r.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	authenticate := func(hr *http.Request) error {
+		if c.auth == nil || r.NoAuth {
+			return nil
+		}
+		cred, err := c.auth.Authenticate(hr.Context(), hr)
+		a.credential = cred
+		return err
+	}
+	if err := authenticate(req.Request); err != nil {
+		return nil, a, err
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient: c.hc,
+		// The policy counts attempts itself; this only keeps the library from
+		// giving up first.
+		RetryMax:     c.retryMax + 1,
+		CheckRetry:   a.checkRetry,
+		Backoff:      a.backoff,
+		PrepareRetry: authenticate,
+		ErrorHandler: passThrough,
+	}
+	resp, err := rc.Do(req)
+	if err != nil {
+		return nil, a, c.transportError(ctx, a, err)
+	}
+	c.noteRateLimit(resp)
+	if a.rateLimit > 0 {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "server asked for a longer wait than the retry cap",
+			slog.String("path", a.path), slog.Duration("asked", a.rateLimit), slog.Duration("cap", c.waitMax))
+	}
+	return resp, a, nil
+}
+
+func passThrough(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if resp != nil {
+		drainClose(resp.Body)
+	}
+	return nil, err
+}
+
+// transportError wraps a failure without an answer. A write is reported as
+// *OutcomeUnknownError unless it surely never left: a dial, DNS or TLS failure, or a
+// cancellation before a connection was made or while waiting to retry.
+func (c *Client) transportError(ctx context.Context, a *attempt, err error) error {
+	u := RedactURL(mustParse(a.url))
+	var authErr *AuthError
+	if errors.As(err, &authErr) {
+		return err
+	}
+	// url.Error repeats method and URL; keep its cause. An error that is not one
+	// came from the wait between attempts.
+	duringAttempt := false
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err, duringAttempt = ue.Err, true
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "request failed",
+		slog.String("method", a.method), slog.String("path", a.path),
+		slog.Int("attempts", a.count), slog.String("error", err.Error()))
+	notSent := surelyNotSent(err) || (ctx.Err() != nil && !a.lastConnected)
+	if !a.idempotent && duringAttempt && !notSent {
+		return &OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err, path: a.path}
+	}
+	return &RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last, path: a.path}
+}
+
+// apiError reads the (bounded) error body and lets the family parse it.
+func (c *Client) apiError(resp *http.Response, a *attempt) *APIError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	drainClose(resp.Body)
+	e := &APIError{
+		StatusCode:  resp.StatusCode,
+		RequestID:   requestID(resp.Header),
+		Method:      a.method,
+		URL:         RedactURL(mustParse(a.url)),
+		Attempts:    a.count,
+		Body:        body,
+		ContentType: resp.Header.Get("Content-Type"),
+		path:        a.path,
+	}
+	if wait, ok := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests); ok {
+		e.RetryAfter = wait
+	}
+	if c.family.ParseError != nil && len(body) > 0 && looksJSON(e.ContentType, body) {
+		c.family.ParseError(e)
+	}
+	return e
+}
+
+func looksJSON(ct string, body []byte) bool {
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && strings.Contains(mt, "json") {
+		return true
+	}
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
+}
+
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (c *Client) noteRateLimit(resp *http.Response) {
+	if r, ok := rateLimitFrom(resp.Header, time.Now()); ok {
+		c.rate.Store(r)
+	}
+}
+
+// rateLimitFrom reads the X-RateLimit-* headers, if the answer has any.
+func rateLimitFrom(h http.Header, now time.Time) (*RateLimit, bool) {
+	limit, remaining, reset := h.Get("X-RateLimit-Limit"), h.Get("X-RateLimit-Remaining"), h.Get("X-RateLimit-Reset")
+	if limit == "" && remaining == "" && reset == "" {
+		return nil, false
+	}
+	r := &RateLimit{Limit: atoiOr(limit, -1), Remaining: atoiOr(remaining, -1), Observed: now}
+	if t, ok := parseReset(reset, now); ok {
+		r.Reset = t
+	}
+	return r, true
+}
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+		return n
+	}
+	return def
+}
+
+// url builds the request URL from the base, the path and the encoded query.
+func (c *Client) url(r *Request) (string, error) {
+	target := r.URL
+	if target == "" {
+		target = c.base + r.Path
+	}
+	q, err := EncodeQuery(r.Query)
+	if err != nil {
+		return "", fmt.Errorf("%s: encoding query: %w", c.family.Name, err)
+	}
+	if q != "" {
+		target += "?" + q
+	}
+	return target, nil
+}
+
+// EncodeQuery encodes a go-querystring struct or url.Values.
+func EncodeQuery(q any) (string, error) {
+	switch v := q.(type) {
+	case nil:
+		return "", nil
+	case url.Values:
+		return v.Encode(), nil
+	}
+	vals, err := query.Values(q)
+	if err != nil {
+		return "", err
+	}
+	return vals.Encode(), nil
+}
+
+func (c *Client) logAttempt(ctx context.Context, a *attempt, status int, err error) {
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "http attempt", attrs...)
+}
+
+func (c *Client) decodeError(r *Request, err error) error {
+	if errors.Is(err, ErrResponseTooLarge) {
+		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, r.Path, ErrResponseTooLarge, c.maxBody)
+	}
+	return fmt.Errorf("%s %s: decoding response: %w", r.Method, r.Path, err)
+}
+
+// limit wraps a body so that reading past the client's limit fails with ErrResponseTooLarge.
+func (c *Client) limit(r io.Reader) io.Reader { return &limitedReader{r: r, n: c.maxBody} }
+
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		// Probe one byte: a body of exactly the limit is fine.
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			return 0, ErrResponseTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+func pathOf(target string) string {
+	if i := strings.Index(target, "://"); i >= 0 {
+		rest := target[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			target = rest[j:]
+		} else {
+			target = "/"
+		}
+	}
+	if i := strings.IndexByte(target, '?'); i >= 0 {
+		target = target[:i]
+	}
+	return target
+}
+
+func mustParse(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return &url.URL{Path: pathOf(s)}
+	}
+	return u
+}

@@ -1,0 +1,180 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+)
+
+// listKeys are the names under which a wrapped list is looked for, in an answer such as
+// {"data": [...], "total": 3}. When none of them holds an array, the first array is taken.
+var listKeys = []string{"data", "items", "users", "results", "records", "list"}
+
+// List sends the request and decodes a list answer element by element, without reading
+// the body whole first. The answer may be a bare array, an object wrapping the array, or
+// null (an empty list).
+func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
+	resp, err := c.Send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer drainClose(resp.Body)
+	items := []T{}
+	err = decodeList(c.limit(resp.Body), func(dec *json.Decoder) error {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		items = append(items, v)
+		return nil
+	})
+	if err != nil {
+		return nil, c.decodeError(r, err)
+	}
+	return items, nil
+}
+
+// decodeList calls each once per element of the list in r, with the decoder positioned
+// on that element.
+func decodeList(r io.Reader, each func(*json.Decoder) error) error {
+	dec := json.NewDecoder(r)
+	tok, err := dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty body where a list was expected")
+		}
+		return err
+	}
+	switch tok {
+	case nil:
+		return nil
+	case json.Delim('['):
+		return decodeElements(dec, each)
+	case json.Delim('{'):
+		return decodeWrapped(dec, each)
+	}
+	return fmt.Errorf("expected a list, found %v", tok)
+}
+
+func decodeElements(dec *json.Decoder, each func(*json.Decoder) error) error {
+	for dec.More() {
+		if err := each(dec); err != nil {
+			return err
+		}
+	}
+	_, err := dec.Token() // ']'
+	return err
+}
+
+// decodeWrapped finds the list inside an object. Members before it are skipped; the
+// first array under a known key wins, else the first array of all.
+func decodeWrapped(dec *json.Decoder, each func(*json.Decoder) error) error {
+	var fallback []json.RawMessage
+	found := false
+	for dec.More() {
+		keyTok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := keyTok.(string)
+		if !found && slices.Contains(listKeys, key) {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			if tok == json.Delim('[') {
+				found = true
+				if err := decodeElements(dec, each); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, ok := tok.(json.Delim); ok {
+				if err := skipRest(dec); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		if !found && fallback == nil && len(raw) > 0 && raw[0] == '[' {
+			if err := json.Unmarshal(raw, &fallback); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // '}'
+		return err
+	}
+	if found || fallback == nil {
+		if !found && fallback == nil {
+			return errors.New("no list found in the response object")
+		}
+		return nil
+	}
+	for _, raw := range fallback {
+		if err := each(json.NewDecoder(bytes.NewReader(raw))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// skipRest consumes the rest of a value whose opening delimiter was already read.
+func skipRest(dec *json.Decoder) error {
+	depth := 1
+	for depth > 0 {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '[' || d == '{' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
+// Page fetches one page of at most limit items starting at offset.
+type Page[T any] func(ctx context.Context, offset, limit int) ([]T, error)
+
+// All pages through a listing: it asks for pages of limit items from offset start
+// until a page comes back short, holds one page at a time, and yields each item. The
+// first error is yielded and ends the iteration.
+func All[T any](ctx context.Context, start, limit int, page Page[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		for offset := start; ; {
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			items, err := page(ctx, offset, limit)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if len(items) < limit || len(items) == 0 {
+				return
+			}
+			offset += len(items)
+		}
+	}
+}
