@@ -1,0 +1,299 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// mockClient returns a core client whose requests go to responder, counting calls.
+func mockClient(t *testing.T, responder httpmock.Responder, opts ...Option) (*Client, *atomic.Int32) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	var calls atomic.Int32
+	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		calls.Add(1)
+		return responder(req)
+	})
+	s := NewSettings("https://api.test", nil)
+	s.HTTPClient = &http.Client{Transport: mt}
+	s.Auth = StaticToken("tok")
+	require.NoError(t, Apply(s, opts))
+	c, err := New(s, Family{Name: "test", ParseError: ParseCommonError})
+	require.NoError(t, err)
+	return c, &calls
+}
+
+var (
+	errRefused = &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	errReset   = &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+)
+
+func TestRetryMatrix(t *testing.T) {
+	type outcome struct {
+		status int
+		err    error
+	}
+	faults := map[string]outcome{
+		"429":                {status: 429},
+		"500":                {status: 500},
+		"502":                {status: 502},
+		"503":                {status: 503},
+		"504":                {status: 504},
+		"connection refused": {err: errRefused},
+		"reset after send":   {err: errReset},
+	}
+	// attempts made with the default 3 retries, per method and fault
+	want := map[string]map[string]int{
+		"GET":    {"429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
+		"PUT":    {"429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
+		"DELETE": {"429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
+		"POST":   {"429": 1, "500": 1, "502": 1, "503": 1, "504": 1, "connection refused": 4, "reset after send": 1},
+		"PATCH":  {"429": 1, "500": 1, "502": 1, "503": 1, "504": 1, "connection refused": 4, "reset after send": 1},
+	}
+	for method, row := range want {
+		for fault, attempts := range row {
+			t.Run(method+" "+fault, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					f := faults[fault]
+					c, calls := mockClient(t, func(req *http.Request) (*http.Response, error) {
+						if f.err != nil {
+							return nil, f.err
+						}
+						return httpmock.NewStringResponse(f.status, `{"message":"fault"}`), nil
+					})
+					var body any
+					if method != "GET" && method != "DELETE" {
+						body = map[string]string{"login": "x"}
+					}
+					err := c.Do(context.Background(), &Request{Method: method, Path: "/users", Body: body}, nil)
+					require.Error(t, err)
+					assert.Equal(t, attempts, int(calls.Load()), "attempts")
+				})
+			})
+		}
+	}
+}
+
+func TestWriteThatMayHaveArrivedIsSentOnceAndReportedUnknown(t *testing.T) {
+	for name, respond := range map[string]httpmock.Responder{
+		"500":              httpmock.NewStringResponder(500, `{"message":"boom"}`),
+		"504":              httpmock.NewStringResponder(504, `gateway timeout`),
+		"reset after send": httpmock.NewErrorResponder(errReset),
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c, calls := mockClient(t, respond)
+				err := c.Do(context.Background(), &Request{Method: "POST", Path: "/users", Body: map[string]string{"login": "x"}}, nil)
+				require.ErrorIs(t, err, ErrOutcomeUnknown)
+				assert.Equal(t, int32(1), calls.Load())
+				if name == "reset after send" {
+					assert.ErrorIs(t, err, syscall.ECONNRESET, "the cause is kept")
+				} else {
+					var apiErr *APIError
+					require.ErrorAs(t, err, &apiErr)
+				}
+			})
+		})
+	}
+}
+
+func TestRefusedWriteIsNotUnknown(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, calls := mockClient(t, httpmock.NewErrorResponder(errRefused))
+		err := c.Do(context.Background(), &Request{Method: "POST", Path: "/users", Body: 1}, nil)
+		require.Error(t, err)
+		assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+		var re *RequestError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, 4, re.Attempts)
+		assert.Equal(t, int32(4), calls.Load())
+	})
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	for name, header := range map[string]func(now time.Time) string{
+		"seconds":   func(time.Time) string { return "7" },
+		"HTTP date": func(now time.Time) string { return now.Add(7 * time.Second).UTC().Format(http.TimeFormat) },
+	} {
+		for _, method := range []string{"GET", "POST"} {
+			t.Run(name+" "+method, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					var n atomic.Int32
+					c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+						if n.Add(1) == 1 {
+							r := httpmock.NewStringResponse(503, "")
+							r.Header.Set("Retry-After", header(time.Now()))
+							return r, nil
+						}
+						return httpmock.NewStringResponse(200, `{"ok":true}`), nil
+					})
+					start := time.Now()
+					var out struct{ OK bool }
+					require.NoError(t, c.Do(context.Background(), &Request{Method: method, Path: "/x", Body: map[string]int{}}, &out))
+					assert.True(t, out.OK)
+					assert.Equal(t, int32(2), calls.Load())
+					// HTTP dates have whole seconds; the wait is between 6 and 7 s.
+					assert.InDelta(t, 7*time.Second, time.Since(start), float64(time.Second))
+				})
+			})
+		}
+	}
+}
+
+func TestRateLimitResetHeaderIsHonoured(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
+			if n.Add(1) == 1 {
+				r := httpmock.NewStringResponse(429, `{"message":"slow down"}`)
+				r.Header.Set("X-RateLimit-Reset", "12")
+				return r, nil
+			}
+			return httpmock.NewStringResponse(200, `{}`), nil
+		})
+		start := time.Now()
+		require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil))
+		assert.Equal(t, 12*time.Second, time.Since(start))
+	})
+}
+
+func TestRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+			r := httpmock.NewStringResponse(429, `{"message":"rate limit","status":"rate_limit_exceeded"}`)
+			r.Header.Set("Retry-After", "3600")
+			r.Header.Set("X-RateLimit-Limit", "1000")
+			r.Header.Set("X-RateLimit-Remaining", "0")
+			return r, nil
+		})
+		start := time.Now()
+		err := c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
+		assert.Zero(t, time.Since(start), "no wait")
+		assert.Equal(t, int32(1), calls.Load())
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.Equal(t, start.Add(time.Hour), rl.Reset)
+		assert.Equal(t, 1000, rl.Limit)
+		assert.Equal(t, 0, rl.Remaining)
+		assert.Equal(t, "rate_limit_exceeded", rl.Code)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr, "a rate-limit error is an API error too")
+		got, ok := c.RateLimit()
+		require.True(t, ok)
+		assert.Equal(t, 0, got.Remaining)
+	})
+}
+
+func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, calls := mockClient(t, httpmock.NewStringResponder(503, `{"message":"down"}`), WithRetry(5, 10*time.Second, time.Minute))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		start := time.Now()
+		go func() { done <- c.Do(ctx, &Request{Method: "GET", Path: "/x"}, nil) }()
+		synctest.Wait() // the first attempt failed and the client is waiting
+		require.Equal(t, int32(1), calls.Load())
+		cancel()
+		err := <-done
+		assert.Less(t, time.Since(start), time.Millisecond)
+		require.ErrorIs(t, err, context.Canceled)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+		assert.Equal(t, "down", apiErr.Message)
+	})
+}
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	c := &Client{waitMin: time.Second, waitMax: 5 * time.Second}
+	for n := 1; n <= 40; n++ {
+		ceil := min(time.Second<<min(n-1, 30), 5*time.Second)
+		for range 50 {
+			d := c.backoff(n)
+			require.Greater(t, d, time.Duration(0))
+			require.LessOrEqual(t, d, ceil, "attempt %d", n)
+		}
+	}
+	zero := &Client{}
+	assert.Zero(t, zero.backoff(3))
+}
+
+func TestExhaustedRetriesKeepLastErrorBody(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(503, fmt.Sprintf(`{"message":"attempt %d"}`, n.Add(1))), nil
+		})
+		err := c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "attempt 4", apiErr.Message)
+		assert.Equal(t, 4, apiErr.Attempts)
+		assert.NotContains(t, err.Error(), "giving up")
+	})
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"0":                             0,
+		"120":                           2 * time.Minute,
+		" 5 ":                           5 * time.Second,
+		"Fri, 02 Jan 2026 03:05:05 GMT": time.Minute,
+		"Fri, 02 Jan 2026 03:00:00 GMT": 0, // in the past
+	} {
+		got, ok := ParseRetryAfter(in, now)
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "-1", "soon", "1.5"} {
+		_, ok := ParseRetryAfter(bad, now)
+		assert.False(t, ok, bad)
+	}
+	huge, ok := ParseRetryAfter("99999999999999", now)
+	assert.True(t, ok)
+	assert.Equal(t, 365*24*time.Hour, huge, "absurd values are bounded")
+}
+
+func TestPOSTRetriedOn503WithRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+			if n.Add(1) < 3 {
+				r := httpmock.NewStringResponse(503, "")
+				r.Header.Set("Retry-After", "1")
+				return r, nil
+			}
+			return httpmock.NewStringResponse(201, `{"id":1}`), nil
+		})
+		var out struct{ ID int }
+		require.NoError(t, c.Do(context.Background(), &Request{Method: "POST", Path: "/x", Body: 1}, &out))
+		assert.Equal(t, 1, out.ID)
+		assert.Equal(t, int32(3), calls.Load())
+	})
+}
+
+func TestErrorsAreDistinct(t *testing.T) {
+	statuses := map[int]error{400: ErrInvalidInput, 401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict, 422: ErrInvalidInput, 429: ErrRateLimited}
+	all := []error{ErrInvalidInput, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrRateLimited, ErrOutcomeUnknown}
+	for status, sentinel := range statuses {
+		e := &APIError{StatusCode: status}
+		for _, s := range all {
+			assert.Equal(t, s == sentinel, errors.Is(e, s), "%d vs %v", status, s)
+		}
+	}
+	assert.False(t, errors.Is(&APIError{StatusCode: 500}, ErrNotFound))
+}
