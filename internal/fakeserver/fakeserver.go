@@ -1,0 +1,244 @@
+// Package fakeserver is the part the in-memory fake servers (backofficetest,
+// clientusertest, ...) share: an httptest.Server with fault injection, latency and a log
+// of the requests received. It holds no vendor logic; each fake writes its own from the
+// vendor's documents, and none of them uses the SDK's client code.
+package fakeserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Fault is a failure the server injects instead of (or after) handling a request.
+type Fault struct {
+	// Status, when set, answers with this status instead of handling the request.
+	Status int
+	// RetryAfter, when set, is sent as the Retry-After header with Status.
+	RetryAfter string
+	// Body is sent with Status; default a small JSON error.
+	Body string
+	// ContentType of Body; default application/json.
+	ContentType string
+	// Drop resets the connection without an answer, before handling the request.
+	Drop bool
+	// DropAfterHandling handles the request (a create takes effect) and then resets the
+	// connection instead of answering: the client cannot know the outcome.
+	DropAfterHandling bool
+	// Method limits the fault to requests with this method; empty means any.
+	Method string
+	// Probability, when in (0, 1), applies the fault to that share of matching requests,
+	// drawn at random; otherwise every matching request gets it.
+	Probability float64
+}
+
+// Request is what the server received.
+type Request struct {
+	Method string
+	Path   string // escaped
+	Query  url.Values
+	Header http.Header
+	Body   []byte
+}
+
+type rule struct {
+	fault Fault
+	left  int // < 0: unlimited
+}
+
+// Server is an httptest.Server that wraps a fake's handler with faults and a request log.
+type Server struct {
+	*httptest.Server
+
+	mu       sync.Mutex
+	rules    []*rule
+	latency  time.Duration
+	requests []Request
+	faults   int
+}
+
+// Start serves h on a loopback address.
+func Start(h http.Handler) *Server {
+	s := &Server{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, h) }))
+	return s
+}
+
+// Inject applies f to the next n matching requests (n < 0: until ClearFaults).
+func (s *Server) Inject(n int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rules = append(s.rules, &rule{fault: f, left: n})
+}
+
+// FailNext answers the next n requests with status (and Retry-After when retryAfter is
+// not empty) without handling them.
+func (s *Server) FailNext(n, status int, retryAfter string) {
+	s.Inject(n, Fault{Status: status, RetryAfter: retryAfter})
+}
+
+// DropNext resets the connection on the next n requests without handling them.
+func (s *Server) DropNext(n int) { s.Inject(n, Fault{Drop: true}) }
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rules = nil
+}
+
+// SetLatency delays every answer by d (or until the client gives up).
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// Requests returns the requests received so far, faulted ones included.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// FaultsInjected counts the requests that got a fault.
+func (s *Server) FaultsInjected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults
+}
+
+// ResetRequests clears the request log.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), Header: r.Header.Clone(), Body: body})
+	latency := s.latency
+	f, faulted := s.next(r)
+	if faulted {
+		s.faults++
+	}
+	s.mu.Unlock()
+
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	switch {
+	case !faulted:
+		h.ServeHTTP(w, r)
+	case f.Drop:
+		Reset(w)
+	case f.DropAfterHandling:
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		Reset(w)
+	default:
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		ct, b := f.ContentType, f.Body
+		if ct == "" {
+			ct = "application/json"
+		}
+		if b == "" {
+			b = `{"message":"injected fault ` + strconv.Itoa(f.Status) + `"}`
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(f.Status)
+		_, _ = io.WriteString(w, b)
+	}
+}
+
+// next picks the first rule that applies to r, consuming one of its uses.
+func (s *Server) next(r *http.Request) (Fault, bool) {
+	for i, rl := range s.rules {
+		if rl.fault.Method != "" && rl.fault.Method != r.Method {
+			continue
+		}
+		if p := rl.fault.Probability; p > 0 && p < 1 && rand.Float64() >= p {
+			continue
+		}
+		if rl.left > 0 {
+			rl.left--
+			if rl.left == 0 {
+				s.rules = append(s.rules[:i], s.rules[i+1:]...)
+			}
+		}
+		return rl.fault, true
+	}
+	return Fault{}, false
+}
+
+// Reset closes the connection under w with a TCP reset, without an answer.
+func Reset(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// JSON writes v with status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// DecodeJSON reads a JSON request body into v.
+func DecodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	return dec.Decode(v)
+}
+
+// BearerToken returns the token of an "Authorization: Bearer" header, or "".
+func BearerToken(r *http.Request) string {
+	const prefix = "Bearer "
+	h := r.Header.Get("Authorization")
+	if len(h) > len(prefix) && h[:len(prefix)] == prefix {
+		return h[len(prefix):]
+	}
+	return ""
+}
+
+// Page slices items by offset and limit.
+func Page[T any](items []T, offset, limit int) []T {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset >= len(items) {
+		return []T{}
+	}
+	end := len(items)
+	if limit > 0 && offset+limit < end {
+		end = offset + limit
+	}
+	return items[offset:end]
+}
