@@ -1,8 +1,8 @@
 package backoffice_test
 
 import (
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
