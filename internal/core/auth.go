@@ -23,20 +23,27 @@ type Refresher interface {
 	Refresh(ctx context.Context, rejected string) error
 }
 
-// StaticToken sends a fixed bearer token.
-type StaticToken string
+// StaticToken returns an Authenticator that sends a fixed bearer token.
+func StaticToken(token string) Authenticator {
+	return &staticToken{token: token, header: []string{"Bearer " + token}}
+}
+
+type staticToken struct {
+	token  string
+	header []string // built once: the header is set on every attempt
+}
 
 // Authenticate sets the Authorization header.
-func (t StaticToken) Authenticate(_ context.Context, req *http.Request) (string, error) {
-	req.Header.Set("Authorization", "Bearer "+string(t))
-	return string(t), nil
+func (t *staticToken) Authenticate(_ context.Context, req *http.Request) (string, error) {
+	req.Header["Authorization"] = t.header
+	return t.token, nil
 }
 
 // String never shows the token.
-func (t StaticToken) String() string { return Redacted }
+func (t *staticToken) String() string { return Redacted }
 
 // GoString never shows the token.
-func (t StaticToken) GoString() string { return Redacted }
+func (t *staticToken) GoString() string { return Redacted }
 
 // Basic sends HTTP Basic credentials.
 type Basic struct {

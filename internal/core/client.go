@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,6 +35,7 @@ type Client struct {
 	base     string // without a trailing slash
 	hc       *http.Client
 	ua       string
+	uaHeader []string
 	retryMax int
 	waitMin  time.Duration
 	waitMax  time.Duration
@@ -44,6 +44,8 @@ type Client struct {
 	auth     Authenticator
 	family   Family
 	rate     atomic.Pointer[RateLimit]
+	// retry is shared by all calls; its hooks find each call's state in the context.
+	retry *retryablehttp.Client
 }
 
 // RateLimit is the server's last reported request budget.
@@ -57,6 +59,8 @@ type RateLimit struct {
 }
 
 const version = "0.1.0"
+
+var acceptJSON = []string{"application/json"}
 
 // New checks the settings and returns a client. It does no network I/O.
 func New(s *Settings, f Family) (*Client, error) {
@@ -95,8 +99,19 @@ func New(s *Settings, f Family) (*Client, error) {
 	if c.ua == "" {
 		c.ua = "usersdk-go/" + version + " (" + f.Name + ")"
 	}
+	c.uaHeader = []string{c.ua}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxResponseBytes
+	}
+	c.retry = &retryablehttp.Client{
+		HTTPClient: c.hc,
+		// The policy counts attempts itself; this only keeps the library from giving up
+		// first (its own give-up path would close the pool's idle connections).
+		RetryMax:     c.retryMax + 1,
+		CheckRetry:   checkRetry,
+		Backoff:      c.backoffHook,
+		PrepareRetry: prepareRetry,
+		ErrorHandler: passThrough,
 	}
 	return c, nil
 }
@@ -179,7 +194,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		return nil
 	}
 	// An empty body (a 202 or a 200 without content) leaves out as it is.
-	if err := json.NewDecoder(c.limit(resp.Body)).Decode(out); err != nil && err != io.EOF {
+	if err := json.NewDecoder(c.limit(resp)).Decode(out); err != nil && err != io.EOF {
 		return c.decodeError(r, err)
 	}
 	return nil
@@ -251,10 +266,8 @@ func (c *Client) failure(resp *http.Response, a *attempt) error {
 
 // roundTrip makes one call through go-retryablehttp with this client's policy.
 func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
-	a := &attempt{c: c, method: r.Method, idempotent: idempotent(r.Method), url: target, path: pathOf(target)}
-	if !a.idempotent {
-		ctx = httptrace.WithClientTrace(ctx, a.trace())
-	}
+	a := &attempt{c: c, method: r.Method, idempotent: idempotent(r.Method), noAuth: r.NoAuth, url: target, path: pathOf(target)}
+	ctx = context.WithValue(ctx, attemptKey{}, a)
 	var raw any
 	if body != nil {
 		raw = body
@@ -263,37 +276,20 @@ func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body 
 	if err != nil {
 		return nil, a, fmt.Errorf("%s: building request: %w", c.family.Name, err)
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.ua)
+	// Shared, never-modified header values save an allocation per header per call.
+	req.Header["Accept"] = acceptJSON
+	req.Header["User-Agent"] = c.uaHeader
 	if body != nil {
-		ct := r.ContentType
-		if ct == "" {
-			ct = "application/json"
+		if r.ContentType == "" {
+			req.Header["Content-Type"] = acceptJSON
+		} else {
+			req.Header.Set("Content-Type", r.ContentType)
 		}
-		req.Header.Set("Content-Type", ct)
 	}
-	authenticate := func(hr *http.Request) error {
-		if c.auth == nil || r.NoAuth {
-			return nil
-		}
-		cred, err := c.auth.Authenticate(hr.Context(), hr)
-		a.credential = cred
-		return err
-	}
-	if err := authenticate(req.Request); err != nil {
+	if err := a.authenticate(req.Request); err != nil {
 		return nil, a, err
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient: c.hc,
-		// The policy counts attempts itself; this only keeps the library from
-		// giving up first.
-		RetryMax:     c.retryMax + 1,
-		CheckRetry:   a.checkRetry,
-		Backoff:      a.backoff,
-		PrepareRetry: authenticate,
-		ErrorHandler: passThrough,
-	}
-	resp, err := rc.Do(req)
+	resp, err := c.retry.Do(req)
 	if err != nil {
 		return nil, a, c.transportError(ctx, a, err)
 	}
@@ -331,8 +327,7 @@ func (c *Client) transportError(ctx context.Context, a *attempt, err error) erro
 	c.log.LogAttrs(ctx, slog.LevelDebug, "request failed",
 		slog.String("method", a.method), slog.String("path", a.path),
 		slog.Int("attempts", a.count), slog.String("error", err.Error()))
-	notSent := surelyNotSent(err) || (ctx.Err() != nil && !a.lastConnected)
-	if !a.idempotent && duringAttempt && !notSent {
+	if !a.idempotent && duringAttempt && !surelyNotSent(err) {
 		return &OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err, path: a.path}
 	}
 	return &RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last, path: a.path}
@@ -455,8 +450,15 @@ func (c *Client) decodeError(r *Request, err error) error {
 	return fmt.Errorf("%s %s: decoding response: %w", r.Method, r.Path, err)
 }
 
-// limit wraps a body so that reading past the client's limit fails with ErrResponseTooLarge.
-func (c *Client) limit(r io.Reader) io.Reader { return &limitedReader{r: r, n: c.maxBody} }
+// limit wraps a body so that reading past the client's limit fails with
+// ErrResponseTooLarge. A body whose declared length is within the limit is already bounded
+// by the transport and needs no wrapper.
+func (c *Client) limit(resp *http.Response) io.Reader {
+	if resp.ContentLength >= 0 && resp.ContentLength <= c.maxBody {
+		return resp.Body
+	}
+	return &limitedReader{r: resp.Body, n: c.maxBody}
+}
 
 type limitedReader struct {
 	r io.Reader

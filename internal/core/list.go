@@ -25,13 +25,11 @@ func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 	}
 	defer drainClose(resp.Body)
 	items := []T{}
-	err = decodeList(c.limit(resp.Body), func(dec *json.Decoder) error {
-		var v T
-		if err := dec.Decode(&v); err != nil {
-			return err
-		}
-		items = append(items, v)
-		return nil
+	var zero T
+	err = decodeList(c.limit(resp), func(dec *json.Decoder) error {
+		// Decoding into the slice's own slot saves a heap copy per element.
+		items = append(items, zero)
+		return dec.Decode(&items[len(items)-1])
 	})
 	if err != nil {
 		return nil, c.decodeError(r, err)

@@ -10,29 +10,31 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
-// attempt holds the retry state of one call: go-retryablehttp drives the loop, and its
-// CheckRetry and Backoff hooks read and write this state.
+// attempt holds the retry state of one call. go-retryablehttp drives the loop with the
+// client's shared hooks, which find this state in the request's context.
 type attempt struct {
 	c          *Client
 	method     string
 	url        string
 	path       string
 	idempotent bool
+	noAuth     bool
 	count      int
-	wait       time.Duration // decided by checkRetry, returned by backoff
 	credential string        // last credential sent
 	last       *APIError     // last retried answer, kept for the final error
 	rateLimit  time.Duration // the server asked for longer than the cap
-	connected  atomic.Bool   // the transport obtained a connection for this attempt
-	// lastConnected is connected as it was after the last attempt.
-	lastConnected bool
+}
+
+type attemptKey struct{}
+
+func attemptOf(ctx context.Context) *attempt {
+	a, _ := ctx.Value(attemptKey{}).(*attempt)
+	return a
 }
 
 func idempotent(method string) bool {
@@ -43,69 +45,89 @@ func idempotent(method string) bool {
 	return false
 }
 
-// trace records whether a write got as far as a connection. Only used for non-idempotent
-// methods, where it decides whether a transport error is safe to retry.
-func (a *attempt) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { a.connected.Store(true) }}
+// checkRetry is the client's CheckRetry hook.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	a := attemptOf(ctx)
+	if a == nil {
+		return false, nil
+	}
+	return a.checkRetry(ctx, resp, err)
+}
+
+// prepareRetry is the client's PrepareRetry hook: credentials are set again on every
+// attempt, as a token may have been renewed during the wait.
+func prepareRetry(req *http.Request) error {
+	if a := attemptOf(req.Context()); a != nil {
+		return a.authenticate(req)
+	}
+	return nil
+}
+
+func (a *attempt) authenticate(req *http.Request) error {
+	if a.c.auth == nil || a.noAuth {
+		return nil
+	}
+	cred, err := a.c.auth.Authenticate(req.Context(), req)
+	a.credential = cred
+	return err
 }
 
 // checkRetry is the retry policy (see the package doc). It never returns an error, so
 // go-retryablehttp hands back the last answer as it is and the client builds the error.
 func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	a.count++
-	connected := a.connected.Swap(false)
-	a.lastConnected = connected
 	if ctx.Err() != nil {
 		return false, nil
 	}
-	retryable, wait := false, time.Duration(0)
+	retryable := false
 	if err != nil {
-		retryable = a.idempotent || (!connected && surelyNotSent(err))
+		retryable = (a.idempotent || surelyNotSent(err)) && !permanent(err)
 		a.c.logAttempt(ctx, a, 0, err)
 	} else {
 		a.c.logAttempt(ctx, a, resp.StatusCode, nil)
-		retryable, wait = a.retryableStatus(resp)
+		retryable = a.retryableStatus(resp)
 	}
 	if !retryable || a.count > a.c.retryMax {
 		return false, nil
 	}
-	if wait == 0 {
-		wait = a.c.backoff(a.count)
-	}
 	if resp != nil {
 		a.last = a.c.apiError(resp, a)
+		// apiError consumed the body; the library drains what it is given.
+		resp.Body = http.NoBody
 	}
-	a.wait = wait
 	a.c.log.LogAttrs(ctx, slog.LevelDebug, "retrying request",
-		slog.String("method", a.method), slog.String("path", a.path),
-		slog.Int("attempt", a.count), slog.Duration("wait", wait))
+		slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count))
 	return true, nil
 }
 
 // retryableStatus decides on an answer: which statuses are retried for this method, and
 // how long the server asked the client to wait.
-func (a *attempt) retryableStatus(resp *http.Response) (bool, time.Duration) {
+func (a *attempt) retryableStatus(resp *http.Response) bool {
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		wait, asked := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests)
 		if asked && wait > a.c.waitMax {
 			a.rateLimit = wait
-			return false, 0
+			return false
 		}
 		// A write is retried only when the server says, with Retry-After, that it did not
 		// process it and when to come back.
-		if !a.idempotent && !asked {
-			return false, 0
-		}
-		return true, wait
+		return a.idempotent || asked
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return a.idempotent, 0
+		return a.idempotent
 	}
-	return false, 0
+	return false
 }
 
-func (a *attempt) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return a.wait
+// backoffHook is the client's Backoff hook: the server's wait when it named one (checkRetry
+// has already refused waits over the cap), else exponential backoff with full jitter.
+func (c *Client) backoffHook(_, _ time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if wait, ok := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests); ok {
+			return min(wait, c.waitMax)
+		}
+	}
+	return c.backoff(attemptNum + 1)
 }
 
 // backoff is exponential with full jitter: a random wait in [0, min(max, min·2^n)).
@@ -189,6 +211,14 @@ func surelyNotSent(err error) bool {
 	var authErr x509.UnknownAuthorityError
 	var recErr tls.RecordHeaderError
 	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) || errors.As(err, &recErr)
+}
+
+// permanent reports transport errors that no retry can cure: certificates that do not verify.
+func permanent(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var hostErr x509.HostnameError
+	var authErr x509.UnknownAuthorityError
+	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr)
 }
 
 // drainClose reads what is left of a body (up to a bound) and closes it, so the
