@@ -1,0 +1,226 @@
+package accountuser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+// ID is a Revive identifier (user, account). The API sends numbers as JSON strings
+// ("21"), so ID decodes a number or a string holding one; it is sent as a JSON number.
+type ID int64
+
+// String returns the decimal form, as used in paths.
+func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
+
+// UnmarshalJSON accepts 21, "21", and null or "" as zero.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	text := string(b)
+	switch {
+	case text == "null":
+		*id = 0
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		if err := json.Unmarshal(b, &text); err != nil {
+			return fmt.Errorf("accountuser: id %.40s: %w", b, err)
+		}
+		if text == "" {
+			*id = 0
+			return nil
+		}
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return fmt.Errorf("accountuser: id %.40s is out of range", b)
+	}
+	if err != nil {
+		return fmt.Errorf("accountuser: id must be a whole number or a string holding one, got %.40s", b)
+	}
+	*id = ID(n)
+	return nil
+}
+
+// Active says whether a user may sign in. The API sends it as 0/1, a number or a string;
+// Active decodes those and JSON booleans, and is sent as the number 0 or 1.
+type Active bool
+
+// Values of Active.
+const (
+	// Enabled is an active user (1), the server's default for a new user.
+	Enabled Active = true
+	// Disabled is a deactivated user (0).
+	Disabled Active = false
+)
+
+// Bool reports whether the flag is set.
+func (a Active) Bool() bool { return bool(a) }
+
+// MarshalJSON sends 1 or 0.
+func (a Active) MarshalJSON() ([]byte, error) {
+	if a {
+		return []byte("1"), nil
+	}
+	return []byte("0"), nil
+}
+
+// UnmarshalJSON accepts 1, "1", true, 0, "0", false, and null as false.
+func (a *Active) UnmarshalJSON(b []byte) error {
+	switch string(bytes.TrimSpace(b)) {
+	case `1`, `"1"`, `true`:
+		*a = true
+	case `0`, `"0"`, `false`, `null`:
+		*a = false
+	default:
+		return fmt.Errorf(`accountuser: active must be 0, 1, "0", "1", true or false, got %.40s`, b)
+	}
+	return nil
+}
+
+// User is a Revive user as the API returns it.
+//
+// The API also sends "password", which is always null (the vendor says to ignore it); it
+// is not part of the model, so a User never carries a password.
+type User struct {
+	UserID       ID     `json:"userId"`
+	ContactName  string `json:"contactName"`
+	EmailAddress string `json:"emailAddress"`
+	// Username is the name the user signs in with.
+	Username string `json:"username"`
+	// DefaultAccountID is the account the user sees after signing in; accounts are what
+	// older Revive versions call agencies.
+	DefaultAccountID ID     `json:"defaultAccountId"`
+	Active           Active `json:"active"`
+}
+
+// CreateRequest is a new user. Every field but Active is required.
+type CreateRequest struct {
+	ContactName  string `json:"contactName"`
+	EmailAddress string `json:"emailAddress"`
+	// DefaultAccountID must name an existing account; otherwise the server answers
+	// "Unknown agencyId Error".
+	DefaultAccountID ID     `json:"defaultAccountId"`
+	Username         string `json:"username"`
+	Password         string `json:"password"`
+	// Active is left out when nil, and the server makes the user active.
+	Active *Active `json:"active,omitempty"`
+}
+
+// Validate refuses a request with a required field missing, naming its JSON name.
+func (r *CreateRequest) Validate() error {
+	if r == nil {
+		return invalid("request", "is nil")
+	}
+	for _, f := range []struct{ name, value string }{
+		{"contactName", r.ContactName},
+		{"emailAddress", r.EmailAddress},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			return invalid(f.name, "is required")
+		}
+	}
+	if err := checkAccount(r.DefaultAccountID); err != nil {
+		return err
+	}
+	if strings.TrimSpace(r.Username) == "" {
+		return invalid("username", "is required")
+	}
+	if r.Password == "" {
+		return invalid("password", "is required")
+	}
+	return nil
+}
+
+// String prints the request with the password redacted.
+func (r CreateRequest) String() string { return core.RedactString(r) }
+
+// GoString prints the request with the password redacted.
+func (r CreateRequest) GoString() string { return core.RedactString(r) }
+
+// LogValue logs the request with the password redacted.
+func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
+
+// UpdateRequest changes a user. Only the fields that are set (non-nil) are sent; the
+// others keep their values on the server.
+type UpdateRequest struct {
+	ContactName      *string `json:"contactName,omitempty"`
+	EmailAddress     *string `json:"emailAddress,omitempty"`
+	DefaultAccountID *ID     `json:"defaultAccountId,omitempty"`
+	Username         *string `json:"username,omitempty"`
+	Password         *string `json:"password,omitempty"`
+	Active           *Active `json:"active,omitempty"`
+}
+
+// Validate refuses an update that sets no field, a set string field that is empty and a
+// set DefaultAccountID that is not positive.
+func (r *UpdateRequest) Validate() error {
+	if r == nil {
+		return invalid("request", "is nil")
+	}
+	if r.ContactName == nil && r.EmailAddress == nil && r.DefaultAccountID == nil &&
+		r.Username == nil && r.Password == nil && r.Active == nil {
+		return invalid("request", "sets no field")
+	}
+	for _, f := range []struct {
+		name  string
+		value *string
+	}{
+		{"contactName", r.ContactName},
+		{"emailAddress", r.EmailAddress},
+		{"username", r.Username},
+	} {
+		if f.value != nil && strings.TrimSpace(*f.value) == "" {
+			return invalid(f.name, "must not be empty when set")
+		}
+	}
+	if r.DefaultAccountID != nil {
+		if err := checkAccount(*r.DefaultAccountID); err != nil {
+			return err
+		}
+	}
+	if r.Password != nil && *r.Password == "" {
+		return invalid("password", "must not be empty when set")
+	}
+	return nil
+}
+
+// String prints the request with the password redacted.
+func (r UpdateRequest) String() string { return core.RedactString(r) }
+
+// GoString prints the request with the password redacted.
+func (r UpdateRequest) GoString() string { return core.RedactString(r) }
+
+// LogValue logs the request with the password redacted.
+func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
+
+func checkAccount(id ID) error {
+	switch {
+	case id == 0:
+		return invalid("defaultAccountId", "is required")
+	case id < 0:
+		return invalid("defaultAccountId", "must be positive")
+	}
+	return nil
+}
+
+// FieldError is a request refused by Validate before anything is sent; it names the
+// offending field by its JSON name.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+// Error names the field and the reason.
+func (e *FieldError) Error() string { return "accountuser: invalid " + e.Field + ": " + e.Reason }
+
+// Is matches core.ErrInvalidInput, like every validation error of the SDK.
+func (e *FieldError) Is(target error) bool { return target == core.ErrInvalidInput }
+
+// invalid is the one place validation errors are built.
+func invalid(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
