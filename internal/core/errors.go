@@ -62,7 +62,13 @@ type APIError struct {
 
 	path           string
 	outcomeUnknown bool
+	also           []error
 }
+
+// AlsoMatches makes e match sentinel with errors.Is besides the sentinel of its status.
+// Family error parsers use it where a vendor signals a condition with another status
+// (a taken login answered with 403, say).
+func AlsoMatches(e *APIError, sentinel error) { e.also = append(e.also, sentinel) }
 
 // Error names the method, path and status, and the vendor's message when there is one.
 func (e *APIError) Error() string {
@@ -107,6 +113,11 @@ func (e *APIError) Error() string {
 
 // Is matches the sentinel for the status code.
 func (e *APIError) Is(target error) bool {
+	for _, s := range e.also {
+		if s == target {
+			return true
+		}
+	}
 	switch target {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound

@@ -138,3 +138,19 @@ func TestCheckURL(t *testing.T) {
 		assert.Error(t, checkURL(bad, true, false), bad)
 	}
 }
+
+func TestRawJSONIsPrintedAsText(t *testing.T) {
+	r := struct {
+		Data     json.RawMessage
+		Password string
+	}{Data: json.RawMessage(`{"a":1}`), Password: "x"}
+	assert.Equal(t, `{Data:{"a":1} Password:[REDACTED]}`, RedactString(r))
+}
+
+func TestAlsoMatches(t *testing.T) {
+	e := &APIError{StatusCode: 403}
+	AlsoMatches(e, ErrConflict)
+	assert.ErrorIs(t, e, ErrConflict)
+	assert.ErrorIs(t, e, ErrForbidden)
+	assert.NotErrorIs(t, e, ErrNotFound)
+}

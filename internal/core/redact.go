@@ -84,6 +84,9 @@ func fieldString(f reflect.StructField, v reflect.Value) string {
 	if v.Kind() == reflect.Pointer {
 		return "<nil>"
 	}
+	if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+		return string(v.Bytes()) // json.RawMessage and []byte as text
+	}
 	if v.Kind() == reflect.Struct {
 		if s, ok := v.Interface().(fmt.Stringer); ok {
 			return s.String()
