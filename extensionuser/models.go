@@ -1,0 +1,196 @@
+package extensionuser
+
+import (
+	"log/slog"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+	"github.com/usersdk/usersdk-go/internal/telphin"
+)
+
+// Me is the client id that stands for the client of the token's owner. Pass it wherever a
+// method takes a clientID.
+const Me = telphin.Me
+
+// Access is a user's type of access to the settings and resources of its internal number
+// (extension). It is the same type as clientuser.Access.
+type Access = telphin.Access
+
+// Access types.
+const (
+	// AccessFull allows reading and changing the extension's settings.
+	AccessFull = telphin.AccessFull
+	// AccessReadOnly allows reading the extension's settings without the right to change
+	// them.
+	AccessReadOnly = telphin.AccessReadOnly
+)
+
+// Status says whether a user may sign in. It is the same type as clientuser.Status.
+type Status = telphin.Status
+
+// User statuses.
+const (
+	// StatusActive is a user that may sign in.
+	StatusActive = telphin.StatusActive
+	// StatusBlocked is a user that may not sign in.
+	StatusBlocked = telphin.StatusBlocked
+)
+
+// User is an internal-number-level user as the API returns it: a user with access to the
+// settings and resources of one internal number (a PBX extension).
+type User struct {
+	// ID is the user's id, used in the paths of Get, Update and Delete.
+	ID int64 `json:"id"`
+	// ExtensionID is the id of the internal number the user belongs to.
+	ExtensionID int64  `json:"extension_id"`
+	Login       string `json:"login"`
+	Name        string `json:"name"`
+	Email       string `json:"email"`
+	// Comment is a free-form note.
+	Comment string `json:"comment"`
+	Access  Access `json:"access"`
+	Status  Status `json:"status"`
+	// ExtraParams is a free-form string for the caller's own purposes.
+	ExtraParams string `json:"extra_params"`
+	// Timezone is the user's time zone, such as "Europe/Moscow".
+	Timezone string `json:"timezone"`
+}
+
+// CreateRequest is a new internal-number-level user
+// (POST /client/{client_id}/user/extension/). Login, Name, Password, Email and
+// ExtensionID are required; the other fields are left out of the request when empty, and
+// the server applies its defaults.
+type CreateRequest struct {
+	// ExtensionID is the internal number the user is created for.
+	ExtensionID int64  `json:"extension_id"`
+	Login       string `json:"login"`
+	Name        string `json:"name"`
+	Password    string `json:"password"`
+	Email       string `json:"email"`
+
+	Access Access `json:"access,omitempty"`
+	// Comment is a free-form note.
+	Comment string `json:"comment,omitempty"`
+	Status  Status `json:"status,omitempty"`
+	// ExtraParams is a free-form string for the caller's own purposes.
+	ExtraParams string `json:"extra_params,omitempty"`
+	// Timezone is the user's time zone, such as "Europe/Moscow".
+	Timezone string `json:"timezone,omitempty"`
+	// EmailNotify, when true, has the server e-mail the new user's sign-in data: to
+	// EmailForNotify if it is set, otherwise to the user who creates (the token's owner).
+	// It is sent whenever it is non-nil, false included.
+	EmailNotify *bool `json:"email_notify,omitempty"`
+	// EmailForNotify is the address the sign-in data is sent to when EmailNotify is true.
+	// The vendor describes it with this resource's data but leaves it out of the list of
+	// POST parameters; it is sent only when set. If the server ignores it, the data goes
+	// to the user who creates, as when it is not set.
+	EmailForNotify string `json:"email_for_notify,omitempty"`
+}
+
+// Validate checks the required fields (extension_id, login, name, password, email) and
+// returns a *ValidationError naming the first one that is missing.
+func (r *CreateRequest) Validate() error {
+	if r == nil {
+		return core.Invalid("request", "is nil")
+	}
+	if r.ExtensionID <= 0 {
+		return core.Invalid("extension_id", "is required (a positive internal number id)")
+	}
+	for _, f := range [...]struct{ name, value string }{
+		{"login", r.Login}, {"name", r.Name}, {"password", r.Password}, {"email", r.Email},
+	} {
+		if err := core.Required(f.name, f.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// String prints the request with the password redacted.
+func (r CreateRequest) String() string { return core.RedactString(r) }
+
+// GoString prints the request with the password redacted.
+func (r CreateRequest) GoString() string { return core.RedactString(r) }
+
+// LogValue logs the request with the password redacted.
+func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
+
+// UpdateRequest changes an internal-number-level user
+// (PUT /client/{client_id}/user/extension/{user_id}). Only the fields that are set
+// (non-nil) are sent, so a pointer to "" clears Comment, ExtraParams or Timezone while nil
+// leaves them alone. The login cannot be changed; ExtensionID moves the user to another
+// internal number.
+type UpdateRequest struct {
+	// ExtensionID moves the user to this internal number.
+	ExtensionID *int64  `json:"extension_id,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	Email       *string `json:"email,omitempty"`
+	Password    *string `json:"password,omitempty"`
+	Access      *Access `json:"access,omitempty"`
+	Status      *Status `json:"status,omitempty"`
+	// Comment is a free-form note.
+	Comment *string `json:"comment,omitempty"`
+	// ExtraParams is a free-form string for the caller's own purposes.
+	ExtraParams *string `json:"extra_params,omitempty"`
+	// Timezone is the user's time zone, such as "Europe/Moscow".
+	Timezone *string `json:"timezone,omitempty"`
+}
+
+// Validate refuses an update that sets no field, an extension_id that is not positive,
+// and a name, e-mail or password set to an empty string (they are required on creation,
+// so the server cannot hold them empty).
+func (r *UpdateRequest) Validate() error {
+	if r == nil {
+		return core.Invalid("request", "is nil")
+	}
+	if r.ExtensionID == nil && r.Name == nil && r.Email == nil && r.Password == nil &&
+		r.Access == nil && r.Status == nil && r.Comment == nil && r.ExtraParams == nil &&
+		r.Timezone == nil {
+		return core.Invalid("request", "sets no field")
+	}
+	if r.ExtensionID != nil && *r.ExtensionID <= 0 {
+		return core.Invalid("extension_id", "must be a positive internal number id when set")
+	}
+	for _, f := range [...]struct {
+		name  string
+		value *string
+	}{{"name", r.Name}, {"email", r.Email}, {"password", r.Password}} {
+		if f.value != nil && core.Required(f.name, *f.value) != nil {
+			return core.Invalid(f.name, "must not be empty when set")
+		}
+	}
+	return nil
+}
+
+// String prints the request with the password redacted.
+func (r UpdateRequest) String() string { return core.RedactString(r) }
+
+// GoString prints the request with the password redacted.
+func (r UpdateRequest) GoString() string { return core.RedactString(r) }
+
+// LogValue logs the request with the password redacted.
+func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
+
+// ListOptions filters a list of internal-number-level users
+// (GET /client/{client_id}/user/extension/). Each filter is an array, sent as repeated
+// query keys (status=active&status=blocked); nil filters are left out, so the zero value
+// lists every such user of the client. The API documents no paging for this list.
+type ListOptions struct {
+	// ID keeps users with one of these ids.
+	ID []int64 `url:"id,omitempty"`
+	// ExtensionID keeps users of these internal numbers.
+	ExtensionID []int64 `url:"extension_id,omitempty"`
+	// Login keeps users with one of these logins.
+	Login []string `url:"login,omitempty"`
+	// Name keeps users with one of these names.
+	Name []string `url:"name,omitempty"`
+	// Email keeps users with one of these e-mail addresses.
+	Email []string `url:"email,omitempty"`
+	// Comment keeps users with one of these comments.
+	Comment []string `url:"comment,omitempty"`
+	// Access keeps users with one of these access types.
+	Access []Access `url:"access,omitempty"`
+	// Status keeps users with one of these statuses.
+	Status []Status `url:"status,omitempty"`
+	// Timezone keeps users in one of these time zones.
+	Timezone []string `url:"timezone,omitempty"`
+}
