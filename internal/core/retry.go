@@ -168,16 +168,16 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if n < 0 {
 			return 0, false
 		}
-		if n > int64(365*24*time.Hour/time.Second) {
-			n = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(n) * time.Second, true
+		return min(time.Duration(min(n, int64(maxServerWait/time.Second)))*time.Second, maxServerWait), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxServerWait), true
 	}
 	return 0, false
 }
+
+// maxServerWait bounds what a server can ask for; anything longer is as good as "give up".
+const maxServerWait = 365 * 24 * time.Hour
 
 // parseReset reads X-RateLimit-Reset: small numbers are seconds from now, numbers past
 // 2001-09-09 (1e9) are Unix times.
@@ -189,7 +189,7 @@ func parseReset(v string, now time.Time) (time.Time, bool) {
 	if n >= 1e9 {
 		return time.Unix(n, 0), true
 	}
-	if n > int64(365*24*time.Hour/time.Second) {
+	if n > int64(maxServerWait/time.Second) {
 		return time.Time{}, false
 	}
 	return now.Add(time.Duration(n) * time.Second), true
