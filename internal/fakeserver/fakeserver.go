@@ -33,6 +33,9 @@ type Fault struct {
 	// DropAfterHandling handles the request (a create takes effect) and then resets the
 	// connection instead of answering: the client cannot know the outcome.
 	DropAfterHandling bool
+	// SlowBody, when set, handles the request and sends the answer in small pieces with
+	// this pause between them.
+	SlowBody time.Duration
 	// Method limits the fault to requests with this method; empty means any.
 	Method string
 	// Probability, when in (0, 1), applies the fault to that share of matching requests,
@@ -152,6 +155,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	case f.DropAfterHandling:
 		h.ServeHTTP(httptest.NewRecorder(), r)
 		Reset(w)
+	case f.SlowBody > 0:
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		writeSlowly(w, r, rec, f.SlowBody)
 	default:
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
@@ -166,6 +173,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		w.Header().Set("Content-Type", ct)
 		w.WriteHeader(f.Status)
 		_, _ = io.WriteString(w, b)
+	}
+}
+
+func writeSlowly(w http.ResponseWriter, r *http.Request, rec *httptest.ResponseRecorder, pause time.Duration) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	body := rec.Body.Bytes()
+	flusher, _ := w.(http.Flusher)
+	for len(body) > 0 {
+		n := min(len(body), 64)
+		if _, err := w.Write(body[:n]); err != nil {
+			return
+		}
+		body = body[n:]
+		if flusher != nil {
+			flusher.Flush()
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
 	}
 }
 

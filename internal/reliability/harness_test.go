@@ -1,0 +1,74 @@
+package reliability
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/usersdk/usersdk-go/internal/fakeserver"
+)
+
+// config is what a test asks of a family's client, whatever the family's option types.
+type config struct {
+	retryMax         int
+	maxResponseBytes int64
+	logger           *slog.Logger
+	httpClient       *http.Client
+}
+
+func defaults() config { return config{retryMax: 3} }
+
+// harness is one family's client wired to its fake.
+type harness struct {
+	fake *fakeserver.Server
+	// get reads one user that exists.
+	get func(ctx context.Context) error
+	// list reads a list that holds at least one user.
+	list func(ctx context.Context) (int, error)
+	// create creates a user whose unique key (login or e-mail) is derived from key.
+	create func(ctx context.Context, key string) error
+	// exists looks a user up by the unique key derived from key.
+	exists func(ctx context.Context, key string) (bool, error)
+	// stored counts the users on the fake whose unique key derives from key.
+	stored func(key string) int
+	// expireToken makes the fake reject the credentials in use, where the family has tokens.
+	expireToken func()
+	// secrets are the credentials the client was given or obtained.
+	secrets func() []string
+	// hostileGet reads a user by a path parameter the caller controls, where the family
+	// takes a string path parameter; nil otherwise.
+	hostileGet func(ctx context.Context, value string) error
+	// hostileList lists with a filter value the caller controls.
+	hostileList func(ctx context.Context, value string) error
+}
+
+type family struct {
+	name  string
+	start func(t *testing.T, cfg config) *harness
+}
+
+// families is filled by the adapters' init functions.
+var families []family
+
+func register(f family) { families = append(families, f) }
+
+// checkGoroutines fails the test if goroutines started during it are still running once
+// it is over (idle connections closed first).
+func checkGoroutines(t *testing.T, closeIdle func()) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		closeIdle()
+		deadline := time.Now().Add(3 * time.Second)
+		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond) // polling for exits, not timing behaviour
+		}
+		if n := runtime.NumGoroutine(); n > before {
+			buf := make([]byte, 1<<16)
+			t.Errorf("goroutine leak: %d before, %d after\n%s", before, n, buf[:runtime.Stack(buf, true)])
+		}
+	})
+}
