@@ -1,0 +1,64 @@
+// Package extensionusertest is an in-memory fake of Telphin's user API, for testing code
+// that uses package extensionuser without a real server. The same server also serves the
+// client-level users of package clientuser, so both clients can point at one:
+//
+//	srv := extensionusertest.NewServer()
+//	defer srv.Close()
+//	eu, err := extensionuser.New(
+//		extensionuser.WithBaseURL(srv.BaseURL()), // srv.URL + "/api/ver1.0"
+//		extensionuser.WithClientCredentials(srv.AppID(), srv.Secret()),
+//	)
+//	cu, err := clientuser.New(
+//		clientuser.WithBaseURL(srv.BaseURL()),
+//		clientuser.WithClientCredentials(srv.AppID(), srv.Secret()),
+//	)
+//	u, err := eu.Create(ctx, extensionuser.Me, &extensionuser.CreateRequest{
+//		ExtensionID: 5001, Login: "reception", Name: "Reception", Password: "pw",
+//		Email: "reception@example.com"})
+//
+// It behaves as the vendor documents: OAuth 2.0 client credentials at /oauth/token (form
+// fields or HTTP Basic), bearer tokens that live an hour, "@me" or a numeric client id in
+// the path (404 client_not_found for an unknown one), 201 on create, 204 on delete, 404
+// {"message": "Record not found"} for an unknown user, list filters as repeated query keys,
+// bare JSON arrays, and X-RateLimit-* headers with 429 rate_limit_exceeded past the hourly
+// budget. Where the vendor is silent it is strict: a login taken by a user of either kind is
+// 409 {"message": "Login already exists", "status": "login_exists"}, a PUT that changes the
+// login is 400, unknown body fields and query keys are 400, and an internal number belongs
+// to the first client that attaches a user to it (another client's create or move is 400).
+//
+// Knobs (methods of Server):
+//   - credentials and tokens: AppID, Secret, SetCredentials, IssueToken, ExpireTokens,
+//     TokenRequests, OmitExpiresIn, BaseURL, TokenURL;
+//   - clients and users: ClientID ("@me"), AddClient, AddForbiddenClient (403),
+//     AddExtensionUser, AddClientUser, ExtensionUsers, ClientUsers, ExtensionUser,
+//     ClientUser, Password, Notifications;
+//   - time and limits: SetClock, SetRateLimit;
+//   - faults, latency and the request log: FailNext, DropNext, Inject, ClearFaults,
+//     SetLatency, Requests, ResetRequests, FaultsInjected.
+package extensionusertest
+
+import (
+	"github.com/usersdk/usersdk-go/internal/fakeserver"
+	"github.com/usersdk/usersdk-go/internal/telphinfake"
+)
+
+// Server is the fake Telphin server; its knobs are listed in the package doc. It is the
+// same type as clientusertest.Server.
+type Server = telphinfake.Server
+
+// Fault is a failure to inject with Server.Inject.
+type Fault = fakeserver.Fault
+
+// Request is a request the server received, as Server.Requests returns it.
+type Request = fakeserver.Request
+
+// Notification is the sign-in data the vendor would have e-mailed for a user created with
+// email_notify set, as Server.Notifications returns it.
+type Notification = telphinfake.Notification
+
+// DefaultClientID is the numeric id of the client "@me" stands for.
+const DefaultClientID = telphinfake.DefaultClientID
+
+// NewServer starts a fake with generated application credentials (Server.AppID,
+// Server.Secret), one client (DefaultClientID) and no users. Close it when done.
+func NewServer() *Server { return telphinfake.NewServer() }

@@ -1,0 +1,463 @@
+package telphinfake
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/usersdk/usersdk-go/clientuser"
+	"github.com/usersdk/usersdk-go/extensionuser"
+	"github.com/usersdk/usersdk-go/internal/fakeserver"
+)
+
+// record is a stored user of either kind. Both kinds share the id space and the logins.
+type record struct {
+	id          int64
+	clientID    int64
+	ext         bool  // an internal-number-level user
+	extensionID int64 // ext only
+	login       string
+	name        string
+	email       string
+	comment     string
+	access      string
+	status      string
+	extraParams string
+	timezone    string
+	password    string
+}
+
+func (r *record) clientUser() clientuser.User {
+	return clientuser.User{
+		ID: r.id, ClientID: r.clientID, Login: r.login, Name: r.name, Email: r.email,
+		Comment: r.comment, Access: clientuser.Access(r.access), Status: clientuser.Status(r.status),
+		ExtraParams: r.extraParams, Timezone: r.timezone,
+	}
+}
+
+func (r *record) extensionUser() extensionuser.User {
+	return extensionuser.User{
+		ID: r.id, ExtensionID: r.extensionID, Login: r.login, Name: r.name, Email: r.email,
+		Comment: r.comment, Access: extensionuser.Access(r.access), Status: extensionuser.Status(r.status),
+		ExtraParams: r.extraParams, Timezone: r.timezone,
+	}
+}
+
+// wire is a user as the vendor's "Response parameters" list it. The encoding is the
+// fake's own, from the documents, so a wrong JSON name in the SDK's models shows up.
+func (r *record) wire() map[string]any {
+	m := map[string]any{
+		"id": r.id, "login": r.login, "name": r.name, "email": r.email, "comment": r.comment,
+		"access": r.access, "status": r.status, "extra_params": r.extraParams, "timezone": r.timezone,
+	}
+	if r.ext {
+		m["extension_id"] = r.extensionID
+	} else {
+		m["client_id"] = r.clientID
+	}
+	return m
+}
+
+// field is the value a list filter compares, with integers in canonical decimal.
+func (r *record) field(name string) string {
+	switch name {
+	case "id":
+		return strconv.FormatInt(r.id, 10)
+	case "extension_id":
+		return strconv.FormatInt(r.extensionID, 10)
+	case "login":
+		return r.login
+	case "name":
+		return r.name
+	case "email":
+		return r.email
+	case "comment":
+		return r.comment
+	case "access":
+		return r.access
+	case "status":
+		return r.status
+	case "timezone":
+		return r.timezone
+	}
+	return ""
+}
+
+// Documented list filters and body fields, by kind. Integer filters are parsed.
+var (
+	clientFilters    = []string{"login", "id"}
+	extensionFilters = []string{"comment", "status", "name", "id", "access", "extension_id", "timezone", "login", "email"}
+	intFilters       = map[string]bool{"id": true, "extension_id": true}
+
+	clientCreateFields    = []string{"client_id", "access", "comment", "email", "email_notify", "email_for_notify", "extra_params", "login", "name", "password", "status", "timezone"}
+	extensionCreateFields = []string{"comment", "status", "name", "access", "extension_id", "extra_params", "timezone", "login", "password", "email", "email_notify", "email_for_notify"}
+	// login is not documented for PUT; it is read only to refuse a change.
+	clientUpdateFields    = []string{"comment", "status", "name", "access", "extra_params", "timezone", "password", "email", "login"}
+	extensionUpdateFields = []string{"comment", "status", "name", "access", "extension_id", "extra_params", "timezone", "password", "email", "login"}
+)
+
+// body is a create or update request; nil means the field was not sent (or was null).
+type body struct {
+	Login          *string `json:"login"`
+	Name           *string `json:"name"`
+	Email          *string `json:"email"`
+	Password       *string `json:"password"`
+	Access         *string `json:"access"`
+	Status         *string `json:"status"`
+	Comment        *string `json:"comment"`
+	ExtraParams    *string `json:"extra_params"`
+	Timezone       *string `json:"timezone"`
+	ClientID       *int64  `json:"client_id"`
+	ExtensionID    *int64  `json:"extension_id"`
+	EmailNotify    *bool   `json:"email_notify"`
+	EmailForNotify *string `json:"email_for_notify"`
+}
+
+// decodeBody reads a JSON object holding only the allowed fields. On failure it has
+// written the answer and returns false.
+func decodeBody(w http.ResponseWriter, r *http.Request, allowed []string, b *body) bool {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		message(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json", "")
+		return false
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		message(w, http.StatusBadRequest, "Cannot read the request body", "")
+		return false
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			message(w, http.StatusBadRequest, "The request body must be a JSON object", "")
+		} else {
+			message(w, http.StatusBadRequest, "Malformed JSON body", "")
+		}
+		return false
+	}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if !slices.Contains(allowed, k) {
+			message(w, http.StatusBadRequest, "Unknown field "+strconv.Quote(k), "")
+			return false
+		}
+	}
+	if err := json.Unmarshal(raw, b); err != nil {
+		msg := "Malformed JSON body"
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			msg = "Field " + strconv.Quote(te.Field) + " must be " + te.Type.Kind().String()
+		}
+		message(w, http.StatusBadRequest, msg, "")
+		return false
+	}
+	return true
+}
+
+// check validates the fields a create or update sets and returns the message of the first
+// problem, or "".
+func (b *body) check(create, ext bool) string {
+	if create {
+		for _, f := range []struct {
+			name string
+			v    *string
+		}{{"login", b.Login}, {"name", b.Name}, {"password", b.Password}, {"email", b.Email}} {
+			if f.v == nil || *f.v == "" {
+				return "Field " + strconv.Quote(f.name) + " is required"
+			}
+		}
+		if ext && b.ExtensionID == nil {
+			return `Field "extension_id" is required`
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"name", b.Name}, {"password", b.Password}, {"email", b.Email}} {
+		if f.v != nil && *f.v == "" {
+			return "Field " + strconv.Quote(f.name) + " must not be empty"
+		}
+	}
+	if b.ExtensionID != nil && *b.ExtensionID <= 0 {
+		return `Field "extension_id" must be a positive internal number id`
+	}
+	if b.Email != nil && !isEmail(*b.Email) {
+		return `Field "email" is not a valid e-mail address`
+	}
+	if b.EmailForNotify != nil && *b.EmailForNotify != "" && !isEmail(*b.EmailForNotify) {
+		return `Field "email_for_notify" is not a valid e-mail address`
+	}
+	if b.Access != nil && *b.Access != "full" && *b.Access != "read_only" {
+		return `Field "access" must be "full" or "read_only"`
+	}
+	if b.Status != nil && *b.Status != "active" && *b.Status != "blocked" {
+		return `Field "status" must be "active" or "blocked"`
+	}
+	return ""
+}
+
+func isEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n")
+}
+
+// apply copies the fields b sets onto r; the login and the ids are the caller's.
+func (b *body) apply(r *record) {
+	for _, f := range []struct {
+		dst *string
+		v   *string
+	}{
+		{&r.name, b.Name}, {&r.email, b.Email}, {&r.password, b.Password}, {&r.access, b.Access},
+		{&r.status, b.Status}, {&r.comment, b.Comment}, {&r.extraParams, b.ExtraParams}, {&r.timezone, b.Timezone},
+	} {
+		if f.v != nil {
+			*f.dst = *f.v
+		}
+	}
+}
+
+// loginTakenLocked says whether another user (not id) has this login, ignoring case.
+func (s *Server) loginTakenLocked(login string, except int64) bool {
+	for id, r := range s.users {
+		if id != except && strings.EqualFold(r.login, login) {
+			return true
+		}
+	}
+	return false
+}
+
+// claimExtensionLocked attaches internal number ext to clientID, or returns a message when
+// it belongs to another client.
+func (s *Server) claimExtensionLocked(ext, clientID int64) string {
+	if owner, ok := s.extensions[ext]; ok && owner != clientID {
+		return "Internal number " + strconv.FormatInt(ext, 10) + " does not belong to client " + strconv.FormatInt(clientID, 10)
+	}
+	s.extensions[ext] = clientID
+	return ""
+}
+
+// sortedLocked returns the users of one kind, by id.
+func (s *Server) sortedLocked(ext bool) []*record {
+	var out []*record
+	for _, r := range s.users {
+		if r.ext == ext {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *record) int { return cmp.Compare(a.id, b.id) })
+	return out
+}
+
+// userLocked finds a user of one kind that belongs to clientID.
+func (s *Server) userLocked(id, clientID int64, ext bool) (*record, bool) {
+	r, ok := s.users[id]
+	if !ok || r.ext != ext || r.clientID != clientID {
+		return nil, false
+	}
+	return r, true
+}
+
+func (s *Server) listClientUsers(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.list(w, r, clientID, false, clientFilters)
+}
+
+func (s *Server) listExtUsers(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.list(w, r, clientID, true, extensionFilters)
+}
+
+func (s *Server) list(w http.ResponseWriter, r *http.Request, clientID int64, ext bool, filters []string) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		message(w, http.StatusBadRequest, "Malformed query string", "")
+		return
+	}
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if !slices.Contains(filters, k) {
+			message(w, http.StatusBadRequest, "Unknown filter "+strconv.Quote(k), "")
+			return
+		}
+		if intFilters[k] {
+			for i, v := range q[k] {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					message(w, http.StatusBadRequest, "Filter "+strconv.Quote(k)+" must be an integer", "")
+					return
+				}
+				q[k][i] = strconv.FormatInt(n, 10)
+			}
+		}
+	}
+	s.mu.Lock()
+	out := []map[string]any{}
+	for _, u := range s.sortedLocked(ext) {
+		if u.clientID != clientID {
+			continue
+		}
+		match := true
+		for k, vs := range q {
+			if !slices.Contains(vs, u.field(k)) {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, u.wire())
+		}
+	}
+	s.mu.Unlock()
+	fakeserver.JSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.get(w, r, clientID, false)
+}
+
+func (s *Server) getExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.get(w, r, clientID, true)
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request, clientID int64, ext bool) {
+	id, ok := userID(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	u, ok := s.userLocked(id, clientID, ext)
+	var out map[string]any
+	if ok {
+		out = u.wire()
+	}
+	s.mu.Unlock()
+	if !ok {
+		recordNotFound(w)
+		return
+	}
+	fakeserver.JSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.create(w, r, clientID, false, clientCreateFields)
+}
+
+func (s *Server) createExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.create(w, r, clientID, true, extensionCreateFields)
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request, clientID int64, ext bool, allowed []string) {
+	var b body
+	if !decodeBody(w, r, allowed, &b) {
+		return
+	}
+	if msg := b.check(true, ext); msg != "" {
+		message(w, http.StatusBadRequest, msg, "")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.loginTakenLocked(*b.Login, 0) {
+		message(w, http.StatusConflict, "Login already exists", "login_exists")
+		return
+	}
+	u := &record{id: s.nextID, clientID: clientID, ext: ext, login: *b.Login, access: "full", status: "active"}
+	if ext {
+		if msg := s.claimExtensionLocked(*b.ExtensionID, clientID); msg != "" {
+			message(w, http.StatusBadRequest, msg, "")
+			return
+		}
+		u.extensionID = *b.ExtensionID
+	}
+	b.apply(u)
+	s.nextID++
+	s.users[u.id] = u
+	if b.EmailNotify != nil && *b.EmailNotify {
+		n := Notification{UserID: u.id, Login: u.login}
+		if b.EmailForNotify != nil {
+			n.To = *b.EmailForNotify
+		}
+		s.notifications = append(s.notifications, n)
+	}
+	fakeserver.JSON(w, http.StatusCreated, u.wire())
+}
+
+func (s *Server) updateClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.update(w, r, clientID, false, clientUpdateFields)
+}
+
+func (s *Server) updateExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.update(w, r, clientID, true, extensionUpdateFields)
+}
+
+func (s *Server) update(w http.ResponseWriter, r *http.Request, clientID int64, ext bool, allowed []string) {
+	id, ok := userID(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	_, ok = s.userLocked(id, clientID, ext)
+	s.mu.Unlock()
+	if !ok {
+		recordNotFound(w)
+		return
+	}
+	var b body
+	if !decodeBody(w, r, allowed, &b) {
+		return
+	}
+	if msg := b.check(false, ext); msg != "" {
+		message(w, http.StatusBadRequest, msg, "")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.userLocked(id, clientID, ext)
+	if !ok { // deleted meanwhile
+		recordNotFound(w)
+		return
+	}
+	if b.Login != nil && *b.Login != u.login {
+		message(w, http.StatusBadRequest, "The login cannot be changed", "")
+		return
+	}
+	if b.ExtensionID != nil {
+		if msg := s.claimExtensionLocked(*b.ExtensionID, clientID); msg != "" {
+			message(w, http.StatusBadRequest, msg, "")
+			return
+		}
+		u.extensionID = *b.ExtensionID
+	}
+	b.apply(u)
+	fakeserver.JSON(w, http.StatusOK, u.wire())
+}
+
+func (s *Server) deleteClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.delete(w, r, clientID, false)
+}
+
+func (s *Server) deleteExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
+	s.delete(w, r, clientID, true)
+}
+
+func (s *Server) delete(w http.ResponseWriter, r *http.Request, clientID int64, ext bool) {
+	id, ok := userID(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	_, ok = s.userLocked(id, clientID, ext)
+	if ok {
+		delete(s.users, id)
+	}
+	s.mu.Unlock()
+	if !ok {
+		recordNotFound(w)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
