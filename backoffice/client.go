@@ -45,8 +45,10 @@ func WithToken(token string) Option {
 }
 
 // WithTokenSource authenticates with tokens from ts, cached until shortly before they
-// expire. After a 401 the client asks ts for a token once more and retries the request
-// once.
+// expire. After a 401 the client asks ts for a token once more and, if it gets a different
+// one, retries the request once. A source that caches (oauth2.ReuseTokenSource, or what
+// oauth2.Config.TokenSource returns) hands back the same token until it expires, so the 401
+// is returned as it is.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(s *core.Settings) error {
 		if ts == nil {

@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 
@@ -44,10 +45,15 @@ func (c *Client) Get(ctx context.Context, userID int64) (*User, error) {
 	if err := core.PositiveID("userId", userID); err != nil {
 		return nil, err
 	}
-	return call[User](ctx, c, http.MethodGet, userID, nil)
+	u, err := call[User](ctx, c, http.MethodGet, userID, nil)
+	if err == nil && u == nil {
+		return nil, fmt.Errorf("backoffice: GET %s: the answer had no user", userPath(userID))
+	}
+	return u, err
 }
 
-// Create adds a user (POST /api/v2/users) and returns it as the server stored it.
+// Create adds a user (POST /api/v2/users) and returns it as the server stored it. When the
+// server accepts the user without returning it (202 or 204), Create reads it back by e-mail.
 //
 // If the answer is lost after the request may have reached the server, the error matches
 // ErrOutcomeUnknown and the request is not retried: look the user up by e-mail (List with
@@ -56,16 +62,28 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return core.Call[*User](ctx, c.core, &core.Request{Method: http.MethodPost, Path: usersPath, Body: req})
+	u, err := core.Call[*User](ctx, c.core, &core.Request{Method: http.MethodPost, Path: usersPath, Body: req})
+	if err != nil || u != nil {
+		return u, err
+	}
+	users, err := c.List(ctx, ListOptions{Email: req.Email})
+	if err != nil || len(users) != 1 {
+		// The write was accepted; only reading it back failed. Creating again would duplicate it.
+		return nil, fmt.Errorf("backoffice: user accepted without a body, and reading it back by e-mail gave %d users (%v): %w",
+			len(users), err, ErrOutcomeUnknown)
+	}
+	return &users[0], nil
 }
 
-// Update changes a user with PUT /api/v2/users/{userId}, sending only the fields set.
+// Update changes a user with PUT /api/v2/users/{userId}, sending only the fields set, and
+// returns the user as stored (read back with Get when the answer has no body).
 func (c *Client) Update(ctx context.Context, userID int64, req *UpdateRequest) (*User, error) {
 	return c.update(ctx, http.MethodPut, userID, req)
 }
 
-// Patch changes a user with PATCH /api/v2/users/{userId}, sending only the fields set.
-// Unlike Update it is not retried after a failure that may have reached the server.
+// Patch changes a user with PATCH /api/v2/users/{userId}, sending only the fields set, and
+// returns the user as stored (read back with Get when the answer has no body). Unlike
+// Update it is not retried after a failure that may have reached the server.
 func (c *Client) Patch(ctx context.Context, userID int64, req *UpdateRequest) (*User, error) {
 	return c.update(ctx, http.MethodPatch, userID, req)
 }
@@ -77,7 +95,11 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return call[User](ctx, c, method, userID, req)
+	u, err := call[User](ctx, c, method, userID, req)
+	if err != nil || u != nil {
+		return u, err
+	}
+	return c.Get(ctx, userID)
 }
 
 // Delete removes a user (DELETE /api/v2/users/{userId}).

@@ -282,3 +282,40 @@ func TestErrorsMatchAcrossTheirTypes(t *testing.T) {
 	assert.False(t, errors.Is(err, ErrUnauthorized))
 	assert.False(t, errors.Is(err, ErrOutcomeUnknown))
 }
+
+func TestAnswersWithoutBodyNeverGiveANilUser(t *testing.T) {
+	rec := fixture.New(t)
+	empty := func(method, path string, status int, body string) {
+		rec.ExpectExchange(&fixture.Exchange{
+			Request:  fixture.Request{Method: method, Path: path, Body: []byte(body)},
+			Response: fixture.Response{Status: status},
+		})
+	}
+	ok := func(method, path, query string, body string) {
+		ex := &fixture.Exchange{Request: fixture.Request{Method: method, Path: path}, Response: fixture.Response{Status: 200, Body: []byte(body)}}
+		if query != "" {
+			ex.Request.Query = map[string][]string{"filter[email]": {query}, "offset": {"0"}}
+		}
+		rec.ExpectExchange(ex)
+	}
+	empty("GET", "/api/v2/users/1", 200, "")
+	empty("POST", "/api/v2/users", 202, `{"name":"A","email":"a@x.io","password":"p","active":false,"tfa":false,"groups":[1]}`)
+	ok("GET", "/api/v2/users", "a@x.io", `[{"id":5,"email":"a@x.io"}]`)
+	empty("PATCH", "/api/v2/users/5", 204, `{"active":true}`)
+	ok("GET", "/api/v2/users/5", "", `{"id":5,"email":"a@x.io","active":true}`)
+
+	c, err := New(WithBaseURL("https://api.test"), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
+	require.NoError(t, err)
+	ctx := context.Background()
+	u, err := c.Get(ctx, 1)
+	require.Error(t, err)
+	assert.Nil(t, u)
+
+	u, err = c.Create(ctx, &CreateRequest{Name: "A", Email: "a@x.io", Password: "p", Groups: []int64{1}})
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), u.ID, "read back by e-mail")
+
+	u, err = c.Patch(ctx, 5, &UpdateRequest{Active: Ptr(true)})
+	require.NoError(t, err)
+	assert.True(t, u.Active, "read back with Get")
+}

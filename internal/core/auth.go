@@ -90,10 +90,31 @@ func NewTokenCache(early time.Duration, fetch func(ctx context.Context) (*oauth2
 	return &TokenCache{fetch: fetch, early: early}
 }
 
-// NewTokenSourceCache wraps an oauth2.TokenSource.
+// NewTokenSourceCache wraps an oauth2.TokenSource. Token sources take no context, so a
+// fetch that hangs is abandoned after FetchTimeout and the next caller starts a new one.
 func NewTokenSourceCache(ts oauth2.TokenSource) *TokenCache {
-	return NewTokenCache(10*time.Second, func(context.Context) (*oauth2.Token, error) { return ts.Token() })
+	return NewTokenCache(10*time.Second, func(ctx context.Context) (*oauth2.Token, error) {
+		type result struct {
+			tok *oauth2.Token
+			err error
+		}
+		done := make(chan result, 1)
+		go func() {
+			tok, err := ts.Token()
+			done <- result{tok, err}
+		}()
+		select {
+		case r := <-done:
+			return r.tok, r.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	})
 }
+
+// FetchTimeout bounds one token fetch, so that a token endpoint that never answers cannot
+// block every later caller.
+const FetchTimeout = time.Minute
 
 // Set replaces the cached token, as after a login.
 func (c *TokenCache) Set(tok *oauth2.Token) {
@@ -121,7 +142,7 @@ func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, error) {
 	if f == nil {
 		f = &tokenFlight{done: make(chan struct{})}
 		c.flight = f
-		go c.run(context.WithoutCancel(ctx), f)
+		go c.run(ctx, f)
 	}
 	c.mu.Unlock()
 
@@ -133,7 +154,9 @@ func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, error) {
 	}
 }
 
-func (c *TokenCache) run(ctx context.Context, f *tokenFlight) {
+func (c *TokenCache) run(caller context.Context, f *tokenFlight) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(caller), FetchTimeout)
+	defer cancel()
 	tok, err := c.fetch(ctx)
 	if err == nil && (tok == nil || tok.AccessToken == "") {
 		err = errors.New("token endpoint returned no access token")
@@ -172,11 +195,19 @@ func (c *TokenCache) Authenticate(ctx context.Context, req *http.Request) (strin
 	return tok.AccessToken, nil
 }
 
+// ErrSameCredential is what Refresh returns when the only credential it can get is the one
+// the server just rejected (a token source that caches): resending would be pointless.
+var ErrSameCredential = errors.New("no new credential")
+
 // Refresh drops the rejected token and fetches a new one.
 func (c *TokenCache) Refresh(ctx context.Context, rejected string) error {
 	c.Invalidate(rejected)
-	if _, err := c.Token(ctx); err != nil {
+	tok, err := c.Token(ctx)
+	if err != nil {
 		return &AuthError{Err: err}
+	}
+	if tok.AccessToken == rejected {
+		return ErrSameCredential
 	}
 	return nil
 }

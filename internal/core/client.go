@@ -104,7 +104,7 @@ func New(s *Settings, f Family) (*Client, error) {
 		c.maxBody = DefaultMaxResponseBytes
 	}
 	c.retry = &retryablehttp.Client{
-		HTTPClient: c.hc,
+		HTTPClient: retryHTTPClient(c.hc),
 		// The policy counts attempts itself; this only keeps the library from giving up
 		// first (its own give-up path would close the pool's idle connections).
 		RetryMax:     c.retryMax + 1,
@@ -119,18 +119,19 @@ func New(s *Settings, f Family) (*Client, error) {
 // checkURL refuses unparsable URLs and, when credentials go there, plain http to a host
 // that is not loopback unless insecure is set.
 func checkURL(raw string, credentials, insecure bool) error {
+	// Messages never quote the raw string: it may hold a password ("user:pw@host").
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("cannot parse %q", raw)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q: scheme must be http or https", raw)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("%q: no host", raw)
+		return errors.New("cannot parse the URL")
 	}
 	if u.User != nil {
 		return errors.New("credentials in the URL are not supported: use the auth options")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errors.New("the URL's scheme must be http or https")
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%s: no host", u.Redacted())
 	}
 	if credentials && u.Scheme == "http" && !insecure && !IsLoopback(u.Hostname()) {
 		return fmt.Errorf("refusing to send credentials over plain http to %s: use https, or WithInsecureHTTP", u.Host)
@@ -195,7 +196,17 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 	}
 	// An empty body (a 202 or a 200 without content) leaves out as it is.
 	if err := json.NewDecoder(c.limit(resp)).Decode(out); err != nil && err != io.EOF {
-		return c.decodeError(r, err)
+		err = c.decodeError(r, err)
+		if !idempotent(r.Method) {
+			// The write succeeded but its answer is unreadable: the caller must not
+			// take it for a failure and send it again.
+			u := r.URL
+			if u == "" {
+				u = c.base + r.Path
+			}
+			return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err, path: pathOf(u)}
+		}
+		return err
 	}
 	return nil
 }
@@ -233,10 +244,13 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 			return resp, nil
 		}
 		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
-			drainClose(resp.Body)
+			rejected := c.failure(resp, a)
 			c.log.LogAttrs(ctx, slog.LevelDebug, "credentials rejected, refreshing",
 				slog.String("method", r.Method), slog.String("path", a.path))
 			if err := refresher.Refresh(ctx, a.credential); err != nil {
+				if errors.Is(err, ErrSameCredential) {
+					return nil, rejected // nothing new to send
+				}
 				return nil, err
 			}
 			continue
@@ -300,6 +314,37 @@ func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body 
 	}
 	return resp, a, nil
 }
+
+// retryHTTPClient is a shallow copy of the caller's client for go-retryablehttp. Its
+// transport hides CloseIdleConnections, which the library calls when it gives up or a wait
+// is cancelled and which would empty the caller's whole pool; its redirect policy refuses
+// https to http, where the Authorization header would travel in clear text.
+func retryHTTPClient(hc *http.Client) *http.Client {
+	cp := *hc
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	cp.Transport = roundTripOnly{rt}
+	userCheck := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+			return errors.New("refusing a redirect from https to " + req.URL.Scheme)
+		}
+		if userCheck != nil {
+			return userCheck(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cp
+}
+
+type roundTripOnly struct{ rt http.RoundTripper }
+
+func (t roundTripOnly) RoundTrip(r *http.Request) (*http.Response, error) { return t.rt.RoundTrip(r) }
 
 func passThrough(resp *http.Response, err error, _ int) (*http.Response, error) {
 	if resp != nil {
@@ -436,6 +481,11 @@ func (c *Client) logAttempt(ctx context.Context, a *attempt, status int, err err
 	}
 	attrs := []slog.Attr{slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count)}
 	if err != nil {
+		// url.Error repeats the URL, query included; log its cause only.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		attrs = append(attrs, slog.String("error", err.Error()))
 	} else {
 		attrs = append(attrs, slog.Int("status", status))

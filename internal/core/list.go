@@ -92,6 +92,10 @@ func decodeWrapped(dec *json.Decoder, each func(*json.Decoder) error) error {
 				}
 				continue
 			}
+			if tok == nil {
+				found = true // {"data": null}: an empty page
+				continue
+			}
 			if _, ok := tok.(json.Delim); ok {
 				if err := skipRest(dec); err != nil {
 					return err

@@ -105,7 +105,8 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 func (a *attempt) retryableStatus(resp *http.Response) bool {
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		wait, asked := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests)
+		// For a write only Retry-After says the request was not processed.
+		wait, asked := serverWait(resp.Header, a.idempotent && resp.StatusCode == http.StatusTooManyRequests)
 		if asked && wait > a.c.waitMax {
 			a.rateLimit = wait
 			return false
@@ -123,6 +124,7 @@ func (a *attempt) retryableStatus(resp *http.Response) bool {
 // has already refused waits over the cap), else exponential backoff with full jitter.
 func (c *Client) backoffHook(_, _ time.Duration, attemptNum int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		// A write reaches here only with a Retry-After (checkRetry), which serverWait reads first.
 		if wait, ok := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests); ok {
 			return min(wait, c.waitMax)
 		}
@@ -152,8 +154,9 @@ func serverWait(h http.Header, rateHeaders bool) (time.Duration, bool) {
 	}
 	if rateHeaders {
 		if v := h.Get("X-RateLimit-Reset"); v != "" {
-			if t, ok := parseReset(v, time.Now()); ok {
-				return max(time.Until(t), 0), true
+			// A reset already past (clock skew) says nothing; fall back to backoff.
+			if t, ok := parseReset(v, time.Now()); ok && time.Until(t) > 0 {
+				return time.Until(t), true
 			}
 		}
 	}
@@ -209,8 +212,8 @@ func surelyNotSent(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var hostErr x509.HostnameError
 	var authErr x509.UnknownAuthorityError
-	var recErr tls.RecordHeaderError
-	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) || errors.As(err, &recErr)
+	// Not tls.RecordHeaderError: it also happens after the handshake, while reading the answer.
+	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr)
 }
 
 // permanent reports transport errors that no retry can cure: certificates that do not verify.

@@ -1,0 +1,191 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+)
+
+// Regressions found in review; each test failed before its fix.
+
+func TestTransportErrorLogHidesQuery(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(resetAfterBody))
+	defer srv.Close()
+	var buf bytes.Buffer
+	c := serverClient(t, srv.URL, WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u", Query: url.Values{"access_token": {"S3CRET"}}}, nil)
+	require.Error(t, err)
+	require.Contains(t, buf.String(), "http attempt")
+	assert.NotContains(t, buf.String(), "S3CRET")
+	assert.NotContains(t, err.Error(), "S3CRET")
+}
+
+func TestFailedCallKeepsThePoolsIdleConnections(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) }))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c := serverClient(t, srv.URL)
+	ctx := context.Background()
+	require.NoError(t, c.Do(ctx, &Request{Method: "GET", Path: "/a"}, nil))
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	require.Error(t, c.Do(cancelled, &Request{Method: "GET", Path: "/b"}, nil))
+	require.NoError(t, c.Do(ctx, &Request{Method: "GET", Path: "/a"}, nil))
+	assert.Equal(t, int32(1), conns.Load(), "another caller's failure must not close the pool")
+}
+
+func TestSucceededWriteWithUnreadableAnswerIsOutcomeUnknown(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"id":7,`)
+	}))
+	defer srv.Close()
+	c := serverClient(t, srv.URL)
+	var out map[string]any
+	err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, &out)
+	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), posts.Load())
+}
+
+func TestTLSRecordErrorAfterSendIsNotRetried(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		_, _ = io.ReadAll(r.Body)
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		_, _ = conn.(*tls.Conn).NetConn().Write([]byte("\x17\x03\x01\x00\x05hello")) // garbage on the TLS stream
+		conn.Close()
+	}))
+	defer srv.Close()
+	c := serverClient(t, srv.URL, WithHTTPClient(srv.Client()))
+	err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, nil)
+	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), posts.Load())
+}
+
+func TestWrappedNullListIsEmpty(t *testing.T) {
+	n := 0
+	require.NoError(t, decodeList(strings.NewReader(`{"data":null,"total":0}`), func(*json.Decoder) error { n++; return nil }))
+	assert.Zero(t, n)
+}
+
+func TestHungTokenSourceIsAbandoned(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		block := make(chan struct{})
+		defer close(block)
+		tc := NewTokenSourceCache(tsFunc(func() (*oauth2.Token, error) {
+			if n.Add(1) == 1 {
+				<-block // the first fetch never returns
+			}
+			return &oauth2.Token{AccessToken: "ok"}, nil
+		}))
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := tc.Token(ctx)
+		cancel()
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		time.Sleep(FetchTimeout) // fake time: the hung fetch is given up
+		tok, err := tc.Token(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, "ok", tok.AccessToken)
+		assert.Equal(t, int32(2), n.Load())
+	})
+}
+
+type tsFunc func() (*oauth2.Token, error)
+
+func (f tsFunc) Token() (*oauth2.Token, error) { return f() }
+
+func TestRedirectToPlainHTTPIsRefused(t *testing.T) {
+	var got atomic.Value
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+		io.WriteString(w, `{}`)
+	}))
+	defer plain.Close()
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer tlsSrv.Close()
+	c := serverClient(t, tlsSrv.URL, WithHTTPClient(tlsSrv.Client()))
+	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "redirect from https")
+	assert.Nil(t, got.Load(), "the plain-http server must not be reached")
+}
+
+func TestURLErrorsNeverQuoteTheURL(t *testing.T) {
+	for _, raw := range []string{"admin:hunter2@bo.example.com", "ftp://admin:hunter2@h", "https://admin:hunter2@", "::hunter2"} {
+		err := checkURL(raw, true, false)
+		require.Error(t, err, raw)
+		assert.NotContains(t, err.Error(), "hunter2")
+	}
+}
+
+func TestRefreshThatYieldsTheSameTokenIsNotResent(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	reuse := oauth2.ReuseTokenSource(nil, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "A"}))
+	c := serverClient(t, srv.URL, func(s *Settings) error { s.Auth = NewTokenSourceCache(reuse); return nil })
+	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
+	require.ErrorIs(t, err, ErrUnauthorized)
+	assert.Equal(t, int32(1), hits.Load())
+}
+
+func TestWriteIsNotRetriedOnRateLimitResetAlone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+			r := &http.Response{StatusCode: 429, Header: http.Header{"X-Ratelimit-Reset": {"2"}}, Body: http.NoBody}
+			return r, nil
+		})
+		err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, nil)
+		require.ErrorIs(t, err, ErrRateLimited)
+		assert.Equal(t, int32(1), calls.Load())
+	})
+}
+
+func TestPastRateLimitResetFallsBackToBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
+			if n.Add(1) == 1 {
+				past := strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)
+				return &http.Response{StatusCode: 429, Header: http.Header{"X-Ratelimit-Reset": {past}}, Body: http.NoBody}, nil
+			}
+			return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{}`))}, nil
+		}, WithRetry(3, time.Second, time.Second))
+		start := time.Now()
+		require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil))
+		assert.Greater(t, time.Since(start), time.Duration(0), "a past reset must not mean retrying at once")
+	})
+}
