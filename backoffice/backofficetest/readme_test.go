@@ -19,7 +19,7 @@ func readmeSnippet(ctx context.Context, yourCode func(context.Context, *backoffi
 	srv := backofficetest.NewServer()
 	defer srv.Close()
 	srv.AddUser(backoffice.User{Name: "Mary", Email: "mary@example.com"}, "pw") // seed data
-	srv.FailNext(1, http.StatusServiceUnavailable, "")                       // inject a fault
+	srv.FailNext(1, http.StatusServiceUnavailable, "")                          // inject a fault
 	c, err := backoffice.New(backoffice.WithBaseURL(srv.URL), backoffice.WithToken(srv.Token()))
 	if err != nil {
 		return err
