@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 
 	"github.com/usersdk/usersdk-go/internal/core"
 )
@@ -85,8 +84,8 @@ func (a *Active) UnmarshalJSON(b []byte) error {
 
 // User is a Revive user as the API returns it.
 //
-// The API also sends "password", which is always null (the vendor says to ignore it); it
-// is not part of the model, so a User never carries a password.
+// The API also sends "password", always as null. It is not part of the model, so a User
+// never carries a password, whatever the server sends.
 type User struct {
 	UserID       ID     `json:"userId"`
 	ContactName  string `json:"contactName"`
@@ -99,7 +98,8 @@ type User struct {
 	Active           Active `json:"active"`
 }
 
-// CreateRequest is a new user. Every field but Active is required.
+// CreateRequest is a new user. Every field but Active is required; Create checks them
+// before anything is sent.
 type CreateRequest struct {
 	ContactName  string `json:"contactName"`
 	EmailAddress string `json:"emailAddress"`
@@ -112,27 +112,25 @@ type CreateRequest struct {
 	Active *Active `json:"active,omitempty"`
 }
 
-// Validate refuses a request with a required field missing, naming its JSON name.
-func (r *CreateRequest) Validate() error {
+// validate refuses a request with a required field missing, naming its JSON name.
+func (r *CreateRequest) validate() error {
 	if r == nil {
-		return invalid("request", "is nil")
+		return core.Invalid("request", "is nil")
 	}
-	for _, f := range []struct{ name, value string }{
-		{"contactName", r.ContactName},
-		{"emailAddress", r.EmailAddress},
-	} {
-		if strings.TrimSpace(f.value) == "" {
-			return invalid(f.name, "is required")
-		}
+	if err := core.Required("contactName", r.ContactName); err != nil {
+		return err
+	}
+	if err := core.Required("emailAddress", r.EmailAddress); err != nil {
+		return err
 	}
 	if err := checkAccount(r.DefaultAccountID); err != nil {
 		return err
 	}
-	if strings.TrimSpace(r.Username) == "" {
-		return invalid("username", "is required")
+	if err := core.Required("username", r.Username); err != nil {
+		return err
 	}
-	if r.Password == "" {
-		return invalid("password", "is required")
+	if r.Password == "" { // a password of spaces is still a password
+		return core.Invalid("password", "is required")
 	}
 	return nil
 }
@@ -146,8 +144,9 @@ func (r CreateRequest) GoString() string { return core.RedactString(r) }
 // LogValue logs the request with the password redacted.
 func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
-// UpdateRequest changes a user. Only the fields that are set (non-nil) are sent; the
-// others keep their values on the server.
+// UpdateRequest changes a user. Only the fields that are set (non-nil) are sent, as the
+// vendor's defaults for all of them are null; the others keep their values on the
+// server. Ptr makes the pointers: Active: Ptr(Disabled) sends "active":0.
 type UpdateRequest struct {
 	ContactName      *string `json:"contactName,omitempty"`
 	EmailAddress     *string `json:"emailAddress,omitempty"`
@@ -157,15 +156,15 @@ type UpdateRequest struct {
 	Active           *Active `json:"active,omitempty"`
 }
 
-// Validate refuses an update that sets no field, a set string field that is empty and a
+// validate refuses an update that sets no field, a set string field that is empty and a
 // set DefaultAccountID that is not positive.
-func (r *UpdateRequest) Validate() error {
+func (r *UpdateRequest) validate() error {
 	if r == nil {
-		return invalid("request", "is nil")
+		return core.Invalid("request", "is nil")
 	}
 	if r.ContactName == nil && r.EmailAddress == nil && r.DefaultAccountID == nil &&
 		r.Username == nil && r.Password == nil && r.Active == nil {
-		return invalid("request", "sets no field")
+		return core.Invalid("request", "sets no field")
 	}
 	for _, f := range []struct {
 		name  string
@@ -175,8 +174,8 @@ func (r *UpdateRequest) Validate() error {
 		{"emailAddress", r.EmailAddress},
 		{"username", r.Username},
 	} {
-		if f.value != nil && strings.TrimSpace(*f.value) == "" {
-			return invalid(f.name, "must not be empty when set")
+		if f.value != nil && core.Required(f.name, *f.value) != nil {
+			return core.Invalid(f.name, "must not be empty when set")
 		}
 	}
 	if r.DefaultAccountID != nil {
@@ -185,7 +184,7 @@ func (r *UpdateRequest) Validate() error {
 		}
 	}
 	if r.Password != nil && *r.Password == "" {
-		return invalid("password", "must not be empty when set")
+		return core.Invalid("password", "must not be empty when set")
 	}
 	return nil
 }
@@ -202,25 +201,9 @@ func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 func checkAccount(id ID) error {
 	switch {
 	case id == 0:
-		return invalid("defaultAccountId", "is required")
+		return core.Invalid("defaultAccountId", "is required")
 	case id < 0:
-		return invalid("defaultAccountId", "must be positive")
+		return core.Invalid("defaultAccountId", "must be positive")
 	}
 	return nil
 }
-
-// FieldError is a request refused by Validate before anything is sent; it names the
-// offending field by its JSON name.
-type FieldError struct {
-	Field  string
-	Reason string
-}
-
-// Error names the field and the reason.
-func (e *FieldError) Error() string { return "accountuser: invalid " + e.Field + ": " + e.Reason }
-
-// Is matches core.ErrInvalidInput, like every validation error of the SDK.
-func (e *FieldError) Is(target error) bool { return target == core.ErrInvalidInput }
-
-// invalid is the one place validation errors are built.
-func invalid(field, reason string) error { return &FieldError{Field: field, Reason: reason} }

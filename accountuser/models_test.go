@@ -18,8 +18,6 @@ import (
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 // vendorUser is the response example of the vendor's docs: numbers as strings.
 const vendorUser = `{"userId":"21","contactName":"John Doe","emailAddress":"john.doe@example.com",
 "username":"johndoe","password":null,"defaultAccountId":"2","active":"1"}`
@@ -124,7 +122,7 @@ func TestIDEncodesAsNumber(t *testing.T) {
 	out, err := json.Marshal(struct {
 		A ID  `json:"a"`
 		B *ID `json:"b"`
-	}{A: 21, B: ptr(ID(-4))})
+	}{A: 21, B: Ptr(ID(-4))})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"a":21,"b":-4}`, string(out))
 	assert.Equal(t, "21", ID(21).String())
@@ -179,12 +177,12 @@ func seedCreate() CreateRequest {
 // seedUpdate is the modifyUser example of the vendor's docs.
 func seedUpdate() UpdateRequest {
 	return UpdateRequest{
-		ContactName:      ptr("John Doe modified"),
-		EmailAddress:     ptr("john.doe@example.com"),
-		DefaultAccountID: ptr(ID(1)),
-		Username:         ptr("test"),
-		Password:         ptr("test"),
-		Active:           ptr(Disabled),
+		ContactName:      Ptr("John Doe modified"),
+		EmailAddress:     Ptr("john.doe@example.com"),
+		DefaultAccountID: Ptr(ID(1)),
+		Username:         Ptr("test"),
+		Password:         Ptr("test"),
+		Active:           Ptr(Disabled),
 	}
 }
 
@@ -195,12 +193,12 @@ func TestCreateRequestJSON(t *testing.T) {
 	assert.JSONEq(t, `{"contactName":"John Doe","emailAddress":"jhn.doe@example.com",
 		"defaultAccountId":1,"username":"test","password":"test"}`, string(out), "active is omitted when nil")
 
-	r.Active = ptr(Disabled)
+	r.Active = Ptr(Disabled)
 	out, err = json.Marshal(r)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), `"active":0`)
 
-	r.Active = ptr(Enabled)
+	r.Active = Ptr(Enabled)
 	out, err = json.Marshal(r)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), `"active":1`)
@@ -212,7 +210,7 @@ func TestUpdateRequestJSON(t *testing.T) {
 	assert.JSONEq(t, `{"contactName":"John Doe modified","emailAddress":"john.doe@example.com",
 		"defaultAccountId":1,"username":"test","password":"test","active":0}`, string(out))
 
-	out, err = json.Marshal(UpdateRequest{Active: ptr(Disabled)})
+	out, err = json.Marshal(UpdateRequest{Active: Ptr(Disabled)})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"active":0}`, string(out), "a field set to its zero value is still sent")
 
@@ -224,19 +222,19 @@ func TestUpdateRequestJSON(t *testing.T) {
 func requireFieldError(t *testing.T, err error, field string) {
 	t.Helper()
 	require.Error(t, err)
-	var fe *FieldError
-	require.True(t, errors.As(err, &fe), "%T is not a *FieldError", err)
-	assert.Equal(t, field, fe.Field)
-	assert.ErrorIs(t, err, core.ErrInvalidInput)
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve), "%T is not a *ValidationError", err)
+	assert.Equal(t, field, ve.Field)
+	assert.ErrorIs(t, err, ErrInvalidInput)
 	assert.Contains(t, err.Error(), field)
 }
 
 func TestCreateRequestValidate(t *testing.T) {
 	valid := seedCreate()
-	require.NoError(t, valid.Validate())
+	require.NoError(t, valid.validate())
 	withActive := seedCreate()
-	withActive.Active = ptr(Disabled)
-	require.NoError(t, withActive.Validate())
+	withActive.Active = Ptr(Disabled)
+	require.NoError(t, withActive.validate())
 
 	for field, mutate := range map[string]func(*CreateRequest){
 		"contactName":      func(r *CreateRequest) { r.ContactName = "" },
@@ -248,41 +246,41 @@ func TestCreateRequestValidate(t *testing.T) {
 		t.Run(field, func(t *testing.T) {
 			r := seedCreate()
 			mutate(&r)
-			requireFieldError(t, r.Validate(), field)
+			requireFieldError(t, r.validate(), field)
 		})
 	}
 
 	neg := seedCreate()
 	neg.DefaultAccountID = -1
-	requireFieldError(t, neg.Validate(), "defaultAccountId")
-	assert.Contains(t, neg.Validate().Error(), "positive")
+	requireFieldError(t, neg.validate(), "defaultAccountId")
+	assert.Contains(t, neg.validate().Error(), "positive")
 
-	requireFieldError(t, (*CreateRequest)(nil).Validate(), "request")
-	requireFieldError(t, (&CreateRequest{}).Validate(), "contactName")
+	requireFieldError(t, (*CreateRequest)(nil).validate(), "request")
+	requireFieldError(t, (&CreateRequest{}).validate(), "contactName")
 }
 
 func TestUpdateRequestValidate(t *testing.T) {
 	full := seedUpdate()
-	require.NoError(t, full.Validate())
+	require.NoError(t, full.validate())
 	for _, r := range []UpdateRequest{
-		{ContactName: ptr("x")}, {EmailAddress: ptr("x@example.com")}, {DefaultAccountID: ptr(ID(3))},
-		{Username: ptr("x")}, {Password: ptr("x")}, {Active: ptr(Disabled)},
+		{ContactName: Ptr("x")}, {EmailAddress: Ptr("x@example.com")}, {DefaultAccountID: Ptr(ID(3))},
+		{Username: Ptr("x")}, {Password: Ptr("x")}, {Active: Ptr(Disabled)},
 	} {
-		assert.NoError(t, r.Validate(), "%v", r)
+		assert.NoError(t, r.validate(), "%v", r)
 	}
 
-	requireFieldError(t, (&UpdateRequest{}).Validate(), "request")
-	assert.Contains(t, (&UpdateRequest{}).Validate().Error(), "sets no field")
-	requireFieldError(t, (*UpdateRequest)(nil).Validate(), "request")
+	requireFieldError(t, (&UpdateRequest{}).validate(), "request")
+	assert.Contains(t, (&UpdateRequest{}).validate().Error(), "sets no field")
+	requireFieldError(t, (*UpdateRequest)(nil).validate(), "request")
 
 	for field, r := range map[string]UpdateRequest{
-		"contactName":      {ContactName: ptr(" ")},
-		"emailAddress":     {EmailAddress: ptr("")},
-		"username":         {Username: ptr("")},
-		"password":         {Password: ptr("")},
-		"defaultAccountId": {DefaultAccountID: ptr(ID(0))},
+		"contactName":      {ContactName: Ptr(" ")},
+		"emailAddress":     {EmailAddress: Ptr("")},
+		"username":         {Username: Ptr("")},
+		"password":         {Password: Ptr("")},
+		"defaultAccountId": {DefaultAccountID: Ptr(ID(0))},
 	} {
-		t.Run(field, func(t *testing.T) { requireFieldError(t, r.Validate(), field) })
+		t.Run(field, func(t *testing.T) { requireFieldError(t, r.validate(), field) })
 	}
 }
 
@@ -290,7 +288,7 @@ func TestRequestsRedactPassword(t *testing.T) {
 	const secret = "s3cr3t-Pa55"
 	create := seedCreate()
 	create.Password = secret
-	update := UpdateRequest{Username: ptr("test"), Password: ptr(secret)}
+	update := UpdateRequest{Username: Ptr("test"), Password: Ptr(secret)}
 
 	for name, v := range map[string]any{
 		"CreateRequest": create, "*CreateRequest": &create,
@@ -319,7 +317,7 @@ func TestRequestsRedactPassword(t *testing.T) {
 }
 
 func TestRedactionShowsUnsetPassword(t *testing.T) {
-	out := UpdateRequest{Active: ptr(Enabled)}.String()
+	out := UpdateRequest{Active: Ptr(Enabled)}.String()
 	assert.NotContains(t, out, core.Redacted, "an unset password is not reported as present")
 	assert.Contains(t, out, "Active:true")
 }
@@ -414,7 +412,7 @@ func TestRecordings(t *testing.T) {
 		} {
 			ex := fixture.Load(t, filepath.Join("testdata", file+".json"))
 			apiErr := &core.APIError{StatusCode: ex.Response.Status, Body: ex.Response.Body}
-			core.ParseCommonError(apiErr)
+			parseError(apiErr)
 			assert.Equal(t, msg, apiErr.Message, file)
 			assert.Equal(t, "Exception", apiErr.Code, file)
 		}

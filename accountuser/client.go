@@ -1,0 +1,140 @@
+package accountuser
+
+//go:generate go run ../internal/gen -pkg accountuser
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+// Content types of request bodies: the vendor's examples send text/javascript (the
+// default); its authentication page names application/json (WithJSONContentType).
+const (
+	contentTypeJavaScript = "text/javascript"
+	contentTypeJSON       = "application/json"
+)
+
+// Paths under which ListByAccount finds an account's users.
+const (
+	pubListPath   = "/pub/usr/acc/"
+	plainListPath = "/usr/acc/"
+)
+
+// Client talks to one Revive Adserver REST API installation. It is safe for concurrent
+// use; create one and share it.
+type Client struct {
+	core *core.Client
+	// basePath is the base URL's path ("" or "/api", say), for the paths in error texts.
+	basePath string
+	maxBody  int64
+	settings
+}
+
+// settings are the package's own options.
+type settings struct {
+	listPath    string
+	writeMethod string
+	contentType string
+}
+
+// New returns a client. WithBaseURL is required, as every Revive installation serves the
+// API at its own address, and so is WithBasicAuth, as the API has no anonymous access.
+// New does no network I/O.
+//
+// Defaults follow the vendor's User Management page: accounts are listed at
+// /pub/usr/acc/{accountId} (WithoutPubPrefix changes that), Create and Update are sent
+// with POST (WithPUT) and bodies go as text/javascript (WithJSONContentType).
+func New(opts ...Option) (*Client, error) {
+	fs := &settings{listPath: pubListPath, writeMethod: http.MethodPost, contentType: contentTypeJavaScript}
+	s := core.NewSettings("", fs)
+	if err := core.Apply(s, opts); err != nil {
+		return nil, err
+	}
+	if s.BaseURL == "" {
+		return nil, errors.New("accountuser: no base URL: use WithBaseURL with the address where the Revive REST API is installed (there is no default)")
+	}
+	if s.Auth == nil {
+		return nil, errors.New("accountuser: no credentials: use WithBasicAuth (the API has no anonymous access)")
+	}
+	c, err := core.New(s, core.Family{Name: "accountuser", ParseError: parseError})
+	if err != nil {
+		return nil, err
+	}
+	base, err := url.Parse(c.BaseURL())
+	if err != nil { // core.New has parsed it already
+		return nil, err
+	}
+	return &Client{core: c, basePath: base.EscapedPath(), maxBody: s.MaxResponseBytes, settings: *fs}, nil
+}
+
+// WithBasicAuth authenticates every request with HTTP Basic credentials of a Revive user
+// allowed to use the REST API. Both are required; user may not contain a colon, which
+// Basic authentication cannot carry. The password never appears in errors or logs.
+func WithBasicAuth(user, password string) Option {
+	return func(s *core.Settings) error {
+		switch {
+		case user == "":
+			return errors.New("accountuser: WithBasicAuth: empty user")
+		case strings.Contains(user, ":"):
+			return errors.New("accountuser: WithBasicAuth: the user may not contain a colon")
+		case password == "":
+			return errors.New("accountuser: WithBasicAuth: empty password")
+		}
+		s.Auth = &core.Basic{User: user, Password: password}
+		return nil
+	}
+}
+
+// WithoutPubPrefix makes ListByAccount read /usr/acc/{accountId} instead of
+// /pub/usr/acc/{accountId}. The default is the path the vendor's User Management page
+// gives as the implementation; its own example and the vendor's newer docs use the path
+// without /pub, which some installations serve instead. No other path has the prefix.
+func WithoutPubPrefix() Option {
+	return func(s *core.Settings) error {
+		fs, err := core.FamilySettings[settings](s, "WithoutPubPrefix")
+		if err != nil {
+			return err
+		}
+		fs.listPath = plainListPath
+		return nil
+	}
+}
+
+// WithPUT sends Create and Update with PUT instead of POST; the vendor accepts both.
+// POST is the default because the vendor's examples use it and because the client never
+// resends a POST that may have reached the server.
+//
+// A PUT is resent after a 429, 502, 503 or 504 answer or a network failure, like any
+// PUT. For Update that is harmless. For Create it means that a create whose answer was
+// lost may be sent again, and Revive, which keeps usernames unique, then refuses the
+// second attempt although the user exists: after a failed Create, look the user up
+// before creating it again, or add WithoutRetries.
+func WithPUT() Option {
+	return func(s *core.Settings) error {
+		fs, err := core.FamilySettings[settings](s, "WithPUT")
+		if err != nil {
+			return err
+		}
+		fs.writeMethod = http.MethodPut
+		return nil
+	}
+}
+
+// WithJSONContentType sends request bodies as application/json instead of
+// text/javascript. The body is JSON either way; the default is the type of the vendor's
+// examples, and this option is for installations (or proxies in front of them) that
+// want the type the vendor's authentication page names.
+func WithJSONContentType() Option {
+	return func(s *core.Settings) error {
+		fs, err := core.FamilySettings[settings](s, "WithJSONContentType")
+		if err != nil {
+			return err
+		}
+		fs.contentType = contentTypeJSON
+		return nil
+	}
+}

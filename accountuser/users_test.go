@@ -1,0 +1,540 @@
+package accountuser
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/usersdk/usersdk-go/internal/fixture"
+)
+
+// The recordings' credentials.
+const (
+	testUser     = "test-user"
+	testPassword = "test-pass"
+)
+
+// newTestClient returns a client that replays files in order, without retries.
+func newTestClient(t *testing.T, files []string, opts ...Option) (*Client, *fixture.Recorder) {
+	t.Helper()
+	rec := fixture.New(t).Expect(files...)
+	base := []Option{WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()), WithoutRetries()}
+	c, err := New(append(base, opts...)...)
+	require.NoError(t, err)
+	return c, rec
+}
+
+// answering returns a client whose one request, method and path with reqBody (JSON, ""
+// for none), gets status and body.
+func answering(t *testing.T, method, path, reqBody string, status int, body string, opts ...Option) *Client {
+	t.Helper()
+	rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
+		Request:  fixture.Request{Method: method, Path: path, Body: json.RawMessage(reqBody)},
+		Response: fixture.Response{Status: status, BodyText: body, Headers: map[string]string{"Content-Type": "application/json"}},
+	})
+	base := []Option{WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()), WithoutRetries()}
+	c, err := New(append(base, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// seedCreateJSON is seedCreate on the wire: the seed's addUser example body.
+const seedCreateJSON = `{"contactName":"John Doe","emailAddress":"jhn.doe@example.com","defaultAccountId":1,"username":"test","password":"test"}`
+
+var seedUser2 = User{UserID: 2, ContactName: "John Doe modified", EmailAddress: "john.doe@example.com",
+	Username: "test", DefaultAccountID: 1, Active: Disabled}
+
+var createdUser = User{UserID: 22, ContactName: "John Doe", EmailAddress: "jhn.doe@example.com",
+	Username: "test", DefaultAccountID: 1, Active: Enabled}
+
+func TestListByAccount(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/list_by_account.json"})
+	users, err := c.ListByAccount(context.Background(), 2)
+	require.NoError(t, err)
+	require.Len(t, users, 2)
+	assert.Equal(t, wantVendorUser, users[0], "numbers sent as strings decode")
+	assert.Equal(t, ID(23), users[1].UserID)
+	assert.Equal(t, Disabled, users[1].Active)
+}
+
+func TestListByAccountWithoutPubPrefix(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/list_by_account_legacy.json"}, WithoutPubPrefix())
+	users, err := c.ListByAccount(context.Background(), 2)
+	require.NoError(t, err)
+	require.Len(t, users, 2)
+	assert.Equal(t, "janeroe", users[1].Username)
+}
+
+func TestListByAccountErrorWithStatus200(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/list_by_account_unknown_status200.json"})
+	users, err := c.ListByAccount(context.Background(), 99)
+	assert.Nil(t, users)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
+	assert.Equal(t, "Exception", apiErr.Code)
+	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
+	assert.Equal(t, "https://api.test/pub/usr/acc/99", apiErr.URL)
+	assert.Equal(t, "GET /pub/usr/acc/99: 200 OK with an error body: Unknown agencyId Error [Exception]", err.Error())
+}
+
+func TestListByAccountAnswers(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body string
+		n    int
+		err  string
+	}{
+		"empty array":       {body: ` []`, n: 0},
+		"null":              {body: "null", n: 0},
+		"plain numbers":     {body: `[{"userId":5,"defaultAccountId":2,"active":true}]`, n: 1},
+		"object":            {body: `{"users":[]}`, err: "GET /pub/usr/acc/2: reading the 200 OK answer: expected a list of users, got an object"},
+		"not JSON":          {body: `{"OK"}`, err: "expected a list of users, got an object"},
+		"empty body":        {body: "", err: "empty body where a list of users was expected"},
+		"text":              {body: "OK", err: `got a body starting with 'O'`},
+		"bad element":       {body: `[{"userId":"x"}]`, err: "accountuser: id must be a whole number"},
+		"truncated":         {body: `[{"userId":"1"}`, err: "reading the 200 OK answer"},
+		"error in a string": {body: `{"error":"Unknown agencyId Error"}`, err: "200 OK with an error body: Unknown agencyId Error"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := answering(t, "GET", "/pub/usr/acc/2", "", 200, tc.body)
+			users, err := c.ListByAccount(context.Background(), 2)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				assert.Nil(t, users)
+				return
+			}
+			require.NoError(t, err)
+			assert.Len(t, users, tc.n)
+			assert.NotNil(t, users, "an empty list is not nil")
+		})
+	}
+}
+
+func TestGet(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/get.json"})
+	u, err := c.Get(context.Background(), 4)
+	require.NoError(t, err)
+	assert.Equal(t, User{UserID: 4, ContactName: "John Doe", EmailAddress: "john.doe@example.com",
+		Username: "johndoe", DefaultAccountID: 2, Active: Enabled}, *u)
+}
+
+func TestGetUnknown(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/get_unknown.json"})
+	u, err := c.Get(context.Background(), 999)
+	assert.Nil(t, u)
+	require.ErrorIs(t, err, ErrNotFound)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
+	assert.Equal(t, "Exception", apiErr.Code)
+	assert.Equal(t, "Unknown userId Error", apiErr.Message)
+	assert.Equal(t, "GET /usr/999: 404 Not Found: Unknown userId Error [Exception]", err.Error())
+}
+
+func TestGetErrorWithStatus200(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/get_unknown_status200.json"})
+	u, err := c.Get(context.Background(), 999)
+	assert.Nil(t, u, "an error body never becomes a zero user")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusOK, apiErr.StatusCode, "the status is kept")
+	assert.Equal(t, "Exception", apiErr.Code)
+	assert.Equal(t, "Unknown userId Error", apiErr.Message)
+	assert.Equal(t, "GET", apiErr.Method)
+	assert.JSONEq(t, `{"error":{"type":"Exception","message":"Unknown userId Error"}}`, string(apiErr.Body))
+	assert.ErrorIs(t, err, ErrNotFound, "Revive's unknown-user message matches ErrNotFound whatever the status")
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, "GET /usr/999: 200 OK with an error body: Unknown userId Error [Exception]", err.Error())
+}
+
+func TestGetAnswersThatAreNotUsers(t *testing.T) {
+	for name, tc := range map[string]struct{ body, err string }{
+		"empty":          {"", "the answer is not a user"},
+		"null":           {"null", "the answer is not a user"},
+		"empty object":   {"{}", "the answer is not a user"},
+		"OK text":        {`{"OK"}`, "the answer is not a user"},
+		"zero id":        {`{"userId":"0","username":"x"}`, "the answer is not a user"},
+		"bad active":     {`{"userId":"4","active":"yes"}`, "active must be 0, 1"},
+		"error, no text": {`{"error":{}}`, "GET /usr/4: 200 OK with an error body"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := answering(t, "GET", "/usr/4", "", 200, tc.body)
+			u, err := c.Get(context.Background(), 4)
+			assert.Nil(t, u)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.err)
+			assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a read changes nothing")
+		})
+	}
+}
+
+func TestCreate(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		opts []Option
+	}{
+		{"testdata/create.json", nil}, // POST, text/javascript: the seed's example
+		{"testdata/create_put.json", []Option{WithPUT()}},
+		{"testdata/create_json.json", []Option{WithJSONContentType()}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			c, _ := newTestClient(t, []string{tc.file}, tc.opts...)
+			req := seedCreate()
+			u, err := c.Create(context.Background(), &req)
+			require.NoError(t, err)
+			assert.Equal(t, createdUser, *u)
+		})
+	}
+}
+
+func TestCreateServerError(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/create_error.json"})
+	req := seedCreate()
+	req.DefaultAccountID = 99
+	u, err := c.Create(context.Background(), &req)
+	assert.Nil(t, u)
+	require.ErrorIs(t, err, ErrInvalidInput)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "Exception", apiErr.Code)
+	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
+	assert.Equal(t, "POST /usr/new: 400 Bad Request: Unknown agencyId Error [Exception]", err.Error())
+}
+
+func TestCreateErrorWithStatus200(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/create_duplicate_status200.json"})
+	req := seedCreate()
+	u, err := c.Create(context.Background(), &req)
+	assert.Nil(t, u)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
+	assert.Equal(t, "Username must be unique", apiErr.Message)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the server said what happened")
+}
+
+func TestCreateUnreadableAnswerLeavesOutcomeUnknown(t *testing.T) {
+	c := answering(t, "POST", "/usr/new", seedCreateJSON, 200, `{"OK"}`)
+	req := seedCreate()
+	u, err := c.Create(context.Background(), &req)
+	assert.Nil(t, u)
+	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, "POST /usr/new: reading the 200 OK answer: the answer is not a user (no userId); "+
+		"the user may have been created: look it up by username before creating it again", err.Error())
+}
+
+func TestCreateIsNotResentAfterA502(t *testing.T) {
+	rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
+		Request:  fixture.Request{Method: "POST", Path: "/usr/new", Body: json.RawMessage(seedCreateJSON)},
+		Response: fixture.Response{Status: 502, BodyText: "Bad Gateway"},
+	})
+	// Default retries: a second request would fail the recorder.
+	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()))
+	require.NoError(t, err)
+	req := seedCreate()
+	_, err = c.Create(context.Background(), &req)
+	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Len(t, rec.Received(), 1)
+}
+
+func TestUpdate(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		opts []Option
+	}{
+		{"testdata/update.json", nil}, // POST, text/javascript: the seed's example
+		{"testdata/update_put.json", []Option{WithPUT()}},
+		{"testdata/update_json.json", []Option{WithJSONContentType()}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			c, _ := newTestClient(t, []string{tc.file}, tc.opts...)
+			req := seedUpdate()
+			u, err := c.Update(context.Background(), 2, &req)
+			require.NoError(t, err)
+			require.NotNil(t, u)
+			assert.Equal(t, seedUser2, *u)
+		})
+	}
+}
+
+func TestUpdateSendsOnlyFieldsSet(t *testing.T) {
+	// The recording's body is {"active":0}; its answer is the text {"OK"}, not a user.
+	c, _ := newTestClient(t, []string{"testdata/update_partial.json"})
+	u, err := c.Update(context.Background(), 2, &UpdateRequest{Active: Ptr(Disabled)})
+	require.NoError(t, err)
+	assert.Nil(t, u, "no user is made up from the request")
+}
+
+func TestUpdateAnswers(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body   string
+		user   *User
+		err    string
+		status int
+	}{
+		"user":               {body: `{"userId":"2","username":"test","active":"0","password":null}`, user: &User{UserID: 2, Username: "test"}},
+		"empty":              {body: ""},
+		"true":               {body: "true"},
+		"OK object":          {body: `{"OK":true}`},
+		"OK text":            {body: `{"OK"}`},
+		"object without id":  {body: `{"result":"updated"}`},
+		"no content":         {body: "", status: http.StatusNoContent},
+		"user with bad type": {body: `{"userId":"2","active":"yes"}`, err: "POST /usr/2: reading the 200 OK answer: accountuser: active must be"},
+		"error object":       {body: `{"error":{"type":"Exception","message":"Unknown userId Error"}}`, err: "POST /usr/2: 200 OK with an error body: Unknown userId Error [Exception]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			status := cmpOr(tc.status, 200)
+			c := answering(t, "POST", "/usr/2", `{"username":"test"}`, status, tc.body)
+			u, err := c.Update(context.Background(), 2, &UpdateRequest{Username: Ptr("test")})
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Equal(t, tc.err, err.Error()[:min(len(err.Error()), len(tc.err))])
+				assert.Nil(t, u)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.user, u)
+		})
+	}
+}
+
+func cmpOr(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func TestDelete(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/delete.json"})
+	require.NoError(t, c.Delete(context.Background(), 2), `the text {"OK"} is success`)
+}
+
+func TestDeleteIgnoresAnySuccessBody(t *testing.T) {
+	for name, tc := range map[string]struct {
+		status int
+		body   string
+	}{
+		"OK text":      {200, `{"OK"}`},
+		"empty":        {200, ""},
+		"no content":   {204, ""},
+		"true":         {200, "true"},
+		"OK object":    {200, `{"OK":true}`},
+		"error false":  {200, `{"error":false}`},
+		"string":       {200, `"OK"`},
+		"array":        {200, `[1]`},
+		"html":         {200, "<html>deleted</html>"},
+		"large object": {200, `{"log":"` + strings.Repeat("x", maxErrorBody) + `"}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := answering(t, "DELETE", "/usr/2", "", tc.status, tc.body)
+			assert.NoError(t, c.Delete(context.Background(), 2))
+		})
+	}
+}
+
+func TestDeleteErrorWithStatus200(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/delete_unknown_status200.json"})
+	err := c.Delete(context.Background(), 999)
+	require.ErrorIs(t, err, ErrNotFound)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
+	assert.Equal(t, "DELETE /usr/999: 200 OK with an error body: Unknown userId Error [Exception]", err.Error())
+}
+
+func TestPathsIncludeTheBasePath(t *testing.T) {
+	rec := fixture.New(t)
+	for _, ex := range []fixture.Exchange{
+		{Request: fixture.Request{Method: "GET", Path: "/revive/api/usr/1"},
+			Response: fixture.Response{Status: 200, Body: []byte(`{"error":{"type":"Exception","message":"Unknown userId Error"}}`)}},
+		{Request: fixture.Request{Method: "GET", Path: "/revive/api/usr/1"},
+			Response: fixture.Response{Status: 404, Body: []byte(`{"error":{"type":"Exception","message":"Unknown userId Error"}}`)}},
+		{Request: fixture.Request{Method: "GET", Path: "/revive/api/usr/acc/3"},
+			Response: fixture.Response{Status: 200, Body: []byte(`[]`)}},
+	} {
+		rec.ExpectExchange(&ex)
+	}
+	c, err := New(WithBaseURL("https://api.test/revive/api/"), WithBasicAuth(testUser, testPassword),
+		WithHTTPClient(rec.Client()), WithoutRetries(), WithoutPubPrefix())
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.Get(ctx, 1)
+	assert.EqualError(t, err, "GET /revive/api/usr/1: 200 OK with an error body: Unknown userId Error [Exception]")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "https://api.test/revive/api/usr/1", apiErr.URL)
+	_, err = c.Get(ctx, 1)
+	assert.EqualError(t, err, "GET /revive/api/usr/1: 404 Not Found: Unknown userId Error [Exception]")
+	users, err := c.ListByAccount(ctx, 3)
+	require.NoError(t, err)
+	assert.Empty(t, users)
+}
+
+func TestResponseLimit(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/get.json", "testdata/list_by_account.json"}, WithMaxResponseBytes(64))
+	_, err := c.Get(context.Background(), 4)
+	require.ErrorIs(t, err, ErrResponseTooLarge)
+	assert.Contains(t, err.Error(), "GET /usr/4: reading the 200 OK answer: response body too large (limit 64 bytes)")
+	_, err = c.ListByAccount(context.Background(), 2)
+	require.ErrorIs(t, err, ErrResponseTooLarge)
+}
+
+func TestRequestIDOfAnErrorWithStatus200(t *testing.T) {
+	rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
+		Request: fixture.Request{Method: "GET", Path: "/usr/7"},
+		Response: fixture.Response{Status: 200, Headers: map[string]string{"X-Request-Id": "req-7"},
+			Body: []byte(`{"error":{"type":"Exception","message":"Unknown userId Error"}}`)},
+	})
+	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()))
+	require.NoError(t, err)
+	_, err = c.Get(context.Background(), 7)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "req-7", apiErr.RequestID)
+	assert.Equal(t, "application/json", apiErr.ContentType)
+	assert.True(t, strings.HasSuffix(err.Error(), "(request id req-7)"), err.Error())
+}
+
+func TestParseError(t *testing.T) {
+	for body, want := range map[string][2]string{
+		`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`: {"Exception", "Unknown agencyId Error"},
+		`{"error":{"message":"only a message"}}`:                            {"", "only a message"},
+		`{"error":"plain"}`:                                                 {"", "plain"},
+		`{"message":"proxy says no","code":"E1"}`:                           {"E1", "proxy says no"},
+		`{"error":{"type":7,"message":"odd type"}}`:                         {"7", "odd type"},
+		`[]`:             {"", ""},
+		`"text"`:         {"", ""},
+		`{"error":null}`: {"", ""},
+	} {
+		e := &APIError{Body: []byte(body)}
+		parseError(e)
+		assert.Equal(t, want, [2]string{e.Code, e.Message}, body)
+	}
+	e := &APIError{StatusCode: 500, Body: []byte(`{"error":{"type":"Exception","message":"Unknown userId Error"}}`)}
+	parseError(e)
+	assert.ErrorIs(t, e, ErrNotFound)
+	e = &APIError{StatusCode: 500, Body: []byte(`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`)}
+	parseError(e)
+	assert.NotErrorIs(t, e, ErrNotFound, "an unknown account is not found for a list but bad input for a create")
+}
+
+func TestBadInputIsRefusedBeforeSending(t *testing.T) {
+	c, rec := newTestClient(t, nil)
+	ctx := context.Background()
+	create := func(mutate func(*CreateRequest)) func() error {
+		return func() error {
+			r := seedCreate()
+			mutate(&r)
+			_, err := c.Create(ctx, &r)
+			return err
+		}
+	}
+	cases := map[string]struct {
+		call  func() error
+		field string
+	}{
+		"list zero account":      {func() error { _, err := c.ListByAccount(ctx, 0); return err }, "accountId"},
+		"get zero id":            {func() error { _, err := c.Get(ctx, 0); return err }, "userId"},
+		"update negative id":     {func() error { _, err := c.Update(ctx, -2, &UpdateRequest{Active: Ptr(Enabled)}); return err }, "userId"},
+		"delete negative id":     {func() error { return c.Delete(ctx, -1) }, "userId"},
+		"create nil":             {func() error { _, err := c.Create(ctx, nil); return err }, "request"},
+		"create no contactName":  {create(func(r *CreateRequest) { r.ContactName = "" }), "contactName"},
+		"create no emailAddress": {create(func(r *CreateRequest) { r.EmailAddress = " " }), "emailAddress"},
+		"create no account":      {create(func(r *CreateRequest) { r.DefaultAccountID = 0 }), "defaultAccountId"},
+		"create no username":     {create(func(r *CreateRequest) { r.Username = "" }), "username"},
+		"create no password":     {create(func(r *CreateRequest) { r.Password = "" }), "password"},
+		"update nil":             {func() error { _, err := c.Update(ctx, 2, nil); return err }, "request"},
+		"update empty":           {func() error { _, err := c.Update(ctx, 2, &UpdateRequest{}); return err }, "request"},
+		"update empty username":  {func() error { _, err := c.Update(ctx, 2, &UpdateRequest{Username: Ptr("")}); return err }, "username"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := tc.call()
+			require.ErrorIs(t, err, ErrInvalidInput)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+		})
+	}
+	assert.Empty(t, rec.Received(), "no request may be sent for bad input")
+}
+
+func TestNewRefusesBadConfiguration(t *testing.T) {
+	auth := WithBasicAuth("u", "p")
+	cases := map[string]struct {
+		opts []Option
+		err  string
+	}{
+		"no base URL":          {[]Option{auth}, "accountuser: no base URL: use WithBaseURL"},
+		"no credentials":       {[]Option{WithBaseURL("https://api.test")}, "accountuser: no credentials: use WithBasicAuth"},
+		"empty user":           {[]Option{WithBaseURL("https://api.test"), WithBasicAuth("", "p")}, "accountuser: WithBasicAuth: empty user"},
+		"empty password":       {[]Option{WithBaseURL("https://api.test"), WithBasicAuth("u", "")}, "accountuser: WithBasicAuth: empty password"},
+		"colon in user":        {[]Option{WithBaseURL("https://api.test"), WithBasicAuth("a:b", "p")}, "may not contain a colon"},
+		"plain http remote":    {[]Option{WithBaseURL("http://ads.example.com"), auth}, "refusing to send credentials over plain http"},
+		"unparsable":           {[]Option{WithBaseURL("://x"), auth}, "cannot parse"},
+		"user info in the URL": {[]Option{WithBaseURL("https://u:p@api.test"), auth}, "credentials in the URL"},
+		"nil http client":      {[]Option{WithBaseURL("https://api.test"), auth, WithHTTPClient(nil)}, "nil *http.Client"},
+		"bad retry range":      {[]Option{WithBaseURL("https://api.test"), auth, WithRetry(1, 2, 1)}, "WithRetry"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c, err := New(tc.opts...)
+			assert.Nil(t, c)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.err)
+		})
+	}
+	_, err := New(WithBaseURL("http://ads.example.com"), auth, WithInsecureHTTP())
+	require.NoError(t, err, "WithInsecureHTTP allows plain http")
+	_, err = New(WithBaseURL("http://127.0.0.1:8080"), auth)
+	require.NoError(t, err, "loopback may use plain http")
+}
+
+func TestOptionsSetTheirDefaults(t *testing.T) {
+	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth("u", "p"))
+	require.NoError(t, err)
+	assert.Equal(t, settings{listPath: "/pub/usr/acc/", writeMethod: "POST", contentType: "text/javascript"}, c.settings)
+	c, err = New(WithBaseURL("https://api.test"), WithBasicAuth("u", "p"), WithoutPubPrefix(), WithPUT(), WithJSONContentType())
+	require.NoError(t, err)
+	assert.Equal(t, settings{listPath: "/usr/acc/", writeMethod: "PUT", contentType: "application/json"}, c.settings)
+}
+
+func TestErrorKindsStayApart(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/get_unknown_status200.json"})
+	_, err := c.Get(context.Background(), 999)
+	assert.False(t, errors.Is(err, ErrUnauthorized))
+	assert.False(t, errors.Is(err, ErrInvalidInput))
+	var ve *ValidationError
+	assert.False(t, errors.As(err, &ve))
+}
+
+// WithPUT's documented trade-off: a PUT create whose answer was a 502 is sent again, as
+// every PUT is; the server's unique usernames are what stops a second user.
+func TestCreateWithPUTIsResentLikeAnyPUT(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ex := fixture.Load(t, "testdata/create_put.json")
+		gateway := *ex
+		gateway.Response = fixture.Response{Status: 502, BodyText: "Bad Gateway"}
+		rec := fixture.New(t).ExpectExchange(&gateway).ExpectExchange(ex)
+		c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()),
+			WithPUT(), WithRetry(1, time.Second, time.Second))
+		require.NoError(t, err)
+		req := seedCreate()
+		start := time.Now()
+		u, err := c.Create(context.Background(), &req)
+		require.NoError(t, err)
+		assert.Equal(t, createdUser, *u)
+		assert.Len(t, rec.Received(), 2)
+		assert.LessOrEqual(t, time.Since(start), time.Second, "one backoff wait, in the bubble's fake time")
+	})
+}
