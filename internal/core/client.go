@@ -28,6 +28,10 @@ type Family struct {
 	// ParseError fills e.Code and e.Message from e.Body, the vendor's error body. It must
 	// tolerate any body, including HTML from a proxy.
 	ParseError func(e *APIError)
+	// ErrorInSuccess, when set, is shown every 2xx body; one it recognises as the vendor's
+	// error body becomes an *APIError with that 2xx status. For vendors that report
+	// failures with 200. Answers are then read whole (within the size limit) before decoding.
+	ErrorInSuccess func(body []byte) bool
 }
 
 // Client is the HTTP engine every family package uses. It is safe for concurrent use.
@@ -180,7 +184,12 @@ type Request struct {
 	ContentType string
 	// NoAuth sends the request without credentials.
 	NoAuth bool
+	// NotIdempotent marks a request whose method is idempotent but whose effect is not (a
+	// PUT that creates): it is retried and reported like a POST.
+	NotIdempotent bool
 }
+
+func (r *Request) idempotent() bool { return idempotent(r.Method) && !r.NotIdempotent }
 
 // Do sends the request and decodes a 2xx answer's JSON body into out (nil to discard it).
 // Any other answer is returned as an error: *APIError, *RateLimitError, or a transport
@@ -197,7 +206,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 	// An empty body (a 202 or a 200 without content) leaves out as it is.
 	if err := json.NewDecoder(c.limit(resp)).Decode(out); err != nil && err != io.EOF {
 		err = c.decodeError(r, err)
-		if !idempotent(r.Method) {
+		if !r.idempotent() {
 			// The write succeeded but its answer is unreadable: the caller must not
 			// take it for a failure and send it again.
 			u := r.URL
@@ -241,6 +250,9 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 			return nil, err
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			if c.family.ErrorInSuccess != nil {
+				return c.checkSuccessBody(r, resp, a)
+			}
 			return resp, nil
 		}
 		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
@@ -280,7 +292,7 @@ func (c *Client) failure(resp *http.Response, a *attempt) error {
 
 // roundTrip makes one call through go-retryablehttp with this client's policy.
 func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
-	a := &attempt{c: c, method: r.Method, idempotent: idempotent(r.Method), noAuth: r.NoAuth, url: target, path: pathOf(target)}
+	a := &attempt{c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, path: pathOf(target)}
 	ctx = context.WithValue(ctx, attemptKey{}, a)
 	var raw any
 	if body != nil {
@@ -378,10 +390,37 @@ func (c *Client) transportError(ctx context.Context, a *attempt, err error) erro
 	return &RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last, path: a.path}
 }
 
+// checkSuccessBody reads a 2xx body whole and returns it as an *APIError when the family
+// recognises its error body in it; otherwise the response goes on with the bytes read.
+func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (*http.Response, error) {
+	body, err := io.ReadAll(c.limit(resp))
+	drainClose(resp.Body)
+	if err != nil {
+		err = c.decodeError(r, err)
+		if !a.idempotent {
+			return nil, &OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err, path: a.path}
+		}
+		return nil, err
+	}
+	if c.family.ErrorInSuccess(body) {
+		return nil, c.apiErrorFrom(resp, a, body)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
 // apiError reads the (bounded) error body and lets the family parse it.
 func (c *Client) apiError(resp *http.Response, a *attempt) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	drainClose(resp.Body)
+	return c.apiErrorFrom(resp, a, body)
+}
+
+func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) *APIError {
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
 	e := &APIError{
 		StatusCode:  resp.StatusCode,
 		RequestID:   requestID(resp.Header),

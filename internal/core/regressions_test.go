@@ -189,3 +189,40 @@ func TestPastRateLimitResetFallsBackToBackoff(t *testing.T) {
 		assert.Greater(t, time.Since(start), time.Duration(0), "a past reset must not mean retrying at once")
 	})
 }
+
+func TestErrorInSuccessBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "r-1")
+		if r.URL.Path == "/bad" {
+			io.WriteString(w, `{"error":{"type":"Exception","message":"Unknown userId Error"}}`)
+			return
+		}
+		io.WriteString(w, `[{"id":1},{"id":2}]`)
+	}))
+	defer srv.Close()
+	s := NewSettings(srv.URL, nil)
+	c, err := New(s, Family{Name: "t", ParseError: ParseCommonError, ErrorInSuccess: func(b []byte) bool {
+		return bytes.Contains(b, []byte(`"error"`))
+	}})
+	require.NoError(t, err)
+	_, err = List[map[string]int](context.Background(), c, &Request{Method: "GET", Path: "/bad"})
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 200, apiErr.StatusCode)
+	assert.Equal(t, "Exception", apiErr.Code)
+	assert.Equal(t, "GET /bad: 200 OK: Unknown userId Error [Exception] (request id r-1)", err.Error())
+	items, err := List[map[string]int](context.Background(), c, &Request{Method: "GET", Path: "/ok"})
+	require.NoError(t, err)
+	assert.Len(t, items, 2)
+}
+
+func TestNotIdempotentPUTIsSentOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 502, Body: http.NoBody}, nil
+		})
+		err := c.Do(context.Background(), &Request{Method: "PUT", Path: "/usr/new", Body: 1, NotIdempotent: true}, nil)
+		require.ErrorIs(t, err, ErrOutcomeUnknown)
+		assert.Equal(t, int32(1), calls.Load())
+	})
+}
