@@ -37,4 +37,6 @@ type tourCase struct {
 var tours = []tourCase{
 	{"backoffice", func(ctx context.Context, w *bytes.Buffer, env Env) error { return Backoffice(ctx, w, env) },
 		[]string{"built-in fake", "created user", "1 found", "patched the name only", "retried the read", "deleted user", "ErrNotFound"}},
+	{"accountuser", func(ctx context.Context, w *bytes.Buffer, env Env) error { return Accountuser(ctx, w, env) },
+		[]string{"built-in fake", "created user", "ours among them: true", "active=false", "retried the read", "deleted user", "ErrNotFound"}},
 }
