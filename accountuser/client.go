@@ -28,9 +28,9 @@ const (
 // use; create one and share it.
 type Client struct {
 	core *core.Client
-	// basePath is the base URL's path ("" or "/api", say), for the paths in error texts.
+	// basePath is the base URL's path ("" or "/api", say), for the paths in this
+	// package's own error texts; the core's errors print theirs.
 	basePath string
-	maxBody  int64
 	settings
 }
 
@@ -60,7 +60,7 @@ func New(opts ...Option) (*Client, error) {
 	if s.Auth == nil {
 		return nil, errors.New("accountuser: no credentials: use WithBasicAuth (the API has no anonymous access)")
 	}
-	c, err := core.New(s, core.Family{Name: "accountuser", ParseError: parseError})
+	c, err := core.New(s, core.Family{Name: "accountuser", ParseError: parseError, ErrorInSuccess: isErrorObject})
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil { // core.New has parsed it already
 		return nil, err
 	}
-	return &Client{core: c, basePath: base.EscapedPath(), maxBody: s.MaxResponseBytes, settings: *fs}, nil
+	return &Client{core: c, basePath: base.EscapedPath(), settings: *fs}, nil
 }
 
 // WithBasicAuth authenticates every request with HTTP Basic credentials of a Revive user
@@ -105,14 +105,12 @@ func WithoutPubPrefix() Option {
 }
 
 // WithPUT sends Create and Update with PUT instead of POST; the vendor accepts both.
-// POST is the default because the vendor's examples use it and because the client never
-// resends a POST that may have reached the server.
+// POST is the default because the vendor's examples use it.
 //
-// A PUT is resent after a 429, 502, 503 or 504 answer or a network failure, like any
-// PUT. For Update that is harmless. For Create it means that a create whose answer was
-// lost may be sent again, and Revive, which keeps usernames unique, then refuses the
-// second attempt although the user exists: after a failed Create, look the user up
-// before creating it again, or add WithoutRetries.
+// An Update sent with PUT is resent after a 429, 502, 503 or 504 answer or a network
+// failure, like any PUT. A Create, whatever its method, adds a user and is retried as a
+// POST is: only when it surely had no effect (no connection made, or a 429 or 503 with
+// Retry-After), never once it may have reached the server.
 func WithPUT() Option {
 	return func(s *core.Settings) error {
 		fs, err := core.FamilySettings[settings](s, "WithPUT")

@@ -43,8 +43,9 @@
 // {"OK"}, which is not JSON. Update returns the user when the answer is one and nil
 // otherwise (see Update).
 //
-// Reads, deletes and PUTs are retried on 429, 502, 503, 504 and network errors. A POST
-// is not resent once it may have reached the server; such a failure matches
-// ErrOutcomeUnknown, and so does a Create whose 2xx answer cannot be read: look the user
-// up by username before creating it again.
+// Reads, deletes and Updates sent with PUT are retried on 429, 502, 503, 504 and network
+// errors. A Create, whether sent with POST or PUT, and an Update sent with POST are never
+// resent once they may have reached the server; such a failure matches
+// ErrOutcomeUnknown, and so does a Create whose 2xx answer is not the new user: look the
+// user up by username before creating it again.
 package accountuser

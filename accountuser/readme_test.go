@@ -1,8 +1,14 @@
 package accountuser_test
 
 import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"context"
 	"fmt"
+	"github.com/usersdk/usersdk-go/internal/readme"
 	"os"
 
 	"github.com/usersdk/usersdk-go/accountuser"
@@ -38,4 +44,11 @@ func readmeSnippet(ctx context.Context, pw string) error {
 	return err
 }
 
-var _ = readmeSnippet
+func TestReadmeSnippet(t *testing.T) {
+	want, err := readme.Snippet("readme_test.go")
+	require.NoError(t, err)
+	got, err := readme.Block("../README.md", "accountuser.New(")
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	_ = readmeSnippet // compiled, not run: it needs a real server
+}

@@ -115,7 +115,7 @@ func TestNoCredentialInErrorsOrLogs(t *testing.T) {
 		fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%+v", *c))
 
 	require.Contains(t, logs.String(), "level=DEBUG", "debug logging must produce lines")
-	require.Contains(t, logs.String(), "error object in a 2xx answer")
+	require.Contains(t, logs.String(), "status=200", "the core logs each attempt with its status")
 	for _, s := range texts {
 		for _, secret := range secrets {
 			assert.NotContains(t, s, secret)

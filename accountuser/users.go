@@ -1,6 +1,7 @@
 package accountuser
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,85 +19,58 @@ const (
 
 // ListByAccount returns the users of an account (GET /pub/usr/acc/{accountId}, or
 // /usr/acc/{accountId} with WithoutPubPrefix). The API does not page: the answer is one
-// bare array, decoded element by element. A 2xx answer holding Revive's error object
-// (an unknown account, say) is returned as an *APIError.
+// array. A 2xx answer holding Revive's error object (an unknown account, say) is
+// returned as an *APIError.
 func (c *Client) ListByAccount(ctx context.Context, accountID ID) ([]User, error) {
 	if err := core.PositiveID("accountId", int64(accountID)); err != nil {
 		return nil, err
 	}
-	r, err := c.send(ctx, &core.Request{Method: http.MethodGet, Path: c.listPath + accountID.String()})
-	if err != nil {
-		return nil, err
-	}
-	defer r.close()
-	first, err := r.first()
-	switch {
-	case err != nil:
-		return nil, r.readError(err, false)
-	case first == '[' || first == 'n':
-		users, err := decodeUsers(json.NewDecoder(r.body))
-		if err != nil {
-			return nil, r.readError(err, false)
-		}
-		return users, nil
-	case first == '{':
-		body, err := r.all()
-		if err != nil {
-			return nil, r.readError(err, false)
-		}
-		if err := r.errorIn(body); err != nil {
-			return nil, err
-		}
-		return nil, r.readError(errors.New("expected a list of users, got an object"), false)
-	case first == 0:
-		return nil, r.readError(errors.New("empty body where a list of users was expected"), false)
-	}
-	return nil, r.readError(fmt.Errorf("expected a list of users, got a body starting with %q", first), false)
-}
-
-// decodeUsers decodes a JSON array of users one element at a time; null is an empty list.
-func decodeUsers(dec *json.Decoder) ([]User, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	users := []User{}
-	if tok == nil {
-		return users, nil
-	}
-	for dec.More() {
-		users = append(users, User{})
-		if err := dec.Decode(&users[len(users)-1]); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := dec.Token(); err != nil { // ']'
-		return nil, err
-	}
-	return users, nil
+	return core.List[User](ctx, c.core, &core.Request{Method: http.MethodGet, Path: c.listPath + accountID.String()})
 }
 
 // Get returns one user (GET /usr/{userId}). An unknown id is an error matching
 // ErrNotFound, whether the server answers it with 404 or, as some installations do,
-// with another status and Revive's "Unknown userId Error".
+// with another status and Revive's "Unknown userId Error". A 2xx answer that is not a
+// user is an error too: Get never returns a nil or zero user without one.
 func (c *Client) Get(ctx context.Context, userID ID) (*User, error) {
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
 		return nil, err
 	}
-	return c.user(ctx, &core.Request{Method: http.MethodGet, Path: userPath + userID.String()}, false)
+	req := &core.Request{Method: http.MethodGet, Path: userPath + userID.String()}
+	u, err := core.Call[*User](ctx, c.core, req)
+	if err != nil {
+		return nil, err
+	}
+	if !isUser(u) {
+		return nil, c.notUser(req)
+	}
+	return u, nil
 }
 
 // Create adds a user (POST /usr/new, or PUT with WithPUT) and returns it as the server
 // stored it. The five required fields are checked before anything is sent.
 //
-// If the answer is lost after the request may have reached the server, or a 2xx answer
-// cannot be read as the new user, the error matches ErrOutcomeUnknown: look the user up
-// (ListByAccount on its default account, by username) before creating it again.
+// A Create is never resent once it may have reached the server, with either method. If
+// its answer is lost, or a 2xx answer is not the new user, the error matches
+// ErrOutcomeUnknown: look the user up (ListByAccount on its default account, by
+// username) before creating it again.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return c.user(ctx, c.write(createPath, req), true)
+	r := c.write(createPath, req)
+	r.NotIdempotent = true // a resent create would be refused as a duplicate, hiding the success
+	u, err := core.Call[*User](ctx, c.core, r)
+	if err == nil && !isUser(u) {
+		err = fmt.Errorf("%w: %w", c.notUser(r), core.ErrOutcomeUnknown)
+	}
+	if errors.Is(err, core.ErrOutcomeUnknown) {
+		return nil, fmt.Errorf("%w; the user may have been created: look it up by username before creating it again", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // Update changes a user (POST /usr/{userId}, or PUT with WithPUT), sending only the
@@ -115,21 +89,20 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	r, err := c.send(ctx, c.write(userPath+userID.String(), req))
+	r := c.write(userPath+userID.String(), req)
+	resp, err := c.core.Send(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	body, err := r.all()
+	defer resp.Body.Close()
+	// With ErrorInSuccess set, the core has read the body already, within the size limit.
+	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, r.readError(err, false)
+		return nil, fmt.Errorf("%s %s: reading response: %w", r.Method, c.path(r), err)
 	}
-	if err := r.errorIn(body); err != nil {
-		return nil, err
-	}
-	u, _, err := userIn(body)
+	u, err := userIn(body)
 	if err != nil {
-		return nil, r.readError(err, false)
+		return nil, fmt.Errorf("%s %s: decoding response: %w", r.Method, c.path(r), err)
 	}
 	return u, nil
 }
@@ -141,20 +114,12 @@ func (c *Client) Delete(ctx context.Context, userID ID) error {
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
 		return err
 	}
-	r, err := c.send(ctx, &core.Request{Method: http.MethodDelete, Path: userPath + userID.String()})
-	if err != nil {
-		return err
-	}
-	defer r.close()
-	if first, err := r.first(); err != nil || first != '{' {
+	err := c.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: userPath + userID.String()}, nil)
+	if errors.Is(err, core.ErrResponseTooLarge) {
+		// Only a 2xx body is read against the limit, and one that large is no error object.
 		return nil
 	}
-	// An object larger than any error object is not one; it is left unread.
-	body, err := io.ReadAll(io.LimitReader(r.body, maxErrorBody))
-	if err != nil {
-		return nil
-	}
-	return r.errorIn(body)
+	return err
 }
 
 // write is a Create or Update request with the configured method and content type.
@@ -162,27 +127,40 @@ func (c *Client) write(path string, body any) *core.Request {
 	return &core.Request{Method: c.writeMethod, Path: path, Body: body, ContentType: c.contentType}
 }
 
-// user sends r and reads the answer as a user. created marks a Create, whose unreadable
-// 2xx answer leaves the outcome unknown.
-func (c *Client) user(ctx context.Context, req *core.Request, created bool) (*User, error) {
-	r, err := c.send(ctx, req)
-	if err != nil {
+// path is r's path from the host root, as the core's error texts show it.
+func (c *Client) path(r *core.Request) string { return c.basePath + r.Path }
+
+// errNotUser says a 2xx answer that had to be a user was something else.
+var errNotUser = errors.New("the answer is not a user (no userId)")
+
+// notUser is the error for a 2xx answer to r that is not a user.
+func (c *Client) notUser(r *core.Request) error {
+	return fmt.Errorf("%s %s: %w", r.Method, c.path(r), errNotUser)
+}
+
+// isUser reports whether u is a user the server sent: JSON null, an empty body or an
+// object without a userId decode to nil or to a zero id.
+func isUser(u *User) bool { return u != nil && u.UserID != 0 }
+
+// userIn decodes body as a user: nil, with no error, when the body is not a JSON object
+// with a userId; a user object with a field of the wrong type is an error.
+func userIn(body []byte) (*User, error) {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 || b[0] != '{' || !json.Valid(b) {
+		return nil, nil
+	}
+	var probe struct {
+		UserID json.RawMessage `json:"userId"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil || len(probe.UserID) == 0 || string(probe.UserID) == "null" {
+		return nil, nil
+	}
+	u := new(User)
+	if err := json.Unmarshal(b, u); err != nil {
 		return nil, err
 	}
-	defer r.close()
-	body, err := r.all()
-	if err != nil {
-		return nil, r.readError(err, created)
-	}
-	if err := r.errorIn(body); err != nil {
-		return nil, err
-	}
-	u, ok, err := userIn(body)
-	switch {
-	case err != nil:
-		return nil, r.readError(err, created)
-	case !ok:
-		return nil, r.readError(errNotUser, created)
+	if !isUser(u) {
+		return nil, nil
 	}
 	return u, nil
 }

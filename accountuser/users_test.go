@@ -83,7 +83,7 @@ func TestListByAccountErrorWithStatus200(t *testing.T) {
 	assert.Equal(t, "Exception", apiErr.Code)
 	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
 	assert.Equal(t, "https://api.test/pub/usr/acc/99", apiErr.URL)
-	assert.Equal(t, "GET /pub/usr/acc/99: 200 OK with an error body: Unknown agencyId Error [Exception]", err.Error())
+	assert.Equal(t, "GET /pub/usr/acc/99: 200 OK: Unknown agencyId Error [Exception]", err.Error())
 }
 
 func TestListByAccountAnswers(t *testing.T) {
@@ -95,13 +95,14 @@ func TestListByAccountAnswers(t *testing.T) {
 		"empty array":       {body: ` []`, n: 0},
 		"null":              {body: "null", n: 0},
 		"plain numbers":     {body: `[{"userId":5,"defaultAccountId":2,"active":true}]`, n: 1},
-		"object":            {body: `{"users":[]}`, err: "GET /pub/usr/acc/2: reading the 200 OK answer: expected a list of users, got an object"},
-		"not JSON":          {body: `{"OK"}`, err: "expected a list of users, got an object"},
-		"empty body":        {body: "", err: "empty body where a list of users was expected"},
-		"text":              {body: "OK", err: `got a body starting with 'O'`},
+		"wrapped":           {body: `{"users":[{"userId":5}]}`, n: 1},
+		"object":            {body: `{"OK":true}`, err: "GET /pub/usr/acc/2: decoding response: no list found in the response object"},
+		"not JSON":          {body: `{"OK"}`, err: "GET /pub/usr/acc/2: decoding response: expected colon after object key"},
+		"empty body":        {body: "", err: "empty body where a list was expected"},
+		"text":              {body: "OK", err: "invalid character 'O'"},
 		"bad element":       {body: `[{"userId":"x"}]`, err: "accountuser: id must be a whole number"},
-		"truncated":         {body: `[{"userId":"1"}`, err: "reading the 200 OK answer"},
-		"error in a string": {body: `{"error":"Unknown agencyId Error"}`, err: "200 OK with an error body: Unknown agencyId Error"},
+		"truncated":         {body: `[{"userId":"1"}`, err: "GET /pub/usr/acc/2: decoding response: EOF"},
+		"error in a string": {body: `{"error":"Unknown agencyId Error"}`, err: "GET /pub/usr/acc/2: 200 OK: Unknown agencyId Error"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := answering(t, "GET", "/pub/usr/acc/2", "", 200, tc.body)
@@ -153,18 +154,22 @@ func TestGetErrorWithStatus200(t *testing.T) {
 	assert.JSONEq(t, `{"error":{"type":"Exception","message":"Unknown userId Error"}}`, string(apiErr.Body))
 	assert.ErrorIs(t, err, ErrNotFound, "Revive's unknown-user message matches ErrNotFound whatever the status")
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
-	assert.Equal(t, "GET /usr/999: 200 OK with an error body: Unknown userId Error [Exception]", err.Error())
+	assert.Equal(t, "https://api.test/usr/999", apiErr.URL)
+	assert.Equal(t, 1, apiErr.Attempts)
+	assert.Equal(t, "GET /usr/999: 200 OK: Unknown userId Error [Exception]", err.Error())
 }
 
 func TestGetAnswersThatAreNotUsers(t *testing.T) {
 	for name, tc := range map[string]struct{ body, err string }{
-		"empty":          {"", "the answer is not a user"},
-		"null":           {"null", "the answer is not a user"},
-		"empty object":   {"{}", "the answer is not a user"},
-		"OK text":        {`{"OK"}`, "the answer is not a user"},
-		"zero id":        {`{"userId":"0","username":"x"}`, "the answer is not a user"},
+		"empty":          {"", "GET /usr/4: the answer is not a user (no userId)"},
+		"null":           {"null", "GET /usr/4: the answer is not a user (no userId)"},
+		"empty object":   {"{}", "GET /usr/4: the answer is not a user (no userId)"},
+		"null id":        {`{"userId":null,"username":"x"}`, "GET /usr/4: the answer is not a user (no userId)"},
+		"zero id":        {`{"userId":"0","username":"x"}`, "GET /usr/4: the answer is not a user (no userId)"},
+		"OK text":        {`{"OK"}`, "GET /usr/4: decoding response: invalid character"},
+		"array":          {`[{"userId":"4"}]`, "GET /usr/4: decoding response: json: cannot unmarshal array"},
 		"bad active":     {`{"userId":"4","active":"yes"}`, "active must be 0, 1"},
-		"error, no text": {`{"error":{}}`, "GET /usr/4: 200 OK with an error body"},
+		"error, no text": {`{"error":{}}`, "GET /usr/4: 200 OK: {\"error\":{}}"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := answering(t, "GET", "/usr/4", "", 200, tc.body)
@@ -223,27 +228,60 @@ func TestCreateErrorWithStatus200(t *testing.T) {
 }
 
 func TestCreateUnreadableAnswerLeavesOutcomeUnknown(t *testing.T) {
-	c := answering(t, "POST", "/usr/new", seedCreateJSON, 200, `{"OK"}`)
-	req := seedCreate()
-	u, err := c.Create(context.Background(), &req)
-	assert.Nil(t, u)
-	require.ErrorIs(t, err, ErrOutcomeUnknown)
-	assert.Equal(t, "POST /usr/new: reading the 200 OK answer: the answer is not a user (no userId); "+
-		"the user may have been created: look it up by username before creating it again", err.Error())
+	const hint = "; the user may have been created: look it up by username before creating it again"
+	for name, tc := range map[string]struct {
+		body, err string
+		opts      []Option
+	}{
+		"not JSON":          {body: `{"OK"}`, err: "POST /usr/new: outcome unknown, the request may have reached the server: POST /usr/new: decoding response: invalid character '}' after object key" + hint},
+		"object without id": {body: `{"result":"created"}`, err: "POST /usr/new: the answer is not a user (no userId): outcome unknown" + hint},
+		"null":              {body: "null", err: "POST /usr/new: the answer is not a user (no userId): outcome unknown" + hint},
+		"empty":             {body: "", err: "POST /usr/new: the answer is not a user (no userId): outcome unknown" + hint},
+		"bad active":        {body: `{"userId":"22","active":"yes"}`, err: "POST /usr/new: outcome unknown, the request may have reached the server: POST /usr/new: decoding response: accountuser: active must be"},
+		"PUT, no id":        {body: `{}`, err: "PUT /usr/new: the answer is not a user (no userId): outcome unknown" + hint, opts: []Option{WithPUT()}},
+		"PUT, not JSON":     {body: `{"OK"}`, err: "PUT /usr/new: outcome unknown, the request may have reached the server", opts: []Option{WithPUT()}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			method := "POST"
+			if tc.opts != nil {
+				method = "PUT"
+			}
+			c := answering(t, method, "/usr/new", seedCreateJSON, 200, tc.body, tc.opts...)
+			req := seedCreate()
+			u, err := c.Create(context.Background(), &req)
+			assert.Nil(t, u)
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			assert.True(t, strings.HasPrefix(err.Error(), tc.err), err.Error())
+			assert.True(t, strings.HasSuffix(err.Error(), hint), err.Error())
+		})
+	}
 }
 
 func TestCreateIsNotResentAfterA502(t *testing.T) {
-	rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
-		Request:  fixture.Request{Method: "POST", Path: "/usr/new", Body: json.RawMessage(seedCreateJSON)},
-		Response: fixture.Response{Status: 502, BodyText: "Bad Gateway"},
-	})
-	// Default retries: a second request would fail the recorder.
-	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()))
-	require.NoError(t, err)
-	req := seedCreate()
-	_, err = c.Create(context.Background(), &req)
-	require.ErrorIs(t, err, ErrOutcomeUnknown)
-	assert.Len(t, rec.Received(), 1)
+	for _, method := range []string{"POST", "PUT"} {
+		t.Run(method, func(t *testing.T) {
+			rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: method, Path: "/usr/new", Body: json.RawMessage(seedCreateJSON)},
+				Response: fixture.Response{Status: 502, BodyText: "Bad Gateway"},
+			})
+			// Default retries: a second request would fail the recorder.
+			opts := []Option{WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client())}
+			if method == "PUT" {
+				opts = append(opts, WithPUT())
+			}
+			c, err := New(opts...)
+			require.NoError(t, err)
+			req := seedCreate()
+			_, err = c.Create(context.Background(), &req)
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr, "the 502 is kept")
+			assert.Equal(t, http.StatusBadGateway, apiErr.StatusCode)
+			assert.Equal(t, method+" /usr/new: 502 Bad Gateway: Bad Gateway; the write may have taken effect"+
+				"; the user may have been created: look it up by username before creating it again", err.Error())
+			assert.Len(t, rec.Received(), 1)
+		})
+	}
 }
 
 func TestUpdate(t *testing.T) {
@@ -288,8 +326,8 @@ func TestUpdateAnswers(t *testing.T) {
 		"OK text":            {body: `{"OK"}`},
 		"object without id":  {body: `{"result":"updated"}`},
 		"no content":         {body: "", status: http.StatusNoContent},
-		"user with bad type": {body: `{"userId":"2","active":"yes"}`, err: "POST /usr/2: reading the 200 OK answer: accountuser: active must be"},
-		"error object":       {body: `{"error":{"type":"Exception","message":"Unknown userId Error"}}`, err: "POST /usr/2: 200 OK with an error body: Unknown userId Error [Exception]"},
+		"user with bad type": {body: `{"userId":"2","active":"yes"}`, err: "POST /usr/2: decoding response: accountuser: active must be"},
+		"error object":       {body: `{"error":{"type":"Exception","message":"Unknown userId Error"}}`, err: "POST /usr/2: 200 OK: Unknown userId Error [Exception]"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			status := cmpOr(tc.status, 200)
@@ -333,13 +371,21 @@ func TestDeleteIgnoresAnySuccessBody(t *testing.T) {
 		"string":       {200, `"OK"`},
 		"array":        {200, `[1]`},
 		"html":         {200, "<html>deleted</html>"},
-		"large object": {200, `{"log":"` + strings.Repeat("x", maxErrorBody) + `"}`},
+		"large object": {200, `{"log":"` + strings.Repeat("x", 70_000) + `"}`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := answering(t, "DELETE", "/usr/2", "", tc.status, tc.body)
 			assert.NoError(t, c.Delete(context.Background(), 2))
 		})
 	}
+}
+
+func TestDeleteIgnoresASuccessBodyOverTheLimit(t *testing.T) {
+	c := answering(t, "DELETE", "/usr/2", "", 200, `{"log":"`+strings.Repeat("x", 100)+`"}`, WithMaxResponseBytes(64))
+	assert.NoError(t, c.Delete(context.Background(), 2))
+	c = answering(t, "GET", "/usr/2", "", 200, `{"log":"`+strings.Repeat("x", 100)+`"}`, WithMaxResponseBytes(64))
+	_, err := c.Get(context.Background(), 2)
+	assert.ErrorIs(t, err, ErrResponseTooLarge, "the limit itself still holds")
 }
 
 func TestDeleteErrorWithStatus200(t *testing.T) {
@@ -349,7 +395,7 @@ func TestDeleteErrorWithStatus200(t *testing.T) {
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
-	assert.Equal(t, "DELETE /usr/999: 200 OK with an error body: Unknown userId Error [Exception]", err.Error())
+	assert.Equal(t, "DELETE /usr/999: 200 OK: Unknown userId Error [Exception]", err.Error())
 }
 
 func TestPathsIncludeTheBasePath(t *testing.T) {
@@ -361,6 +407,12 @@ func TestPathsIncludeTheBasePath(t *testing.T) {
 			Response: fixture.Response{Status: 404, Body: []byte(`{"error":{"type":"Exception","message":"Unknown userId Error"}}`)}},
 		{Request: fixture.Request{Method: "GET", Path: "/revive/api/usr/acc/3"},
 			Response: fixture.Response{Status: 200, Body: []byte(`[]`)}},
+		{Request: fixture.Request{Method: "GET", Path: "/revive/api/usr/1"},
+			Response: fixture.Response{Status: 200, Body: []byte(`{}`)}},
+		{Request: fixture.Request{Method: "POST", Path: "/revive/api/usr/new", Body: json.RawMessage(seedCreateJSON)},
+			Response: fixture.Response{Status: 502, BodyText: "Bad Gateway"}},
+		{Request: fixture.Request{Method: "POST", Path: "/revive/api/usr/1", Body: json.RawMessage(`{"username":"x"}`)},
+			Response: fixture.Response{Status: 200, Body: []byte(`{"userId":"1","active":"yes"}`)}},
 	} {
 		rec.ExpectExchange(&ex)
 	}
@@ -369,7 +421,7 @@ func TestPathsIncludeTheBasePath(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	_, err = c.Get(ctx, 1)
-	assert.EqualError(t, err, "GET /revive/api/usr/1: 200 OK with an error body: Unknown userId Error [Exception]")
+	assert.EqualError(t, err, "GET /revive/api/usr/1: 200 OK: Unknown userId Error [Exception]")
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "https://api.test/revive/api/usr/1", apiErr.URL)
@@ -378,13 +430,20 @@ func TestPathsIncludeTheBasePath(t *testing.T) {
 	users, err := c.ListByAccount(ctx, 3)
 	require.NoError(t, err)
 	assert.Empty(t, users)
+	_, err = c.Get(ctx, 1)
+	assert.EqualError(t, err, "GET /revive/api/usr/1: the answer is not a user (no userId)")
+	req := seedCreate()
+	_, err = c.Create(ctx, &req)
+	assert.True(t, strings.HasPrefix(err.Error(), "POST /revive/api/usr/new: 502 Bad Gateway"), err.Error())
+	_, err = c.Update(ctx, 1, &UpdateRequest{Username: Ptr("x")})
+	assert.True(t, strings.HasPrefix(err.Error(), "POST /revive/api/usr/1: decoding response: accountuser: active must be"), err.Error())
 }
 
 func TestResponseLimit(t *testing.T) {
 	c, _ := newTestClient(t, []string{"testdata/get.json", "testdata/list_by_account.json"}, WithMaxResponseBytes(64))
 	_, err := c.Get(context.Background(), 4)
 	require.ErrorIs(t, err, ErrResponseTooLarge)
-	assert.Contains(t, err.Error(), "GET /usr/4: reading the 200 OK answer: response body too large (limit 64 bytes)")
+	assert.Contains(t, err.Error(), "GET /usr/4: response body too large (limit 64 bytes)")
 	_, err = c.ListByAccount(context.Background(), 2)
 	require.ErrorIs(t, err, ErrResponseTooLarge)
 }
@@ -518,22 +577,22 @@ func TestErrorKindsStayApart(t *testing.T) {
 	assert.False(t, errors.As(err, &ve))
 }
 
-// WithPUT's documented trade-off: a PUT create whose answer was a 502 is sent again, as
-// every PUT is; the server's unique usernames are what stops a second user.
-func TestCreateWithPUTIsResentLikeAnyPUT(t *testing.T) {
+// An Update sent with PUT is resent after a 502, as any PUT is; only Create is not.
+func TestUpdateWithPUTIsResentLikeAnyPUT(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		ex := fixture.Load(t, "testdata/create_put.json")
+		ex := fixture.Load(t, "testdata/update_put.json")
 		gateway := *ex
 		gateway.Response = fixture.Response{Status: 502, BodyText: "Bad Gateway"}
 		rec := fixture.New(t).ExpectExchange(&gateway).ExpectExchange(ex)
 		c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()),
 			WithPUT(), WithRetry(1, time.Second, time.Second))
 		require.NoError(t, err)
-		req := seedCreate()
+		req := seedUpdate()
 		start := time.Now()
-		u, err := c.Create(context.Background(), &req)
+		u, err := c.Update(context.Background(), 2, &req)
 		require.NoError(t, err)
-		assert.Equal(t, createdUser, *u)
+		require.NotNil(t, u)
+		assert.Equal(t, seedUser2, *u)
 		assert.Len(t, rec.Received(), 2)
 		assert.LessOrEqual(t, time.Since(start), time.Second, "one backoff wait, in the bubble's fake time")
 	})

@@ -533,10 +533,14 @@ func (c *Client) logAttempt(ctx context.Context, a *attempt, status int, err err
 }
 
 func (c *Client) decodeError(r *Request, err error) error {
-	if errors.Is(err, ErrResponseTooLarge) {
-		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, r.Path, ErrResponseTooLarge, c.maxBody)
+	path := pathOf(c.base + r.Path)
+	if r.URL != "" {
+		path = pathOf(r.URL)
 	}
-	return fmt.Errorf("%s %s: decoding response: %w", r.Method, r.Path, err)
+	if errors.Is(err, ErrResponseTooLarge) {
+		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, path, ErrResponseTooLarge, c.maxBody)
+	}
+	return fmt.Errorf("%s %s: decoding response: %w", r.Method, path, err)
 }
 
 // limit wraps a body so that reading past the client's limit fails with

@@ -7,41 +7,39 @@ import "encoding/json"
 // {"error": {"message": ..., "code"|"type": ...}} and {"errors": [{"message": ...}]}.
 // Family packages use it where the vendor's error body is not documented.
 func ParseCommonError(e *APIError) {
-	var body struct {
-		Message string          `json:"message"`
+	// Every member is raw: a vendor that sends a number where a string is usual must not
+	// lose the rest of its message.
+	type fields struct {
+		Message json.RawMessage `json:"message"`
 		Code    json.RawMessage `json:"code"`
 		Status  json.RawMessage `json:"status"`
-		Type    string          `json:"type"`
-		Error   json.RawMessage `json:"error"`
-		Errors  []struct {
-			Message string          `json:"message"`
-			Code    json.RawMessage `json:"code"`
-			Field   string          `json:"field"`
-		} `json:"errors"`
+		Type    json.RawMessage `json:"type"`
+		Field   json.RawMessage `json:"field"`
+	}
+	var body struct {
+		fields
+		Error  json.RawMessage `json:"error"`
+		Errors []fields        `json:"errors"`
 	}
 	if json.Unmarshal(e.Body, &body) != nil {
 		return
 	}
-	e.Message = body.Message
-	e.Code = firstNonEmpty(scalar(body.Code), scalar(body.Status), body.Type)
+	e.Message = scalar(body.Message)
+	e.Code = firstNonEmpty(scalar(body.Code), scalar(body.Status), scalar(body.Type))
 	if len(body.Error) > 0 {
-		var inner struct {
-			Message string          `json:"message"`
-			Code    json.RawMessage `json:"code"`
-			Type    string          `json:"type"`
-		}
+		var inner fields
 		if json.Unmarshal(body.Error, &inner) == nil {
-			e.Message = firstNonEmpty(e.Message, inner.Message)
-			e.Code = firstNonEmpty(e.Code, scalar(inner.Code), inner.Type)
+			e.Message = firstNonEmpty(e.Message, scalar(inner.Message))
+			e.Code = firstNonEmpty(e.Code, scalar(inner.Code), scalar(inner.Type))
 		} else if s := scalar(body.Error); s != "" {
 			e.Message = firstNonEmpty(e.Message, s)
 		}
 	}
 	if e.Message == "" && len(body.Errors) > 0 {
 		first := body.Errors[0]
-		e.Message = first.Message
-		if first.Field != "" {
-			e.Message = first.Field + ": " + first.Message
+		e.Message = scalar(first.Message)
+		if f := scalar(first.Field); f != "" {
+			e.Message = f + ": " + e.Message
 		}
 		e.Code = firstNonEmpty(e.Code, scalar(first.Code))
 	}

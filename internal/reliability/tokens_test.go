@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"encoding/base64"
 	"sync"
 
 	"golang.org/x/oauth2"
@@ -25,4 +26,9 @@ func (s *tokenSource) issued() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.seen...)
+}
+
+// basic is the Authorization header value for HTTP Basic credentials.
+func basic(user, pass string) string {
+	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 }
