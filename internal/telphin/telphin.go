@@ -1,6 +1,9 @@
 // Package telphin holds what the two Telphin user packages, clientuser and extensionuser,
-// share: the access and status enumerations and the "@me" client id. The public packages
-// alias these types and re-declare the constants, so a value from one works in the other.
+// share beyond internal/core: the access and status enumerations and the "@me" client id,
+// the auth options and the OAuth 2.0 client-credentials flow, the parsing of Telphin's error
+// bodies, and the five user endpoints, which differ between the packages only in the
+// path segment after /user/ and in the models. The public packages alias the types and
+// re-declare the constants, so a value from one works in the other.
 package telphin
 
 // Me is the client id that stands for the client of the token's owner.

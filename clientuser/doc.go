@@ -1,0 +1,36 @@
+// Package clientuser is a client for Telphin's client-level users (/user/client/): list,
+// read, create, update and delete the users who have access to the settings and
+// resources of one Telphin client, with full or read-only access.
+//
+// Create a client with the credentials of a trusted Telphin application, a token source
+// or a fixed token:
+//
+//	c, err := clientuser.New(clientuser.WithClientCredentials(appID, secret))
+//	u, err := c.Get(ctx, clientuser.Me, 101)
+//
+// Every method takes a context and the client id: the numeric id of a client as a string,
+// or Me ("@me") for the client of the token's owner. It is escaped as one path segment, so
+// no value can reach another path.
+//
+// Tokens are fetched with the client_credentials grant from /oauth/token on the base URL's
+// host, cached, and replaced shortly before they expire; Telphin may issue tokens without
+// expires_in, which are kept until the server rejects them. On a 401 the token is dropped
+// and the request is sent once more with a new one (one fetch for any number of rejected
+// requests); a second 401 is returned and matches ErrUnauthorized. A failure of the token
+// endpoint is an *AuthError, without the secret in its text. To serve this package and
+// extensionuser with one token, pass Client.TokenSource to extensionuser.WithTokenSource.
+//
+// Errors match sentinels with errors.Is (ErrNotFound, ErrForbidden, ErrInvalidInput, ...)
+// and keep their detail in *APIError: Telphin's "message" in Message and its "status" code
+// (access_denied, client_not_found, rate_limit_exceeded, ...) in Code. Missing required
+// fields and empty ids are refused before anything is sent.
+//
+// Telphin limits requests per client and per hour. A 429 is a *RateLimitError: when the
+// server's X-RateLimit-Reset is further away than the longest retry wait (30 s by default,
+// see WithRetry), it is returned at once with Reset set, instead of sleeping for up to an
+// hour. Client.RateLimit reports the last X-RateLimit-* values seen. Reads, updates and
+// deletes are retried on 429, 502, 503, 504 and network errors; Create is not retried once
+// it may have reached the server, and reports ErrOutcomeUnknown instead.
+//
+// The vendor documents no paging for the user list; List returns what one answer holds.
+package clientuser

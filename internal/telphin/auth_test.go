@@ -1,0 +1,469 @@
+package telphin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+const (
+	testAppID  = "test-app-id"
+	testSecret = "test-app-secret"
+	testBase   = "https://api.test/api/ver1.0"
+	usersURL   = "https://api.test/api/ver1.0/client/@me/user/client/"
+)
+
+type testUser struct {
+	ID int64 `json:"id"`
+}
+
+// fakeTelphin is a token endpoint and a user list behind an httpmock transport. Tokens
+// are tok-1, tok-2, ... in the order they are issued.
+type fakeTelphin struct {
+	t  *testing.T
+	mt *httpmock.MockTransport
+
+	expiresIn   int           // 0: the answer has no expires_in
+	gate        chan struct{} // when set, token requests wait for it to close
+	tokenStatus int           // when set, the token endpoint fails with it
+	tokenBody   string
+	// reject lists the tokens the API answers with 401.
+	reject func(token string) bool
+
+	tokens   atomic.Int32
+	apiCalls atomic.Int32
+
+	mu   sync.Mutex
+	sent []string // Authorization header of each API request
+}
+
+func newFake(t *testing.T) *fakeTelphin {
+	f := &fakeTelphin{t: t, mt: httpmock.NewMockTransport(), expiresIn: 3600, reject: func(string) bool { return false }}
+	f.mt.RegisterResponder(http.MethodPost, "https://api.test/oauth/token", f.token)
+	f.mt.RegisterNoResponder(f.api)
+	return f
+}
+
+func (f *fakeTelphin) client() *http.Client { return &http.Client{Transport: f.mt} }
+
+func (f *fakeTelphin) token(r *http.Request) (*http.Response, error) {
+	// The token endpoint must get the client credentials in the form and never a bearer.
+	assert.Empty(f.t, r.Header.Get("Authorization"), "token request carries credentials in a header")
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, err
+	}
+	assert.Equal(f.t, url.Values{"grant_type": {"client_credentials"}, "client_id": {testAppID}, "client_secret": {testSecret}}, form)
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	if f.tokenStatus != 0 {
+		f.tokens.Add(1)
+		return httpmock.NewStringResponse(f.tokenStatus, f.tokenBody), nil
+	}
+	n := f.tokens.Add(1)
+	tok := map[string]any{"access_token": "tok-" + strconv.Itoa(int(n)), "token_type": "Bearer", "scope": "all"}
+	if f.expiresIn > 0 {
+		tok["expires_in"] = f.expiresIn
+	}
+	return httpmock.NewJsonResponse(http.StatusOK, tok)
+}
+
+func (f *fakeTelphin) api(r *http.Request) (*http.Response, error) {
+	f.apiCalls.Add(1)
+	h := r.Header.Get("Authorization")
+	f.mu.Lock()
+	f.sent = append(f.sent, h)
+	f.mu.Unlock()
+	if tok, ok := bytes.CutPrefix([]byte(h), []byte("Bearer ")); !ok || f.reject(string(tok)) {
+		return httpmock.NewStringResponse(http.StatusUnauthorized, `{"message":"Unauthorized"}`), nil
+	}
+	return httpmock.NewStringResponse(http.StatusOK, `[{"id":1}]`), nil
+}
+
+func (f *fakeTelphin) sentHeaders() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.sent...)
+}
+
+func newUsers(t *testing.T, f *fakeTelphin, opts ...core.Option) *Users[testUser] {
+	t.Helper()
+	all := append([]core.Option{core.WithBaseURL(testBase), core.WithHTTPClient(f.client()), WithClientCredentials(testAppID, testSecret)}, opts...)
+	u, err := New[testUser]("test", KindClient, all)
+	require.NoError(t, err)
+	return u
+}
+
+func list(u *Users[testUser]) error {
+	_, err := u.List(context.Background(), Me, nil)
+	return err
+}
+
+func TestTokenFetchedOnceForConcurrentRequests(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.gate = make(chan struct{})
+		u := newUsers(t, f)
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() { assert.NoError(t, list(u)) })
+		}
+		synctest.Wait() // every request waits for the one token request in flight
+		assert.Equal(t, int32(0), f.apiCalls.Load())
+		close(f.gate)
+		wg.Wait()
+		assert.Equal(t, int32(1), f.tokens.Load(), "token requests")
+		assert.Equal(t, int32(50), f.apiCalls.Load())
+		for _, h := range f.sentHeaders() {
+			assert.Equal(t, "Bearer tok-1", h)
+		}
+	})
+}
+
+func TestRejectedTokenIsRenewedAndRequestSentOnceMore(t *testing.T) {
+	f := newFake(t)
+	f.reject = func(tok string) bool { return tok == "tok-1" }
+	u := newUsers(t, f)
+	require.NoError(t, list(u))
+	assert.Equal(t, int32(2), f.tokens.Load())
+	assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-2"}, f.sentHeaders())
+
+	// The new token is kept.
+	require.NoError(t, list(u))
+	assert.Equal(t, int32(2), f.tokens.Load())
+}
+
+func TestConcurrent401sCauseOneNewToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.reject = func(tok string) bool { return tok == "tok-1" }
+		f.gate = make(chan struct{})
+		u := newUsers(t, f)
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() { assert.NoError(t, list(u)) })
+		}
+		synctest.Wait() // all 50 will send tok-1
+		close(f.gate)
+		wg.Wait()
+		assert.Equal(t, int32(2), f.tokens.Load(), "one token, then one more for all the 401s")
+		assert.Equal(t, int32(100), f.apiCalls.Load(), "each request sent twice")
+	})
+}
+
+func TestSecond401IsUnauthorized(t *testing.T) {
+	f := newFake(t)
+	f.reject = func(string) bool { return true }
+	u := newUsers(t, f)
+	err := list(u)
+	require.ErrorIs(t, err, core.ErrUnauthorized)
+	var apiErr *core.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+	assert.Equal(t, "Unauthorized", apiErr.Message)
+	assert.Equal(t, int32(2), f.tokens.Load(), "one new token")
+	assert.Equal(t, int32(2), f.apiCalls.Load(), "one retry")
+}
+
+func TestTokenReplacedShortlyBeforeExpiry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		u := newUsers(t, f)
+		require.NoError(t, list(u))
+		time.Sleep(time.Hour - tokenEarly - time.Second)
+		require.NoError(t, list(u))
+		assert.Equal(t, int32(1), f.tokens.Load(), "still fresh")
+		time.Sleep(2 * time.Second)
+		require.NoError(t, list(u))
+		assert.Equal(t, int32(2), f.tokens.Load(), "replaced before it expired")
+		assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-2"}, f.sentHeaders())
+	})
+}
+
+func TestTokenWithoutExpiryKeptUntilRejected(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.expiresIn = 0
+		u := newUsers(t, f)
+		require.NoError(t, list(u))
+		time.Sleep(30 * 24 * time.Hour)
+		require.NoError(t, list(u))
+		assert.Equal(t, int32(1), f.tokens.Load(), "a token without expires_in is kept")
+
+		f.reject = func(tok string) bool { return tok == "tok-1" }
+		require.NoError(t, list(u))
+		assert.Equal(t, int32(2), f.tokens.Load(), "renewed after the 401")
+		assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-1", "Bearer tok-2"}, f.sentHeaders())
+	})
+}
+
+func TestHungTokenEndpointTimesOut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.gate = make(chan struct{}) // never opened
+		u := newUsers(t, f)
+		start := time.Now()
+		err := list(u)
+		var authErr *core.AuthError
+		require.ErrorAs(t, err, &authErr)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, core.FetchTimeout, time.Since(start))
+		assert.Equal(t, int32(0), f.apiCalls.Load())
+	})
+}
+
+func TestTokenEndpointFailureIsAuthErrorWithoutSecret(t *testing.T) {
+	tests := map[string]struct {
+		status       int
+		body         string
+		unauthorized bool
+		code         string
+	}{
+		"rejected credentials": {401, `{"error":"invalid_client","error_description":"no client test-app-id with secret test-app-secret"}`, true, "invalid_client"},
+		"bad request":          {400, `{"error":"invalid_request","error_description":"client_secret=test-app-secret is malformed"}`, true, "invalid_request"},
+		"server error":         {500, `<html>failed for client_secret=test-app-secret</html>`, false, ""},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.tokenStatus, f.tokenBody = tt.status, tt.body
+			var logs bytes.Buffer
+			u := newUsers(t, f, core.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			err := list(u)
+			var authErr *core.AuthError
+			require.ErrorAs(t, err, &authErr)
+			assert.Equal(t, tt.unauthorized, errors.Is(err, core.ErrUnauthorized))
+			var re *oauth2.RetrieveError
+			require.ErrorAs(t, err, &re, "the oauth2 error stays reachable")
+			assert.Equal(t, tt.code, re.ErrorCode)
+			require.NotNil(t, re.Response)
+			assert.Equal(t, tt.status, re.Response.StatusCode)
+			assert.Nil(t, re.Response.Request, "the request held the secret in its form")
+			assert.Equal(t, int32(0), f.apiCalls.Load(), "no API request without a token")
+
+			assert.Contains(t, err.Error(), "obtaining credentials")
+			assert.Contains(t, err.Error(), core.Redacted, "the echoed secret is replaced")
+			require.Contains(t, logs.String(), "token request failed")
+			for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err),
+				re.Error(), string(re.Body), re.ErrorDescription, logs.String()} {
+				assert.NotContains(t, s, testSecret)
+			}
+		})
+	}
+}
+
+func TestLongTokenEndpointAnswerIsNotQuoted(t *testing.T) {
+	f := newFake(t)
+	f.tokenStatus, f.tokenBody = 502, "<html>"+strings.Repeat("bad gateway ", 100)+"</html>"
+	u := newUsers(t, f)
+	err := list(u)
+	require.EqualError(t, err, "obtaining credentials: oauth2: cannot fetch token: 502 Bad Gateway (1213-byte body)")
+	var re *oauth2.RetrieveError
+	require.ErrorAs(t, err, &re)
+	assert.Len(t, re.Body, 1213, "the body stays available")
+}
+
+func TestNoSecretOrTokenInErrorsOrLogs(t *testing.T) {
+	f := newFake(t)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f.reject = func(string) bool { return true }
+	u := newUsers(t, f, core.WithLogger(logger))
+	var texts []string
+	addErr := func(err error) {
+		require.Error(t, err)
+		texts = append(texts, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err))
+	}
+	addErr(list(u)) // 401, new token, 401 again
+	_, err := u.Get(context.Background(), Me, 0)
+	addErr(err)
+	tok, err := u.TokenSource().Token()
+	require.NoError(t, err)
+	require.Equal(t, "tok-2", tok.AccessToken)
+
+	f.tokenStatus, f.tokenBody = 401, `{"error":"invalid_client"}`
+	f.reject = func(string) bool { return true }
+	addErr(list(u)) // 401, and the token endpoint refuses
+	texts = append(texts, logs.String(),
+		fmt.Sprintf("%v", WithClientCredentials(testAppID, testSecret)), fmt.Sprintf("%+v", WithClientCredentials(testAppID, testSecret)),
+		fmt.Sprintf("%v", WithToken("tok-1")), fmt.Sprintf("%+v", WithToken("tok-1")),
+		fmt.Sprintf("%v", u), fmt.Sprintf("%+v", u), fmt.Sprintf("%+v", u.TokenSource()))
+	require.Contains(t, logs.String(), "credentials rejected", "debug logging is on")
+	require.Contains(t, logs.String(), "requesting token")
+	for _, s := range texts {
+		assert.NotContains(t, s, testSecret)
+		assert.NotContains(t, s, "tok-1")
+		assert.NotContains(t, s, "tok-2")
+	}
+}
+
+func TestSharedTokenSource(t *testing.T) {
+	f := newFake(t)
+	first := newUsers(t, f)
+	second, err := New[testUser]("test2", KindExtension, []core.Option{
+		core.WithBaseURL(testBase), core.WithHTTPClient(f.client()), WithTokenSource(first.TokenSource()),
+	})
+	require.NoError(t, err)
+	require.NoError(t, list(first))
+	_, err = second.List(context.Background(), Me, nil)
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), f.tokens.Load(), "one token serves both")
+
+	// A 401 seen by either renews the token once for both.
+	f.reject = func(tok string) bool { return tok == "tok-1" }
+	_, err = second.List(context.Background(), Me, nil)
+	require.NoError(t, err)
+	require.NoError(t, list(first))
+	assert.Equal(t, int32(2), f.tokens.Load())
+	assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-1", "Bearer tok-2", "Bearer tok-2"}, f.sentHeaders())
+}
+
+func TestTokenSourceOfEachAuthKind(t *testing.T) {
+	f := newFake(t)
+	static, err := New[testUser]("test", KindClient, []core.Option{core.WithHTTPClient(f.client()), WithToken("fixed")})
+	require.NoError(t, err)
+	tok, err := static.TokenSource().Token()
+	require.NoError(t, err)
+	assert.Equal(t, "fixed", tok.AccessToken)
+
+	var calls atomic.Int32
+	src := sourceFunc(func() (*oauth2.Token, error) {
+		calls.Add(1)
+		return &oauth2.Token{AccessToken: "from-source"}, nil
+	})
+	wrapped, err := New[testUser]("test", KindClient, []core.Option{core.WithHTTPClient(f.client()), WithTokenSource(src)})
+	require.NoError(t, err)
+	_, ok := wrapped.TokenSource().(*TokenSource)
+	require.True(t, ok, "a caller's source is cached, and the cache is what is shared")
+	for range 3 {
+		tok, err = wrapped.TokenSource().Token()
+		require.NoError(t, err)
+		assert.Equal(t, "from-source", tok.AccessToken)
+	}
+	assert.Equal(t, int32(1), calls.Load())
+}
+
+func TestSourceThatReturnsTheRejectedTokenGetsNoRetry(t *testing.T) {
+	f := newFake(t)
+	f.reject = func(string) bool { return true }
+	var calls atomic.Int32
+	src := sourceFunc(func() (*oauth2.Token, error) {
+		calls.Add(1)
+		return &oauth2.Token{AccessToken: "cached"}, nil // as oauth2.ReuseTokenSource would
+	})
+	u, err := New[testUser]("test", KindClient, []core.Option{core.WithHTTPClient(f.client()), core.WithBaseURL(testBase), WithTokenSource(src)})
+	require.NoError(t, err)
+	err = list(u)
+	require.ErrorIs(t, err, core.ErrUnauthorized)
+	assert.Equal(t, int32(1), f.apiCalls.Load(), "resending the rejected token would be pointless")
+	assert.Equal(t, int32(2), calls.Load(), "the source was asked again")
+}
+
+func TestNewChecksTheTokenEndpoint(t *testing.T) {
+	s := core.NewSettings("https://api.test:8443/api/ver1.0", &settings{})
+	require.NoError(t, core.Apply(s, []core.Option{WithClientCredentials(testAppID, testSecret)}))
+	f, err := core.FamilySettings[settings](s, "test")
+	require.NoError(t, err)
+	require.NotNil(t, prepare(s, f))
+	assert.Equal(t, []string{"https://api.test:8443/oauth/token"}, s.AuthURLs)
+	assert.IsType(t, &core.TokenCache{}, s.Auth)
+
+	tests := map[string]struct {
+		base string
+		opts []core.Option
+		ok   bool
+	}{
+		"plain http to a remote host": {"http://telphin.example.com/api/ver1.0", nil, false},
+		"allowed when insecure":       {"http://telphin.example.com/api/ver1.0", []core.Option{core.WithInsecureHTTP()}, true},
+		"loopback":                    {"http://127.0.0.1:8080/api/ver1.0", nil, true},
+		"no host":                     {"https:///api/ver1.0", nil, false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			opts := append([]core.Option{core.WithBaseURL(tt.base), WithClientCredentials(testAppID, testSecret)}, tt.opts...)
+			_, err := New[testUser]("test", KindClient, opts)
+			if tt.ok {
+				assert.NoError(t, err)
+			} else {
+				assert.Error(t, err)
+			}
+		})
+	}
+}
+
+func TestTokenURL(t *testing.T) {
+	for base, want := range map[string]string{
+		DefaultBaseURL:                          "https://apiproxy.telphin.ru/oauth/token",
+		"https://api.test/api/ver1.0/":          "https://api.test/oauth/token",
+		"http://127.0.0.1:8080/api/ver1.0?x=1":  "http://127.0.0.1:8080/oauth/token",
+		"https://pbx.example.com:8443/deep/api": "https://pbx.example.com:8443/oauth/token",
+		"://bad":                                "",
+		"/api/ver1.0":                           "",
+	} {
+		assert.Equal(t, want, TokenURL(base), base)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	newS := func() *core.Settings { return core.NewSettings(DefaultBaseURL, &settings{}) }
+	bad := map[string]core.Option{
+		"empty app id":         WithClientCredentials(" ", testSecret),
+		"empty secret":         WithClientCredentials(testAppID, ""),
+		"empty token":          WithToken(""),
+		"nil source":           WithTokenSource(nil),
+		"typed nil source":     WithTokenSource((*TokenSource)(nil)),
+		"source without cache": WithTokenSource(&TokenSource{}),
+	}
+	for name, o := range bad {
+		t.Run(name, func(t *testing.T) { assert.Error(t, o(newS())) })
+	}
+	t.Run("not a Telphin client", func(t *testing.T) {
+		assert.Error(t, WithToken("t")(core.NewSettings("", nil)))
+	})
+
+	// The last auth option wins.
+	s := newS()
+	require.NoError(t, core.Apply(s, []core.Option{WithToken("t"), WithClientCredentials(testAppID, testSecret)}))
+	assert.Nil(t, s.Auth)
+	assert.Equal(t, settings{appID: testAppID, secret: testSecret}, *s.Family.(*settings))
+	require.NoError(t, core.Apply(s, []core.Option{WithToken("t")}))
+	assert.NotNil(t, s.Auth)
+	assert.Equal(t, settings{token: "t"}, *s.Family.(*settings))
+
+	_, err := New[testUser]("pkg", KindClient, []core.Option{core.WithBaseURL(testBase)})
+	require.EqualError(t, err, "pkg: no credentials: use WithClientCredentials, WithTokenSource or WithToken")
+	_, err = New[testUser]("pkg", KindClient, []core.Option{WithToken("")})
+	require.EqualError(t, err, "pkg: WithToken: empty token")
+}
+
+type sourceFunc func() (*oauth2.Token, error)
+
+func (f sourceFunc) Token() (*oauth2.Token, error) { return f() }

@@ -1,0 +1,158 @@
+package telphin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"golang.org/x/oauth2"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+// DefaultBaseURL is the base URL of Telphin's public API. Other hosts run the same
+// platform under https://<host>/api/ver1.0.
+const DefaultBaseURL = "https://apiproxy.telphin.ru/api/ver1.0"
+
+// Kinds of user: the path segment after /user/.
+const (
+	KindClient    = "client"
+	KindExtension = "extension"
+)
+
+// Validator is a request body that checks itself before it is sent.
+type Validator interface {
+	Validate() error
+}
+
+// Users is the user resource of one kind, /client/{client_id}/user/{kind}/, whose
+// answers decode into U. It is safe for concurrent use.
+type Users[U any] struct {
+	core   *core.Client
+	kind   string
+	source oauth2.TokenSource
+}
+
+// New applies the options over the Telphin defaults and returns the resource of the
+// given kind. name is the public package's name, for errors, logs and User-Agent.
+func New[U any, O ~func(*core.Settings) error](name, kind string, opts []O) (*Users[U], error) {
+	f := &settings{}
+	s := core.NewSettings(DefaultBaseURL, f)
+	if err := core.Apply(s, opts); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	fc := prepare(s, f)
+	if s.Auth == nil {
+		return nil, errors.New(name + ": no credentials: use WithClientCredentials, WithTokenSource or WithToken")
+	}
+	c, err := core.New(s, core.Family{Name: name, ParseError: ParseError})
+	if err != nil {
+		return nil, err
+	}
+	if fc != nil {
+		fc.client = c
+	}
+	u := &Users[U]{core: c, kind: kind}
+	if cache, ok := s.Auth.(*core.TokenCache); ok {
+		u.source = &TokenSource{cache: cache}
+	} else {
+		u.source = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: f.token, TokenType: "Bearer"})
+	}
+	return u, nil
+}
+
+// prepare turns client credentials into a token cache over the token endpoint of the
+// base URL, which it adds to the URLs that core.New checks. It returns the fetcher, which
+// still needs the core client, or nil when no client credentials were given.
+func prepare(s *core.Settings, f *settings) *fetcher {
+	if f.appID == "" {
+		return nil
+	}
+	tokenURL := TokenURL(s.BaseURL)
+	if tokenURL != "" {
+		s.AuthURLs = append(s.AuthURLs, tokenURL)
+	}
+	fc := newFetcher(f.appID, f.secret, tokenURL)
+	s.Auth = core.NewTokenCache(tokenEarly, fc.fetch)
+	return fc
+}
+
+// TokenSource returns the client's credentials as a token source, to share with
+// another client.
+func (u *Users[U]) TokenSource() oauth2.TokenSource { return u.source }
+
+// RateLimit returns the last X-RateLimit-* values the server sent, if any.
+func (u *Users[U]) RateLimit() (core.RateLimit, bool) { return u.core.RateLimit() }
+
+// List returns the users matching query (a struct with url tags, or nil).
+func (u *Users[U]) List(ctx context.Context, clientID string, query any) ([]U, error) {
+	p, err := u.collection(clientID)
+	if err != nil {
+		return nil, err
+	}
+	return core.List[U](ctx, u.core, &core.Request{Method: http.MethodGet, Path: p, Query: query})
+}
+
+// Get returns one user.
+func (u *Users[U]) Get(ctx context.Context, clientID string, userID int64) (*U, error) {
+	p, err := u.item(clientID, userID)
+	if err != nil {
+		return nil, err
+	}
+	return core.Call[*U](ctx, u.core, &core.Request{Method: http.MethodGet, Path: p})
+}
+
+// Create adds a user and returns it as the server stored it.
+func (u *Users[U]) Create(ctx context.Context, clientID string, req Validator) (*U, error) {
+	p, err := u.collection(clientID)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return core.Call[*U](ctx, u.core, &core.Request{Method: http.MethodPost, Path: p, Body: req})
+}
+
+// Update changes a user with PUT and returns it as the server stored it.
+func (u *Users[U]) Update(ctx context.Context, clientID string, userID int64, req Validator) (*U, error) {
+	p, err := u.item(clientID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	return core.Call[*U](ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, Body: req})
+}
+
+// Delete removes a user.
+func (u *Users[U]) Delete(ctx context.Context, clientID string, userID int64) error {
+	p, err := u.item(clientID, userID)
+	if err != nil {
+		return err
+	}
+	return u.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: p}, nil)
+}
+
+// collection is /client/{client_id}/user/{kind}/, with the trailing slash the API uses.
+func (u *Users[U]) collection(clientID string) (string, error) {
+	seg, err := core.PathSegment("client_id", clientID)
+	if err != nil {
+		return "", err
+	}
+	return "/client/" + seg + "/user/" + u.kind + "/", nil
+}
+
+// item is /client/{client_id}/user/{kind}/{user_id}.
+func (u *Users[U]) item(clientID string, userID int64) (string, error) {
+	p, err := u.collection(clientID)
+	if err != nil {
+		return "", err
+	}
+	if err := core.PositiveID("user_id", userID); err != nil {
+		return "", err
+	}
+	return p + core.ID(userID), nil
+}
