@@ -182,21 +182,9 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// FieldError is a request refused by Validate before anything is sent; it names the
-// offending field by its JSON name.
-type FieldError struct {
-	Field  string
-	Reason string
-}
-
-// Error names the field and the reason.
-func (e *FieldError) Error() string { return "iotuser: invalid " + e.Field + ": " + e.Reason }
-
-// Is matches core.ErrInvalidInput, like every validation error of the SDK.
-func (e *FieldError) Is(target error) bool { return target == core.ErrInvalidInput }
-
-// invalid is the one place validation errors are built.
-func invalid(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
+// invalid is the one place validation errors are built: a *ValidationError naming the
+// field by its JSON name, matching ErrInvalidInput.
+func invalid(field, reason string) error { return core.Invalid(field, reason) }
 
 // Limits the server enforces on logins and passwords.
 const (

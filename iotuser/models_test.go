@@ -516,8 +516,8 @@ func TestUpdateRequestWire(t *testing.T) {
 func assertFieldError(t *testing.T, err error, field string) {
 	t.Helper()
 	require.Error(t, err)
-	var fe *FieldError
-	require.True(t, errors.As(err, &fe), "want *FieldError, got %T: %v", err, err)
+	var fe *ValidationError
+	require.True(t, errors.As(err, &fe), "want *ValidationError, got %T: %v", err, err)
 	assert.Equal(t, field, fe.Field)
 	assert.NotEmpty(t, fe.Reason)
 	assert.Contains(t, err.Error(), field)

@@ -144,8 +144,14 @@ func (s *Server) issueAccess(p payload) string {
 	p.Type = tokenAccess
 	p.Expires = s.now().Add(s.accessTTL).UnixMilli()
 	t := s.sign(p)
+	// Tokens have no unique claim: two minted in one millisecond are the same string. Move
+	// the expiry on by a millisecond until the token is new, so that a token expired with
+	// ExpireAccessTokens never comes back to life.
+	for s.issuedAccess[t] || s.expiredAccess[t] {
+		p.Expires++
+		t = s.sign(p)
+	}
 	s.issuedAccess[t] = true
-	delete(s.expiredAccess, t)
 	return t
 }
 
@@ -156,8 +162,11 @@ func (s *Server) issuePair(rec *userRecord) iotuser.Tokens {
 	p.Type = tokenRefresh
 	p.Expires = s.now().Add(s.refreshTTL).UnixMilli()
 	refresh := s.sign(p)
+	for s.issuedRefresh[refresh] || s.expiredRefresh[refresh] { // as for access tokens
+		p.Expires++
+		refresh = s.sign(p)
+	}
 	s.issuedRefresh[refresh] = true
-	delete(s.expiredRefresh, refresh)
 	return iotuser.Tokens{AccessToken: access, RefreshToken: refresh}
 }
 

@@ -1,0 +1,56 @@
+package iotuser_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"context"
+	"fmt"
+	"github.com/usersdk/usersdk-go/internal/readme"
+	"os"
+
+	"github.com/usersdk/usersdk-go/iotuser"
+)
+
+// readmeSnippet is the README's iotuser section. It is compiled, not run: it needs a real
+// server. A test comparing it with README.md comes with the README's block.
+func readmeSnippet(ctx context.Context, pw string) error {
+	// README:begin
+	c, err := iotuser.New(
+		iotuser.WithBaseURL("https://dh.example.com/dh/rest"),
+		iotuser.WithAuthURL("https://dh.example.com:8090/dh/rest"), // the token service, when it runs apart
+		iotuser.WithLogin("dhadmin", os.Getenv("DH_PASSWORD")),     // or WithTokens(access, refresh)
+	)
+	if err != nil {
+		return err
+	}
+	u, err := c.Create(ctx, &iotuser.CreateRequest{Login: "mary", Role: iotuser.RoleClient, Password: pw})
+	if err != nil {
+		return err // a taken login: errors.Is(err, iotuser.ErrConflict), though the server says 403
+	}
+	for u, err := range c.All(ctx, iotuser.ListOptions{LoginPattern: "mar%"}) { // pages with take/skip
+		if err != nil {
+			return err
+		}
+		fmt.Println(u.ID, u.Login, u.Role, u.LastLogin) // lastLogin arrives without a zone
+	}
+	cur, err := c.Get(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	// An update that leaves data out clears it on the server: send it back to keep it.
+	err = c.Update(ctx, u.ID, &iotuser.UpdateRequest{Status: iotuser.Ptr(iotuser.StatusDisabled), Data: &cur.Data})
+	// README:end
+	return err
+}
+
+func TestReadmeSnippet(t *testing.T) {
+	want, err := readme.Snippet("readme_test.go")
+	require.NoError(t, err)
+	got, err := readme.Block("../README.md", "iotuser.New(")
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	_ = readmeSnippet // compiled, not run: it needs a real server
+}

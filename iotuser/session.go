@@ -1,0 +1,318 @@
+package iotuser
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+// earlyRefresh is how long before the expiry its "e" claim states an access token is
+// renewed, so that a request does not leave with a token that dies on the way.
+const earlyRefresh = time.Minute
+
+// session is the client's DeviceHive credentials: an access token sent as a bearer token,
+// renewed by refresh token or, when that is rejected, by a new login. The token cache
+// runs one renewal at a time for any number of callers; session adds the DeviceHive token
+// endpoints and the change notifications.
+type session struct {
+	core       *core.Client // set by New; the token endpoints are called through it with NoAuth
+	cache      *core.TokenCache
+	tokenURL   string
+	refreshURL string
+	login      string
+	password   string
+	hasLogin   bool
+	onTokens   func(Tokens)
+
+	mu            sync.Mutex
+	tokens        Tokens
+	gen, notified uint64 // token changes made and delivered to onTokens
+	delivering    bool
+}
+
+func newSession(f *settings, authURL string) *session {
+	s := &session{
+		tokenURL:   authURL + "/token",
+		refreshURL: authURL + "/token/refresh",
+		login:      f.login,
+		password:   f.password,
+		hasLogin:   f.hasLogin,
+		onTokens:   f.onTokens,
+		tokens:     Tokens{AccessToken: f.access, RefreshToken: f.refresh},
+	}
+	s.cache = core.NewTokenCache(earlyRefresh, s.fetch)
+	if f.access != "" {
+		// A persisted token keeps its stated expiry: one that has expired since is renewed
+		// before it is ever sent.
+		s.cache.Set(&oauth2.Token{AccessToken: f.access, TokenType: "Bearer", Expiry: jwtExpiry(f.access)})
+	}
+	return s
+}
+
+// Authenticate sets the bearer token, renewing it first when it is missing or about to
+// expire.
+func (s *session) Authenticate(ctx context.Context, req *http.Request) (string, error) {
+	cred, err := s.cache.Authenticate(ctx, req)
+	s.notify()
+	return cred, err
+}
+
+// Refresh renews the access token after the server rejected it; concurrent callers that
+// saw the same token rejected share one renewal.
+func (s *session) Refresh(ctx context.Context, rejected string) error {
+	err := s.cache.Refresh(ctx, rejected)
+	s.notify()
+	return err
+}
+
+// errNoRenewal is a rejected access token with neither a refresh token nor a login.
+var errNoRenewal = fmt.Errorf("iotuser: the access token was rejected and there is no refresh token or login to renew it: %w", core.ErrUnauthorized)
+
+// fetch obtains a new access token for the cache: by refresh token when there is one, by
+// login when there is none or it was rejected. It runs in the cache's single flight.
+//
+// When renewal fails but the current token was only near its expiry (not rejected), that
+// token is used for now: the server has the last word, and the next request tries again.
+func (s *session) fetch(ctx context.Context) (*oauth2.Token, error) {
+	cur := s.cache.Current() // nil after the server rejected it
+	err := errNoRenewal
+	if refresh := s.current().RefreshToken; refresh != "" {
+		var tok *oauth2.Token
+		if tok, err = s.refreshAccess(ctx, refresh); err == nil {
+			return tok, nil
+		}
+		if refreshRejected(err) {
+			s.forgetRefresh(refresh)
+			if s.hasLogin {
+				s.core.Logger().LogAttrs(ctx, slog.LevelDebug, "refresh token rejected, signing in again")
+			} else {
+				err = fmt.Errorf("iotuser: the refresh token was rejected and no login is known: %w (%w)", core.ErrUnauthorized, err)
+			}
+		} else {
+			return s.keep(ctx, cur, err)
+		}
+	}
+	if s.hasLogin {
+		tok, loginErr := s.signIn(ctx)
+		if loginErr == nil {
+			return tok, nil
+		}
+		err = loginErr
+	}
+	if cur != nil && errors.Is(err, errNoRenewal) {
+		// Nothing to renew with: send the token as it is until the server rejects it.
+		return &oauth2.Token{AccessToken: cur.AccessToken, TokenType: "Bearer"}, nil
+	}
+	return s.keep(ctx, cur, err)
+}
+
+// keep returns the current token when renewal failed but the token has not expired yet,
+// else the failure.
+func (s *session) keep(ctx context.Context, cur *oauth2.Token, err error) (*oauth2.Token, error) {
+	if cur == nil || (!cur.Expiry.IsZero() && !time.Now().Before(cur.Expiry)) {
+		return nil, err
+	}
+	s.core.Logger().LogAttrs(ctx, slog.LevelDebug, "early token renewal failed, using the current token",
+		slog.String("error", err.Error()))
+	return cur, nil
+}
+
+// refreshRejected reports whether the token service refused the refresh token itself
+// (DeviceHive answers 401, with or without a body; 400 and 403 are taken the same way),
+// rather than failing.
+func refreshRejected(err error) bool {
+	var apiErr *core.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	switch apiErr.StatusCode {
+	case http.StatusUnauthorized, http.StatusBadRequest, http.StatusForbidden:
+		return true
+	}
+	return false
+}
+
+// loginRequest is the body of POST {auth}/token.
+type loginRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+// String prints the request with the password redacted.
+func (r loginRequest) String() string { return core.RedactString(r) }
+
+// GoString prints the request with the password redacted.
+func (r loginRequest) GoString() string { return core.RedactString(r) }
+
+// LogValue logs the request with the password redacted.
+func (r loginRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
+
+// refreshRequest is the body of POST {auth}/token/refresh.
+type refreshRequest struct {
+	RefreshToken string `json:"refreshToken"`
+}
+
+// String prints the request with the token redacted.
+func (r refreshRequest) String() string { return core.RedactString(r) }
+
+// GoString prints the request with the token redacted.
+func (r refreshRequest) GoString() string { return core.RedactString(r) }
+
+// LogValue logs the request with the token redacted.
+func (r refreshRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
+
+// signIn logs in: POST {auth}/token → 201 {"accessToken", "refreshToken"}.
+func (s *session) signIn(ctx context.Context) (*oauth2.Token, error) {
+	var out Tokens
+	err := s.core.Do(ctx, &core.Request{
+		Method: http.MethodPost, URL: s.tokenURL, NoAuth: true,
+		Body: loginRequest{Login: s.login, Password: s.password},
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if out.AccessToken == "" {
+		return nil, errors.New("iotuser: the login answer has no access token")
+	}
+	return s.store(out, true), nil
+}
+
+// refreshAccess renews the access token: POST {auth}/token/refresh → 201 {"accessToken"}.
+func (s *session) refreshAccess(ctx context.Context, refresh string) (*oauth2.Token, error) {
+	var out Tokens
+	err := s.core.Do(ctx, &core.Request{
+		Method: http.MethodPost, URL: s.refreshURL, NoAuth: true,
+		Body: refreshRequest{RefreshToken: refresh},
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if out.AccessToken == "" {
+		return nil, errors.New("iotuser: the token refresh answer has no access token")
+	}
+	return s.store(out, false), nil
+}
+
+// store records new tokens for Tokens and the callback and returns the access token for
+// the cache. A refresh that returns no refresh token keeps the old one; a login replaces
+// it. A token that looks expired as soon as it is issued (a clock off by more than the
+// token's life, or a life under a minute) gets no expiry, so that it is not renewed on
+// every request: it is used until the server rejects it.
+func (s *session) store(t Tokens, login bool) *oauth2.Token {
+	s.mu.Lock()
+	s.tokens.AccessToken = t.AccessToken
+	if login || t.RefreshToken != "" {
+		s.tokens.RefreshToken = t.RefreshToken
+	}
+	s.gen++
+	s.mu.Unlock()
+	expiry := jwtExpiry(t.AccessToken)
+	if !expiry.IsZero() && time.Until(expiry) <= earlyRefresh {
+		expiry = time.Time{}
+	}
+	return &oauth2.Token{AccessToken: t.AccessToken, TokenType: "Bearer", Expiry: expiry}
+}
+
+// forgetRefresh drops a refresh token the server rejected, unless it was replaced meanwhile.
+func (s *session) forgetRefresh(rejected string) {
+	s.mu.Lock()
+	if s.tokens.RefreshToken == rejected {
+		s.tokens.RefreshToken = ""
+		s.gen++
+	}
+	s.mu.Unlock()
+}
+
+func (s *session) current() Tokens {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokens
+}
+
+// notify hands the latest tokens to the callback, without holding the lock, once per
+// change. One goroutine delivers at a time; a change made meanwhile (even by the callback
+// itself, through the client) is delivered by that goroutine when the callback returns.
+func (s *session) notify() {
+	if s.onTokens == nil {
+		return
+	}
+	s.mu.Lock()
+	if s.delivering || s.notified == s.gen {
+		s.mu.Unlock()
+		return
+	}
+	s.delivering = true
+	done := false
+	defer func() {
+		if !done { // the callback panicked: let the next change be delivered
+			s.mu.Lock()
+			s.delivering = false
+			s.mu.Unlock()
+		}
+	}()
+	for s.notified != s.gen {
+		s.notified = s.gen
+		t := s.tokens
+		s.mu.Unlock()
+		s.onTokens(t)
+		s.mu.Lock()
+	}
+	s.delivering = false
+	done = true
+	s.mu.Unlock()
+}
+
+// jwtExpiry returns when a DeviceHive token expires, from the "e" claim (Unix
+// milliseconds) of its payload, {"payload": {"e": ...}}; zero when the token is not a JWT
+// or states no expiry, and such a token is used until the server rejects it.
+//
+// The signature is not verified: its key is the server's secret, and the time only
+// decides when the client renews ahead of the server's own check, which stays the
+// authority. A forged or wrong time costs at most an early renewal or one 401.
+func jwtExpiry(token string) time.Time {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return time.Time{}
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return time.Time{}
+	}
+	var claims struct {
+		Payload struct {
+			E json.Number `json:"e"`
+		} `json:"payload"`
+		E json.Number `json:"e"`
+	}
+	if json.Unmarshal(raw, &claims) != nil {
+		return time.Time{}
+	}
+	e := claims.Payload.E
+	if e == "" {
+		e = claims.E
+	}
+	ms, err := strconv.ParseInt(e.String(), 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(e.String(), 64)
+		if ferr != nil || f > 1<<62 {
+			return time.Time{}
+		}
+		ms = int64(f)
+	}
+	if ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}

@@ -1,0 +1,257 @@
+package iotuser
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+const (
+	usersPath   = "/user"
+	currentPath = "/user/current"
+)
+
+// DefaultPageSize is the page size All uses when the options set no Take.
+const DefaultPageSize = 100
+
+// List returns one page of users (GET /user), filtered and sorted by opts.
+//
+// Without Take the server returns every matching user at once (its REST endpoint applies
+// no default limit, whatever the docs say); use All to page through a large list.
+// A SortField other than SortByID or SortByLogin is refused by the server with 400.
+func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	return core.List[User](ctx, c.core, &core.Request{Method: http.MethodGet, Path: usersPath, Query: &opts})
+}
+
+// All iterates over every user matching opts, paging with take and skip: pages of
+// opts.Take users (DefaultPageSize when 0) from opts.Skip until a page comes back short.
+// take is always sent, as leaving it out would return every user in one answer. When
+// opts.SortField is empty the users are sorted by ID, so that pages neither overlap nor
+// skip users. It holds one page at a time. An error is yielded once and ends the
+// iteration; opts is not changed.
+func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
+	if opts.Take == 0 {
+		opts.Take = DefaultPageSize
+	}
+	if opts.SortField == "" {
+		opts.SortField = SortByID
+	}
+	if err := opts.Validate(); err != nil {
+		return func(yield func(User, error) bool) { yield(User{}, err) }
+	}
+	return core.All(ctx, opts.Skip, opts.Take, func(ctx context.Context, skip, take int) ([]User, error) {
+		page := opts
+		page.Skip, page.Take = skip, take
+		return c.List(ctx, page)
+	})
+}
+
+// Count returns how many users match the filters (GET /user/count). ListOptions'
+// CountOptions method gives the filters of a list.
+func (c *Client) Count(ctx context.Context, opts CountOptions) (int64, error) {
+	var out struct {
+		Count int64 `json:"count"`
+	}
+	err := c.core.Do(ctx, &core.Request{Method: http.MethodGet, Path: usersPath + "/count", Query: &opts}, &out)
+	return out.Count, err
+}
+
+// Get returns a user and the networks assigned to it (GET /user/{id}). A client-role user
+// may only get itself; other ids answer 403.
+func (c *Client) Get(ctx context.Context, userID int64) (*UserWithNetworks, error) {
+	if err := core.PositiveID("id", userID); err != nil {
+		return nil, err
+	}
+	return core.Call[*UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)})
+}
+
+// GetCurrent returns the user the session belongs to, with its networks (GET /user/current).
+func (c *Client) GetCurrent(ctx context.Context) (*UserWithNetworks, error) {
+	return core.Call[*UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: currentPath})
+}
+
+// Create adds a user (POST /user) after checking the request as the server would (login
+// 1..128 characters, password 6..128). The server answers with the new id, data and flags
+// only; the returned User has Login, Role and Status filled in from the request.
+//
+// A login that is taken is refused with 403 (DeviceHive's choice); the error matches
+// ErrConflict as well as ErrForbidden. If the answer is lost after the request may have
+// reached the server, the error matches ErrOutcomeUnknown and the request is not retried:
+// look the user up by login (List with Login) before creating it again.
+func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	u, err := core.Call[*User](ctx, c.core, &core.Request{Method: http.MethodPost, Path: usersPath, Body: req})
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, errors.New("iotuser: POST /user: empty answer")
+	}
+	if u.Login == "" {
+		u.Login, u.Role, u.Status = req.Login, req.Role, req.Status
+	}
+	if len(u.Data) == 0 && len(req.Data) > 0 {
+		u.Data = req.Data
+	}
+	return u, nil
+}
+
+// Update changes a user (PUT /user/{id}), sending only the fields set in req. The server
+// answers 204 with no body.
+//
+// Beware: DeviceHive replaces data on every update, so leaving req.Data nil CLEARS the
+// user's data. To keep it, read the user and send its data back:
+//
+//	u, err := c.Get(ctx, id)
+//	...
+//	err = c.Update(ctx, id, &iotuser.UpdateRequest{Status: iotuser.Ptr(iotuser.StatusDisabled), Data: &u.Data})
+//
+// (a write made by someone else between the two calls is lost). A client-role user may
+// change only its own password (with OldPassword), data and introReviewed.
+func (c *Client) Update(ctx context.Context, userID int64, req *UpdateRequest) error {
+	if err := core.PositiveID("id", userID); err != nil {
+		return err
+	}
+	return c.update(ctx, userPath(userID), req)
+}
+
+// UpdateCurrent changes the user the session belongs to (PUT /user/current), sending only
+// the fields set in req. Like Update, it clears the user's data unless req.Data is set:
+// keep it by sending back the data GetCurrent returned. To change its own password a
+// client-role user gives OldPassword too.
+func (c *Client) UpdateCurrent(ctx context.Context, req *UpdateRequest) error {
+	return c.update(ctx, currentPath, req)
+}
+
+func (c *Client) update(ctx context.Context, path string, req *UpdateRequest) error {
+	if err := req.Validate(); err != nil {
+		return err
+	}
+	return c.core.Do(ctx, &core.Request{Method: http.MethodPut, Path: path, Body: req}, nil)
+}
+
+// Delete removes a user (DELETE /user/{id}).
+func (c *Client) Delete(ctx context.Context, userID int64) error {
+	if err := core.PositiveID("id", userID); err != nil {
+		return err
+	}
+	return c.send(ctx, http.MethodDelete, userPath(userID))
+}
+
+// GetNetwork returns a network assigned to the user (GET /user/{id}/network/{networkId});
+// a network that is not assigned answers 404.
+func (c *Client) GetNetwork(ctx context.Context, userID, networkID int64) (*Network, error) {
+	path, err := networkPath(userID, networkID)
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Network *Network `json:"network"`
+	}
+	if err := c.core.Do(ctx, &core.Request{Method: http.MethodGet, Path: path}, &out); err != nil {
+		return nil, err
+	}
+	if out.Network == nil {
+		return nil, errors.New("iotuser: GET " + path + ": the answer has no network")
+	}
+	return out.Network, nil
+}
+
+// AssignNetwork gives the user access to a network (PUT /user/{id}/network/{networkId}).
+func (c *Client) AssignNetwork(ctx context.Context, userID, networkID int64) error {
+	path, err := networkPath(userID, networkID)
+	if err != nil {
+		return err
+	}
+	return c.send(ctx, http.MethodPut, path)
+}
+
+// UnassignNetwork takes a network away from the user (DELETE /user/{id}/network/{networkId}).
+func (c *Client) UnassignNetwork(ctx context.Context, userID, networkID int64) error {
+	path, err := networkPath(userID, networkID)
+	if err != nil {
+		return err
+	}
+	return c.send(ctx, http.MethodDelete, path)
+}
+
+// ListDeviceTypes returns the device types assigned to the user (GET /user/{id}/devicetype).
+func (c *Client) ListDeviceTypes(ctx context.Context, userID int64) ([]DeviceType, error) {
+	if err := core.PositiveID("id", userID); err != nil {
+		return nil, err
+	}
+	return core.List[DeviceType](ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID) + "/devicetype"})
+}
+
+// AssignDeviceType gives the user access to a device type
+// (PUT /user/{id}/devicetype/{deviceTypeId}).
+func (c *Client) AssignDeviceType(ctx context.Context, userID, deviceTypeID int64) error {
+	path, err := deviceTypePath(userID, deviceTypeID)
+	if err != nil {
+		return err
+	}
+	return c.send(ctx, http.MethodPut, path)
+}
+
+// UnassignDeviceType takes a device type away from the user
+// (DELETE /user/{id}/devicetype/{deviceTypeId}).
+func (c *Client) UnassignDeviceType(ctx context.Context, userID, deviceTypeID int64) error {
+	path, err := deviceTypePath(userID, deviceTypeID)
+	if err != nil {
+		return err
+	}
+	return c.send(ctx, http.MethodDelete, path)
+}
+
+// AllowAllDeviceTypes gives the user every device type, present and future
+// (PUT /user/{id}/devicetype/all); User.AllDeviceTypesAvailable becomes true.
+func (c *Client) AllowAllDeviceTypes(ctx context.Context, userID int64) error {
+	if err := core.PositiveID("id", userID); err != nil {
+		return err
+	}
+	return c.send(ctx, http.MethodPut, userPath(userID)+"/devicetype/all")
+}
+
+// DisallowAllDeviceTypes limits the user to the device types assigned one by one
+// (DELETE /user/{id}/devicetype/all).
+func (c *Client) DisallowAllDeviceTypes(ctx context.Context, userID int64) error {
+	if err := core.PositiveID("id", userID); err != nil {
+		return err
+	}
+	return c.send(ctx, http.MethodDelete, userPath(userID)+"/devicetype/all")
+}
+
+// send makes a request with no body whose answer (204) carries none either.
+func (c *Client) send(ctx context.Context, method, path string) error {
+	return c.core.Do(ctx, &core.Request{Method: method, Path: path}, nil)
+}
+
+func userPath(id int64) string { return usersPath + "/" + core.ID(id) }
+
+func networkPath(userID, networkID int64) (string, error) {
+	if err := core.PositiveID("id", userID); err != nil {
+		return "", err
+	}
+	if err := core.PositiveID("networkId", networkID); err != nil {
+		return "", err
+	}
+	return userPath(userID) + "/network/" + core.ID(networkID), nil
+}
+
+func deviceTypePath(userID, deviceTypeID int64) (string, error) {
+	if err := core.PositiveID("id", userID); err != nil {
+		return "", err
+	}
+	if err := core.PositiveID("deviceTypeId", deviceTypeID); err != nil {
+		return "", err
+	}
+	return userPath(userID) + "/devicetype/" + core.ID(deviceTypeID), nil
+}
