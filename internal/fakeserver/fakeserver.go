@@ -38,6 +38,8 @@ type Fault struct {
 	SlowBody time.Duration
 	// Method limits the fault to requests with this method; empty means any.
 	Method string
+	// Match, when set, limits the fault to the requests it accepts.
+	Match func(*http.Request) bool
 	// Probability, when in (0, 1), applies the fault to that share of matching requests,
 	// drawn at random; otherwise every matching request gets it.
 	Probability float64
@@ -206,6 +208,9 @@ func writeSlowly(w http.ResponseWriter, r *http.Request, rec *httptest.ResponseR
 func (s *Server) next(r *http.Request) (Fault, bool) {
 	for i, rl := range s.rules {
 		if rl.fault.Method != "" && rl.fault.Method != r.Method {
+			continue
+		}
+		if rl.fault.Match != nil && !rl.fault.Match(r) {
 			continue
 		}
 		if p := rl.fault.Probability; p > 0 && p < 1 && rand.Float64() >= p {

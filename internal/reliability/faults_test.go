@@ -155,6 +155,9 @@ func TestFaultMatrix(t *testing.T) {
 					}
 					checkGoroutines(t, cfg.httpClient.CloseIdleConnections)
 					h := fam.start(t, cfg)
+					// Credentials are obtained first: the faults are meant for the API calls.
+					require.NoError(t, h.get(context.Background()), "warm-up")
+					h.fake.ResetRequests()
 					f.setup(h)
 					var err error
 					require.NotPanics(t, func() { err = f.call(context.Background(), h) })

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -66,7 +67,14 @@ func TestNoSecretLeaks(t *testing.T) {
 				record(h.get(ctx))
 			}
 			texts = append(texts, logs.String())
+			// Besides what the adapter knows, every credential the fake saw on the wire.
 			secrets := h.secrets()
+			for _, r := range h.fake.Requests() {
+				if a := r.Header.Get("Authorization"); a != "" {
+					_, cred, _ := strings.Cut(a, " ")
+					secrets = append(secrets, cred)
+				}
+			}
 			require.NotEmpty(t, secrets)
 			require.NotEmpty(t, logs.String(), "debug logging must have produced lines")
 			leaks := 0
