@@ -13,7 +13,9 @@ func All(ctx context.Context, w io.Writer, env Env) error {
 		run  func(context.Context, io.Writer, Env) error
 	}{
 		{"backoffice", Backoffice},
+		{"telphin", Telphin},
 		{"accountuser", Accountuser},
+		{"iotuser", Iotuser},
 	} {
 		if err := t.run(ctx, w, env); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)

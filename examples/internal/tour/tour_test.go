@@ -3,6 +3,7 @@ package tour
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -39,4 +40,30 @@ var tours = []tourCase{
 		[]string{"built-in fake", "created user", "1 found", "patched the name only", "retried the read", "deleted user", "ErrNotFound"}},
 	{"accountuser", func(ctx context.Context, w *bytes.Buffer, env Env) error { return Accountuser(ctx, w, env) },
 		[]string{"built-in fake", "created user", "ours among them: true", "active=false", "retried the read", "deleted user", "ErrNotFound"}},
+	{"telphin", func(ctx context.Context, w *bytes.Buffer, env Env) error { return Telphin(ctx, w, env) },
+		[]string{"built-in fake", "one OAuth token", "created client-level user", "1 found", "updated only the status: blocked",
+			"rate limit:", "retried the read", "deleted client user", "created internal-number user", "updated only the access: read_only",
+			"deleted internal-number user", "with 1 token request"}},
+	{"clientuser", func(ctx context.Context, w *bytes.Buffer, env Env) error { return ClientUser(ctx, w, env) },
+		[]string{"built-in fake", "created client-level user", "1 found", "retried the read", "deleted client user", "ErrNotFound"}},
+	{"extensionuser", func(ctx context.Context, w *bytes.Buffer, env Env) error { return ExtensionUser(ctx, w, env) },
+		[]string{"built-in fake", "created internal-number user", "1 found", "updated only the access", "retried the read", "deleted internal-number user", "ErrNotFound"}},
+	{"iotuser", func(ctx context.Context, w *bytes.Buffer, env Env) error { return Iotuser(ctx, w, env) },
+		[]string{"built-in fake", "created user", "1 found", `data {"team":"quickstart"}`, "status disabled", "data kept",
+			"assigned network", "unassigned", "0 allowed", "refreshed it (1 refresh)", "retried the read", "deleted user", "ErrNotFound"}},
+}
+
+// TestDocsNameEveryVariable keeps the programs' doc comments and the README in step with
+// the variables the tours read.
+func TestDocsNameEveryVariable(t *testing.T) {
+	quickstart, err := os.ReadFile("../../quickstart/main.go")
+	require.NoError(t, err)
+	readme, err := os.ReadFile("../../../README.md")
+	require.NoError(t, err)
+	for _, vars := range [][]string{BackofficeEnv, TelphinEnv, AccountuserEnv, IotuserEnv} {
+		for _, v := range vars {
+			assert.Contains(t, string(quickstart), v, "quickstart doc")
+			assert.Contains(t, string(readme), v, "README")
+		}
+	}
 }
