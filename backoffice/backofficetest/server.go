@@ -27,6 +27,13 @@ import (
 	"github.com/usersdk/usersdk-go/internal/fakeserver"
 )
 
+// Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
+// or after handling, slow bodies, limited to a method, a matcher or a random share.
+type Fault = fakeserver.Fault
+
+// Request is a request the server received, as Requests returns it.
+type Request = fakeserver.Request
+
 // Server is the fake. Its methods are safe for concurrent use.
 type Server struct {
 	*fakeserver.Server
