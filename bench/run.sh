@@ -14,11 +14,23 @@ benchstat="$(go env GOPATH)/bin/benchstat"
 
 out=bench/results.txt
 go test -run '^$' -bench "${1:-.}" -benchmem -count "${COUNT:-10}" ./bench/ | tee "$out" >/dev/null
-"$benchstat" -col /impl "$out"
+paired=$(mktemp)
+grep -v '^BenchmarkPaired' "$out" > "$paired.sides"
+grep -E '^(goos|goarch|pkg|cpu|BenchmarkPaired)' "$out" > "$paired" || true
+"$benchstat" -col /impl "$paired.sides"
+
+# The paired benchmarks alternate both sides call by call in one loop; their sdk/baseline
+# metric is the steadiest figure on a noisy machine.
+if grep -q '^BenchmarkPaired' "$paired"; then
+  echo
+  echo "Paired, call by call (sdk/baseline is the ratio of mean times):"
+  "$benchstat" "$paired" | awk '/│ *sdk\/baseline/ { p = 1 } p { print } p && /^geomean/ { exit }'
+fi
+rm -f "$paired" "$paired.sides"
 
 echo
 echo "SDK / baseline (median of ${COUNT:-10} rounds):"
-"$benchstat" -format csv -col /impl "$out" 2>/dev/null | awk -F, '
+grep -v '^BenchmarkPaired' "$out" | "$benchstat" -format csv -col /impl /dev/stdin 2>/dev/null | awk -F, '
 	/^,baseline/ { next }
 	/^,/ { unit = $2; next }
 	$1 == "" || $1 == "geomean" { next }
