@@ -52,6 +52,15 @@ func TestAgainstTheFake(t *testing.T) {
 		logins = append(logins, u.Login)
 	}
 	assert.Equal(t, []string{"bulk-a", "bulk-b", "bulk-c", "bulk-d", "bulk-e"}, logins)
+	page, err := c.List(ctx, iotuser.ListOptions{LoginPattern: "bulk-%", SortField: iotuser.SortByLogin,
+		SortOrder: iotuser.Descending, Take: 2, Skip: 1})
+	require.NoError(t, err)
+	require.Len(t, page, 2)
+	assert.Equal(t, []string{"bulk-d", "bulk-c"}, []string{page[0].Login, page[1].Login})
+	exact, err := c.List(ctx, iotuser.ListOptions{Login: "mary"})
+	require.NoError(t, err)
+	require.Len(t, exact, 1)
+	assert.Equal(t, u.ID, exact[0].ID)
 	n, err := c.Count(ctx, iotuser.CountOptions{Role: iotuser.Ptr(iotuser.RoleClient)})
 	require.NoError(t, err)
 	assert.Equal(t, int64(6), n)
