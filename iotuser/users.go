@@ -68,12 +68,12 @@ func (c *Client) Get(ctx context.Context, userID int64) (*UserWithNetworks, erro
 	if err := core.PositiveID("id", userID); err != nil {
 		return nil, err
 	}
-	return core.Call[*UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)})
+	return core.Object[UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)})
 }
 
 // GetCurrent returns the user the session belongs to, with its networks (GET /user/current).
 func (c *Client) GetCurrent(ctx context.Context) (*UserWithNetworks, error) {
-	return core.Call[*UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: currentPath})
+	return core.Object[UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: currentPath})
 }
 
 // Create adds a user (POST /user) after checking the request as the server would (login

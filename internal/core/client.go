@@ -220,11 +220,34 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 	return nil
 }
 
-// Call is Do for a result of type T.
+// Call is Do for a result of type T. On an error it returns T's zero value, never a
+// half-decoded result.
 func Call[T any](ctx context.Context, c *Client, r *Request) (T, error) {
 	var out T
-	err := c.Do(ctx, r, &out)
-	return out, err
+	if err := c.Do(ctx, r, &out); err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
+// Object is Call for an answer that must hold a JSON object: it never returns a nil result
+// with a nil error. An empty or null 2xx body is an error; for a write (which succeeded)
+// one that matches ErrOutcomeUnknown, since the caller cannot tell what was stored.
+func Object[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
+	out, err := Call[*T](ctx, c, r)
+	if err != nil || out != nil {
+		return out, err
+	}
+	u := r.URL
+	if u == "" {
+		u = c.base + r.Path
+	}
+	empty := errors.New("the answer had no object where one was expected")
+	if !r.idempotent() {
+		return nil, &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty, path: pathOf(u)}
+	}
+	return nil, fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
 }
 
 // Send sends the request with retries and credential refresh and returns a 2xx answer,

@@ -100,7 +100,7 @@ func (u *Users[U]) Get(ctx context.Context, clientID string, userID int64) (*U, 
 	if err != nil {
 		return nil, err
 	}
-	return core.Call[*U](ctx, u.core, &core.Request{Method: http.MethodGet, Path: p})
+	return core.Object[U](ctx, u.core, &core.Request{Method: http.MethodGet, Path: p})
 }
 
 // Create adds a user and returns it as the server stored it.
@@ -112,7 +112,7 @@ func (u *Users[U]) Create(ctx context.Context, clientID string, req Validator) (
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return core.Call[*U](ctx, u.core, &core.Request{Method: http.MethodPost, Path: p, Body: req})
+	return core.Object[U](ctx, u.core, &core.Request{Method: http.MethodPost, Path: p, Body: req})
 }
 
 // Update changes a user with PUT and returns it as the server stored it.
@@ -124,7 +124,7 @@ func (u *Users[U]) Update(ctx context.Context, clientID string, userID int64, re
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return core.Call[*U](ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, Body: req})
+	return core.Object[U](ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, Body: req})
 }
 
 // Delete removes a user.
