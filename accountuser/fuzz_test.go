@@ -1,10 +1,17 @@
 package accountuser
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/jarcoal/httpmock"
 )
@@ -65,6 +72,389 @@ func FuzzSuccessBody(f *testing.F) {
 		checkAPIError("Delete", err)
 		if !isError && err != nil {
 			t.Fatalf("Delete: %q is not an error object, got %v", body, err)
+		}
+	})
+}
+
+// The targets below drive the exported client through an httpmock transport that answers
+// every request with the fuzzed status and body, so they exercise the path a caller's
+// request takes: retries off, auth, the size limit, decoding and the error parser.
+
+// fuzzCallTimeout bounds one call: a decoder that loops makes the call fail with
+// context.DeadlineExceeded, which the targets report as a hang.
+const fuzzCallTimeout = 10 * time.Second
+
+// fuzzAnswer is what the fake server sends back, and what it has seen since set.
+type fuzzAnswer struct {
+	status      int
+	body        []byte
+	contentType string
+	sized       bool // declare Content-Length (the client then reads without its limiter)
+	query       string
+	requests    int
+}
+
+// set makes every later answer this status and body, and forgets the requests seen so far.
+func (a *fuzzAnswer) set(status int, contentType string, body []byte, sized bool) {
+	*a = fuzzAnswer{status: status, contentType: contentType, body: body, sized: sized}
+}
+
+// fuzzClient returns a client whose every request is answered from a. One client serves
+// all the inputs of a target, as one client serves all the calls of a program.
+func fuzzClient(t testing.TB, a *fuzzAnswer) *Client {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		a.requests++
+		a.query = req.URL.RawQuery
+		resp := httpmock.NewBytesResponse(a.status, a.body)
+		if a.contentType != "" {
+			resp.Header.Set("Content-Type", a.contentType)
+		}
+		if a.sized {
+			resp.ContentLength = int64(len(a.body))
+		}
+		resp.Request = req
+		return resp, nil
+	})
+	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth("test-user", "test-pass"),
+		WithHTTPClient(&http.Client{Transport: mt}), WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func fuzzContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), fuzzCallTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// fuzzNoHang fails when a call ran into the context's deadline: nothing in these calls
+// waits, so only a loop gets there.
+func fuzzNoHang(t *testing.T, op string, body []byte, err error) {
+	t.Helper()
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("%s did not return within %v on %q", op, fuzzCallTimeout, body)
+	}
+	if err != nil && err.Error() == "" {
+		t.Fatalf("%s: error with an empty text on %q", op, body)
+	}
+}
+
+// fuzzFirstValue returns the body's first JSON value, read the way the client reads an
+// answer, and whether there is a valid one.
+func fuzzFirstValue(body []byte) (json.RawMessage, bool) {
+	var v json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// fuzzMembers returns the values of a JSON object's members in order, duplicates included.
+func fuzzMembers(obj json.RawMessage) []json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var out []json.RawMessage
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			return out
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// FuzzDecodedUsers compares what Get and ListByAccount return for any 200 body with an
+// independent json.Unmarshal of the body's first JSON value: Get returns exactly that user
+// when it has a userId and an error otherwise, and ListByAccount returns exactly a JSON
+// array of the body (or nothing for null), never a nil list without an error. Revive's
+// error object is an *APIError for both. FuzzSuccessBody checks that results and errors
+// never come together; this target checks that what comes is right.
+func FuzzDecodedUsers(f *testing.F) {
+	for _, s := range []string{
+		`{"userId":"4","contactName":"John Doe","emailAddress":"john.doe@example.com","username":"johndoe","password":null,"defaultAccountId":"2","active":"1"}`,
+		`[{"userId":"21","contactName":"John Doe","username":"johndoe","password":null,"defaultAccountId":"2","active":"1"},{"userId":"23","username":"janeroe","defaultAccountId":"2","active":"0"}]`,
+		`{"userId":21,"defaultAccountId":null,"active":true}`, `{"userId":"","active":null}`, `{"userId":" 21"}`,
+		`{"userId":"\u0032\u0031"}`, `{"userId":"9223372036854775808"}`, `{"userId":"-3"}`, `{"userId":1.5}`,
+		`{"userId":"4","active":"true"}`, `{"data":[{"userId":"1"}]}`, `[{"userId":"1"},{"active":2}]`,
+		`null`, ``, `[]`, `{}`, `"x"`, `{"userId":"4"} {"OK"}`, `{"OK"}`,
+	} {
+		f.Add([]byte(s), false)
+	}
+	f.Add([]byte(`{"userId":"5","active":0}`), true)
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
+		a.set(http.StatusOK, "application/json", body, sized)
+		first, valid := fuzzFirstValue(body)
+
+		u, err := c.Get(fuzzContext(t), 7)
+		fuzzNoHang(t, "Get", body, err)
+		if isErrorObject(body) {
+			// Revive's error object is an *APIError, whatever else the body holds.
+			users, lerr := c.ListByAccount(fuzzContext(t), 2)
+			var apiErr *APIError
+			if u != nil || users != nil || !errors.As(err, &apiErr) || !errors.As(lerr, &apiErr) {
+				t.Fatalf("error object %q gave %+v, %v and %+v, %v", body, u, err, users, lerr)
+			}
+			return
+		}
+		var want User
+		isUser := valid && first[0] == '{' && json.Unmarshal(first, &want) == nil && want.UserID != 0
+		switch {
+		case isUser && err != nil:
+			t.Fatalf("Get: refused the user %q: %v", first, err)
+		case isUser && (u == nil || !reflect.DeepEqual(*u, want)):
+			t.Fatalf("Get: %q gave %+v, want %+v", body, u, want)
+		case !isUser && err == nil:
+			t.Fatalf("Get: %q is no user with a userId, yet gave %+v", body, u)
+		}
+
+		users, err := c.ListByAccount(fuzzContext(t), 2)
+		fuzzNoHang(t, "ListByAccount", body, err)
+		fuzzCheckList(t, body, users, err)
+	})
+}
+
+// fuzzCheckList checks a list decoded from body against an independent decoding.
+func fuzzCheckList(t *testing.T, body []byte, users []User, err error) {
+	t.Helper()
+	first, valid := fuzzFirstValue(body)
+	if err != nil {
+		if users != nil {
+			t.Fatalf("List: users %+v and error %v from %q", users, err, body)
+		}
+		var want []User
+		if valid && (string(first) == "null" || first[0] == '[' && json.Unmarshal(first, &want) == nil) {
+			t.Fatalf("List: refused the list %q: %v", first, err)
+		}
+		return
+	}
+	if users == nil {
+		t.Fatalf("List: nil list without an error from %q", body)
+	}
+	if !valid {
+		t.Fatalf("List: accepted %q, which has no valid JSON value", body)
+	}
+	var candidates []json.RawMessage
+	switch first[0] {
+	case 'n':
+		if len(users) != 0 {
+			t.Fatalf("List: null gave %d users", len(users))
+		}
+		return
+	case '[':
+		candidates = []json.RawMessage{first}
+	case '{':
+		candidates = fuzzMembers(first)
+	default:
+		t.Fatalf("List: accepted %q, which is not a list", first)
+	}
+	for _, c := range candidates {
+		var want []User
+		if len(c) > 0 && c[0] == '[' && json.Unmarshal(c, &want) == nil && len(want) == len(users) &&
+			(len(want) == 0 || reflect.DeepEqual(users, want)) {
+			return
+		}
+		if len(users) == 0 && string(c) == "null" {
+			return
+		}
+	}
+	t.Fatalf("List: %q gave %+v, which is none of its arrays", body, users)
+}
+
+// FuzzErrorBody answers Get (a read) and Create (a write) with any 4xx or 5xx status and
+// body: the result is always an *APIError with that status and body, whose text is valid
+// UTF-8, holds the parsed message and names the status; it matches the sentinel of its
+// status (and ErrNotFound for Revive's "Unknown userId Error" whatever the status), and
+// only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown.
+func FuzzErrorBody(f *testing.F) {
+	f.Add(uint16(404), false, []byte(`{"error": {"type": "Exception", "message": "Unknown userId Error"}}`))
+	f.Add(uint16(500), false, []byte(`{"error": {"type": "Exception", "message": "Unknown userId Error"}}`))
+	f.Add(uint16(400), false, []byte(`{"error": {"type": "Exception", "message": "Unknown agencyId Error"}}`))
+	f.Add(uint16(409), false, []byte(`{"error": {"type": "Exception", "message": "Username already exists"}}`))
+	f.Add(uint16(401), true, []byte(`<html><body>401 Authorization Required</body></html>`))
+	f.Add(uint16(502), true, []byte(`<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>`))
+	f.Add(uint16(429), false, []byte(`{"error":"slow down"}`))
+	f.Add(uint16(400), false, []byte(`{"error":{"message":7,"type":["x"]}}`))
+	f.Add(uint16(400), false, []byte(``))
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
+		status := 400 + int(code%200)
+		ct := "application/json"
+		if html {
+			ct = "text/html"
+		}
+		a.set(status, ct, body, false)
+		u, err := c.Get(fuzzContext(t), 7)
+		if u != nil {
+			t.Fatalf("Get: a %d answer gave user %+v", status, u)
+		}
+		fuzzCheckAPIError(t, "Get", false, status, body, err)
+		u, err = c.Create(fuzzContext(t), &CreateRequest{ContactName: "c", EmailAddress: "e@x.test", DefaultAccountID: 2, Username: "u", Password: "p"})
+		if u != nil {
+			t.Fatalf("Create: a %d answer gave user %+v", status, u)
+		}
+		fuzzCheckAPIError(t, "Create", true, status, body, err)
+		if a.requests != 2 {
+			t.Fatalf("%d requests for two calls without retries", a.requests)
+		}
+	})
+}
+
+func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
+	t.Helper()
+	fuzzNoHang(t, op, body, err)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("%s: a %d answer gave %T %v, not an *APIError", op, status, err, err)
+	}
+	if apiErr.StatusCode != status || !bytes.Equal(apiErr.Body, body) {
+		t.Fatalf("%s: error holds %d %q, the answer was %d %q", op, apiErr.StatusCode, apiErr.Body, status, body)
+	}
+	msg := err.Error()
+	if !utf8.ValidString(msg) || !strings.Contains(msg, strconv.Itoa(status)) || !strings.Contains(msg, apiErr.Message) {
+		t.Fatalf("%s: error text %q (message %q, status %d)", op, msg, apiErr.Message, status)
+	}
+	sentinels := map[int]error{
+		http.StatusBadRequest: ErrInvalidInput, http.StatusUnprocessableEntity: ErrInvalidInput,
+		http.StatusUnauthorized: ErrUnauthorized, http.StatusForbidden: ErrForbidden,
+		http.StatusNotFound: ErrNotFound, http.StatusConflict: ErrConflict,
+		http.StatusTooManyRequests: ErrRateLimited,
+	}
+	if s, ok := sentinels[status]; ok && !errors.Is(err, s) {
+		t.Fatalf("%s: a %d answer does not match %v: %v", op, status, s, err)
+	}
+	if apiErr.Message == "Unknown userId Error" && !errors.Is(err, ErrNotFound) {
+		t.Fatalf("%s: %q does not match ErrNotFound", op, apiErr.Message)
+	}
+	var rl *RateLimitError
+	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
+		t.Fatalf("%s: a %d answer gave %T", op, status, err)
+	}
+	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not done.
+	unknown := write && status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable
+	if errors.Is(err, ErrOutcomeUnknown) != unknown {
+		t.Fatalf("%s: a %d answer matches ErrOutcomeUnknown: %v", op, status, errors.Is(err, ErrOutcomeUnknown))
+	}
+}
+
+// FuzzID checks ID, Revive's identifier that arrives as a number or a string. Any n
+// encodes as the JSON number n and decodes back from that number and from the string
+// "n". Any JSON value decodes without panic exactly as documented: null and "" are zero,
+// an integer literal or a string holding a decimal integer is that integer, anything else
+// is an error; and a decoded ID encodes and decodes back to itself.
+func FuzzID(f *testing.F) {
+	for _, s := range []string{`"21"`, `21`, `null`, `""`, `"-3"`, `"+7"`, `" 21"`, `"21 "`, `"\u0032\u0031"`,
+		`1.0`, `1e2`, `-0`, `"9223372036854775807"`, `"9223372036854775808"`, `true`, `{}`, `"0x10"`, `"1_000"`} {
+		f.Add([]byte(s), int64(21))
+	}
+	f.Add([]byte(`"-9223372036854775808"`), int64(-1<<63))
+	f.Fuzz(func(t *testing.T, b []byte, n int64) {
+		text := strconv.FormatInt(n, 10)
+		if enc, err := json.Marshal(ID(n)); err != nil || string(enc) != text || ID(n).String() != text {
+			t.Fatalf("ID(%d) encodes as %s, %v (String %q)", n, enc, err, ID(n).String())
+		}
+		for _, form := range []string{text, `"` + text + `"`} {
+			var id ID
+			if err := json.Unmarshal([]byte(form), &id); err != nil || id != ID(n) {
+				t.Fatalf("%s decodes as %d, %v", form, id, err)
+			}
+		}
+
+		var direct ID
+		_ = direct.UnmarshalJSON(b) // any bytes: no panic
+		var id ID
+		err := json.Unmarshal(b, &id)
+		var raw json.RawMessage
+		if json.Unmarshal(b, &raw) != nil {
+			if err == nil {
+				t.Fatalf("invalid JSON %q decoded as ID %d", b, id)
+			}
+			return
+		}
+		want, ok := ID(0), true
+		var s string
+		switch {
+		case string(raw) == "null":
+		case json.Unmarshal(raw, &s) == nil:
+			if s != "" {
+				v, perr := strconv.ParseInt(s, 10, 64)
+				want, ok = ID(v), perr == nil
+			}
+		default:
+			v, perr := strconv.ParseInt(string(raw), 10, 64)
+			want, ok = ID(v), perr == nil
+		}
+		if ok != (err == nil) || ok && id != want {
+			t.Fatalf("%q decoded as %d, %v; want %d (ok %v)", b, id, err, want, ok)
+		}
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatalf("%q: error with an empty text", b)
+			}
+			return
+		}
+		enc, err := json.Marshal(id)
+		var back ID
+		if err != nil || json.Unmarshal(enc, &back) != nil || back != id {
+			t.Fatalf("%q decoded as %d, encoded as %s, decoded back as %d", b, id, enc, back)
+		}
+	})
+}
+
+// FuzzActive checks Active, the 0/1 flag. Both values encode as the numbers 1 and 0 and
+// decode back. Any JSON value decodes without panic exactly as documented: 1, "1" and true
+// are set, 0, "0", false and null are clear, anything else is an error; and a decoded
+// flag encodes and decodes back to itself.
+func FuzzActive(f *testing.F) {
+	for _, s := range []string{`1`, `"1"`, `true`, `0`, `"0"`, `false`, `null`, ` 1 `, `"true"`, `2`, `1.0`,
+		`"\u0031"`, `"01"`, `-0`, `[]`, `{}`, `""`} {
+		f.Add([]byte(s), true)
+	}
+	f.Add([]byte(`0`), false)
+	f.Fuzz(func(t *testing.T, b []byte, v bool) {
+		want := map[bool]string{true: "1", false: "0"}[v]
+		if enc, err := json.Marshal(Active(v)); err != nil || string(enc) != want {
+			t.Fatalf("Active(%v) encodes as %s, %v", v, enc, err)
+		}
+		var back Active
+		if err := json.Unmarshal([]byte(want), &back); err != nil || bool(back) != v {
+			t.Fatalf("%s decodes as %v, %v", want, back, err)
+		}
+
+		var direct Active
+		_ = direct.UnmarshalJSON(b) // any bytes: no panic
+		var a Active
+		err := json.Unmarshal(b, &a)
+		var raw json.RawMessage
+		if json.Unmarshal(b, &raw) != nil {
+			if err == nil {
+				t.Fatalf("invalid JSON %q decoded as %v", b, a)
+			}
+			return
+		}
+		set, known := map[string]bool{`1`: true, `"1"`: true, `true`: true, `0`: false, `"0"`: false, `false`: false, `null`: false}[string(raw)]
+		if known != (err == nil) || known && bool(a) != set {
+			t.Fatalf("%q decoded as %v, %v", b, a, err)
+		}
+		if err != nil {
+			return
+		}
+		enc, err := json.Marshal(a)
+		back = !a
+		if err != nil || json.Unmarshal(enc, &back) != nil || back != a {
+			t.Fatalf("%q decoded as %v, encoded as %s, decoded back as %v", b, a, enc, back)
 		}
 	})
 }

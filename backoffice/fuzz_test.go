@@ -1,0 +1,357 @@
+package backoffice_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/usersdk/usersdk-go/backoffice"
+	"github.com/usersdk/usersdk-go/internal/core"
+)
+
+// The targets below drive the exported client through an httpmock transport that answers
+// every request with the fuzzed status and body, so they exercise the path a caller's
+// request takes: retries off, auth, the size limit, decoding and the error parser.
+
+// fuzzCallTimeout bounds one call: a decoder that loops makes the call fail with
+// context.DeadlineExceeded, which the targets report as a hang.
+const fuzzCallTimeout = 10 * time.Second
+
+// fuzzAnswer is what the fake server sends back, and what it has seen since set.
+type fuzzAnswer struct {
+	status      int
+	body        []byte
+	contentType string
+	sized       bool // declare Content-Length (the client then reads without its limiter)
+	query       string
+	requests    int
+}
+
+// set makes every later answer this status and body, and forgets the requests seen so far.
+func (a *fuzzAnswer) set(status int, contentType string, body []byte, sized bool) {
+	*a = fuzzAnswer{status: status, contentType: contentType, body: body, sized: sized}
+}
+
+// fuzzClient returns a client whose every request is answered from a. One client serves
+// all the inputs of a target, as one client serves all the calls of a program.
+func fuzzClient(t testing.TB, a *fuzzAnswer) *backoffice.Client {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		a.requests++
+		a.query = req.URL.RawQuery
+		resp := httpmock.NewBytesResponse(a.status, a.body)
+		if a.contentType != "" {
+			resp.Header.Set("Content-Type", a.contentType)
+		}
+		if a.sized {
+			resp.ContentLength = int64(len(a.body))
+		}
+		resp.Request = req
+		return resp, nil
+	})
+	c, err := backoffice.New(backoffice.WithBaseURL("https://api.test"), backoffice.WithToken("test-token"),
+		backoffice.WithHTTPClient(&http.Client{Transport: mt}), backoffice.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func fuzzContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), fuzzCallTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// fuzzNoHang fails when a call ran into the context's deadline: nothing in these calls
+// waits, so only a loop gets there.
+func fuzzNoHang(t *testing.T, op string, body []byte, err error) {
+	t.Helper()
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("%s did not return within %v on %q", op, fuzzCallTimeout, body)
+	}
+	if err != nil && err.Error() == "" {
+		t.Fatalf("%s: error with an empty text on %q", op, body)
+	}
+}
+
+// fuzzFirstValue returns the body's first JSON value, read the way the client reads an
+// answer, and whether there is a valid one.
+func fuzzFirstValue(body []byte) (json.RawMessage, bool) {
+	var v json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// fuzzMembers returns the values of a JSON object's members in order, duplicates included.
+func fuzzMembers(obj json.RawMessage) []json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var out []json.RawMessage
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			return out
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// FuzzGetBody feeds any 200 body to Get: it never panics or hangs, never returns a nil
+// user without an error, returns exactly what the body's first JSON value decodes to,
+// refuses a body with no valid JSON value and accepts any JSON object that decodes as a
+// user.
+func FuzzGetBody(f *testing.F) {
+	for _, s := range []string{
+		`{"id":1,"name":"Mary","email":"foo@bar.com","phone":"+18043257762","active":true,"tfa":true,"groups":[1],"ipWhitelist":["79.24.241.198"],"clientTags":["my_tag"],"canViewMaskedData":true}`,
+		`{"id":2,"clientTags":[{"name":"vip","color":"red"},"plain",null]}`,
+		`{}`, `null`, ``, `[]`, `"x"`, `{"id":"1"}`, `{"id":1} trailing`, `{"id":1`, `{"clientTags":[1]}`,
+	} {
+		f.Add([]byte(s), false)
+	}
+	f.Add([]byte(`{"id":3,"groups":[1,2]}`), true)
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
+		a.set(http.StatusOK, "application/json", body, sized)
+		u, err := c.Get(fuzzContext(t), 7)
+		fuzzNoHang(t, "Get", body, err)
+		first, valid := fuzzFirstValue(body)
+		switch {
+		case u == nil && err == nil:
+			t.Fatalf("Get: neither user nor error from %q", body)
+		case err == nil:
+			var want backoffice.User
+			if !valid || json.Unmarshal(first, &want) != nil {
+				t.Fatalf("Get: accepted %q, whose first value is not a user", body)
+			}
+			if !reflect.DeepEqual(*u, want) {
+				t.Fatalf("Get: %q gave %+v, want %+v", body, *u, want)
+			}
+		default:
+			var want backoffice.User
+			if valid && first[0] == '{' && json.Unmarshal(first, &want) == nil {
+				t.Fatalf("Get: refused the user %q: %v", first, err)
+			}
+			var apiErr *backoffice.APIError
+			if errors.As(err, &apiErr) {
+				t.Fatalf("Get: a 200 answer became an API error: %v", err)
+			}
+		}
+	})
+}
+
+// FuzzListBody feeds any 200 body to List: it never panics or hangs, returns a non-nil
+// list or an error and never both, and the list it returns is exactly a JSON array of the
+// body (the bare array, or an array member of a wrapping object) or empty for null.
+func FuzzListBody(f *testing.F) {
+	for _, s := range []string{
+		`[{"id":1,"name":"Mary","email":"foo@bar.com","active":true,"tfa":true,"groups":[1],"clientTags":["my_tag"]},{"id":2}]`,
+		`{"meta":{"total":2},"data":[{"id":1},{"id":2}]}`, `{"total":1,"rows":[{"id":3}]}`,
+		`{"data":null}`, `{"data":5,"other":[{"id":4}]}`, `{"data":{"x":[1]}}`,
+		`null`, `[]`, ``, `{}`, `"x"`, `[{"id":"1"}]`, `[null]`, `[{"id":1}] trailing`, `[{"id":1},`,
+	} {
+		f.Add([]byte(s), false)
+	}
+	f.Add([]byte(`{"users":[{"id":5}]}`), true)
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
+		a.set(http.StatusOK, "application/json", body, sized)
+		users, err := c.List(fuzzContext(t), backoffice.ListOptions{})
+		fuzzNoHang(t, "List", body, err)
+		fuzzCheckList(t, body, users, err)
+	})
+}
+
+// fuzzCheckList checks a list decoded from body against an independent decoding.
+func fuzzCheckList(t *testing.T, body []byte, users []backoffice.User, err error) {
+	t.Helper()
+	first, valid := fuzzFirstValue(body)
+	if err != nil {
+		if users != nil {
+			t.Fatalf("List: users %+v and error %v from %q", users, err, body)
+		}
+		var want []backoffice.User
+		if valid && (string(first) == "null" || first[0] == '[' && json.Unmarshal(first, &want) == nil) {
+			t.Fatalf("List: refused the list %q: %v", first, err)
+		}
+		return
+	}
+	if users == nil {
+		t.Fatalf("List: nil list without an error from %q", body)
+	}
+	if !valid {
+		t.Fatalf("List: accepted %q, which has no valid JSON value", body)
+	}
+	var candidates []json.RawMessage
+	switch first[0] {
+	case 'n':
+		if len(users) != 0 {
+			t.Fatalf("List: null gave %d users", len(users))
+		}
+		return
+	case '[':
+		candidates = []json.RawMessage{first}
+	case '{':
+		candidates = fuzzMembers(first)
+	default:
+		t.Fatalf("List: accepted %q, which is not a list", first)
+	}
+	for _, c := range candidates {
+		var want []backoffice.User
+		if len(c) > 0 && c[0] == '[' && json.Unmarshal(c, &want) == nil && len(want) == len(users) &&
+			(len(want) == 0 || reflect.DeepEqual(users, want)) {
+			return
+		}
+		if len(users) == 0 && string(c) == "null" {
+			return
+		}
+	}
+	t.Fatalf("List: %q gave %+v, which is none of its arrays", body, users)
+}
+
+// FuzzErrorBody answers Get (a read) and Create (a write) with any 4xx or 5xx status and
+// body: the result is always an *APIError with that status and body, whose text is valid
+// UTF-8, holds the parsed message and names the status; it matches the sentinel of its
+// status, and only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown.
+func FuzzErrorBody(f *testing.F) {
+	f.Add(uint16(422), false, []byte(`{"errors":[{"field":"email","message":"The email must be a valid email address."}]}`))
+	f.Add(uint16(404), false, []byte(`{"message":"User not found","code":"not_found"}`))
+	f.Add(uint16(403), false, []byte(`{"error":{"type":"Forbidden","message":"no"}}`))
+	f.Add(uint16(502), true, []byte(`<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>`))
+	f.Add(uint16(429), false, []byte(`{"error":"slow down"}`))
+	f.Add(uint16(401), false, []byte(``))
+	f.Add(uint16(400), false, []byte("{\"message\":\"\xff\xfe\"}"))
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
+		status := 400 + int(code%200)
+		ct := "application/json"
+		if html {
+			ct = "text/html"
+		}
+		a.set(status, ct, body, false)
+		u, err := c.Get(fuzzContext(t), 7)
+		if u != nil {
+			t.Fatalf("Get: a %d answer gave user %+v", status, u)
+		}
+		fuzzCheckAPIError(t, "Get", false, status, body, err)
+		u, err = c.Create(fuzzContext(t), &backoffice.CreateRequest{Name: "n", Email: "e@x.test", Password: "p", Groups: []int64{1}})
+		if u != nil {
+			t.Fatalf("Create: a %d answer gave user %+v", status, u)
+		}
+		fuzzCheckAPIError(t, "Create", true, status, body, err)
+		if a.requests != 2 {
+			t.Fatalf("%d requests for two calls without retries", a.requests)
+		}
+	})
+}
+
+func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
+	t.Helper()
+	fuzzNoHang(t, op, body, err)
+	var apiErr *backoffice.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("%s: a %d answer gave %T %v, not an *APIError", op, status, err, err)
+	}
+	if apiErr.StatusCode != status || !bytes.Equal(apiErr.Body, body) {
+		t.Fatalf("%s: error holds %d %q, the answer was %d %q", op, apiErr.StatusCode, apiErr.Body, status, body)
+	}
+	msg := err.Error()
+	if !utf8.ValidString(msg) || !strings.Contains(msg, strconv.Itoa(status)) || !strings.Contains(msg, apiErr.Message) {
+		t.Fatalf("%s: error text %q (message %q, status %d)", op, msg, apiErr.Message, status)
+	}
+	sentinels := map[int]error{
+		http.StatusBadRequest: backoffice.ErrInvalidInput, http.StatusUnprocessableEntity: backoffice.ErrInvalidInput,
+		http.StatusUnauthorized: backoffice.ErrUnauthorized, http.StatusForbidden: backoffice.ErrForbidden,
+		http.StatusNotFound: backoffice.ErrNotFound, http.StatusConflict: backoffice.ErrConflict,
+		http.StatusTooManyRequests: backoffice.ErrRateLimited,
+	}
+	if s, ok := sentinels[status]; ok && !errors.Is(err, s) {
+		t.Fatalf("%s: a %d answer does not match %v: %v", op, status, s, err)
+	}
+	var rl *backoffice.RateLimitError
+	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
+		t.Fatalf("%s: a %d answer gave %T", op, status, err)
+	}
+	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not done.
+	unknown := write && status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable
+	if errors.Is(err, backoffice.ErrOutcomeUnknown) != unknown {
+		t.Fatalf("%s: a %d answer matches ErrOutcomeUnknown: %v", op, status, errors.Is(err, backoffice.ErrOutcomeUnknown))
+	}
+}
+
+// FuzzListOptionsQuery encodes ListOptions as the client does and checks that url.ParseQuery
+// gives every value back whole under its own key (nothing leaks across & = [ ] # or %), that
+// no other key appears, and that List sends exactly that query.
+func FuzzListOptionsQuery(f *testing.F) {
+	f.Add("Mary", "foo@bar.com", "name", "asc", 10, 0, uint8(2))
+	f.Add("a&filter[email]=x#y", "b=c%26d[]", "id;drop", "desc", 0, 5, uint8(1))
+	f.Add("", "", "", "", 0, 0, uint8(0))
+	f.Add("\xff\x00 +", "%zz", "name", "sideways", -1, -2, uint8(3))
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, name, email, sortBy, sortOrder string, limit, offset int, active uint8) {
+		opts := backoffice.ListOptions{Name: name, Email: email, Limit: limit, Offset: offset,
+			SortBy: sortBy, SortOrder: backoffice.SortOrder(sortOrder)}
+		if active%3 > 0 {
+			opts.Active = backoffice.Ptr(active%3 == 2)
+		}
+		q, err := core.EncodeQuery(&opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals, err := url.ParseQuery(q)
+		if err != nil {
+			t.Fatalf("%q does not parse: %v", q, err)
+		}
+		want := url.Values{"offset": {strconv.Itoa(offset)}}
+		for k, v := range map[string]string{"filter[name]": name, "filter[email]": email, "sort_by": sortBy, "sort_order": sortOrder} {
+			if v != "" {
+				want[k] = []string{v}
+			}
+		}
+		if limit != 0 {
+			want["limit"] = []string{strconv.Itoa(limit)}
+		}
+		if opts.Active != nil {
+			want["filter[active]"] = []string{map[bool]string{false: "0", true: "1"}[*opts.Active]}
+		}
+		if !reflect.DeepEqual(vals, want) {
+			t.Fatalf("%+v encoded as %q, which parses as %q", opts, q, vals)
+		}
+
+		a.set(http.StatusOK, "application/json", []byte(`[]`), false)
+		_, err = c.List(fuzzContext(t), opts)
+		valid := limit >= 0 && offset >= 0 && (sortOrder == "" || sortOrder == "asc" || sortOrder == "desc")
+		switch {
+		case valid && err != nil:
+			t.Fatalf("List(%+v): %v", opts, err)
+		case !valid && (err == nil || a.requests != 0):
+			t.Fatalf("List(%+v): invalid options sent (%d requests, error %v)", opts, a.requests, err)
+		case valid && a.query != q:
+			t.Fatalf("List(%+v) sent query %q, want %q", opts, a.query, q)
+		}
+	})
+}

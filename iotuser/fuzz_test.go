@@ -1,0 +1,535 @@
+package iotuser_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/usersdk/usersdk-go/internal/core"
+	"github.com/usersdk/usersdk-go/iotuser"
+)
+
+// The targets below drive the exported client through an httpmock transport that answers
+// every request with the fuzzed status and body, so they exercise the path a caller's
+// request takes: retries off, auth, the size limit, decoding and the error parser.
+
+// fuzzCallTimeout bounds one call: a decoder that loops makes the call fail with
+// context.DeadlineExceeded, which the targets report as a hang.
+const fuzzCallTimeout = 10 * time.Second
+
+// fuzzAnswer is what the fake server sends back, and what it has seen since set.
+type fuzzAnswer struct {
+	status      int
+	body        []byte
+	contentType string
+	sized       bool // declare Content-Length (the client then reads without its limiter)
+	query       string
+	requests    int
+}
+
+// set makes every later answer this status and body, and forgets the requests seen so far.
+func (a *fuzzAnswer) set(status int, contentType string, body []byte, sized bool) {
+	*a = fuzzAnswer{status: status, contentType: contentType, body: body, sized: sized}
+}
+
+// fuzzClient returns a client whose every request is answered from a. One client serves
+// all the inputs of a target, as one client serves all the calls of a program.
+func fuzzClient(t testing.TB, a *fuzzAnswer) *iotuser.Client {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		a.requests++
+		a.query = req.URL.RawQuery
+		resp := httpmock.NewBytesResponse(a.status, a.body)
+		if a.contentType != "" {
+			resp.Header.Set("Content-Type", a.contentType)
+		}
+		if a.sized {
+			resp.ContentLength = int64(len(a.body))
+		}
+		resp.Request = req
+		return resp, nil
+	})
+	c, err := iotuser.New(iotuser.WithBaseURL("https://api.test/dh/rest"), iotuser.WithTokens("test-token", ""),
+		iotuser.WithHTTPClient(&http.Client{Transport: mt}), iotuser.WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func fuzzContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), fuzzCallTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// fuzzNoHang fails when a call ran into the context's deadline: nothing in these calls
+// waits, so only a loop gets there.
+func fuzzNoHang(t *testing.T, op string, body []byte, err error) {
+	t.Helper()
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("%s did not return within %v on %q", op, fuzzCallTimeout, body)
+	}
+	if err != nil && err.Error() == "" {
+		t.Fatalf("%s: error with an empty text on %q", op, body)
+	}
+}
+
+// fuzzFirstValue returns the body's first JSON value, read the way the client reads an
+// answer, and whether there is a valid one.
+func fuzzFirstValue(body []byte) (json.RawMessage, bool) {
+	var v json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// fuzzMembers returns the values of a JSON object's members in order, duplicates included.
+func fuzzMembers(obj json.RawMessage) []json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var out []json.RawMessage
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			return out
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// FuzzGetBody feeds any 200 body to Get: it never panics or hangs, never returns a nil
+// user without an error, returns exactly what the body's first JSON value decodes to,
+// refuses a body with no valid JSON value and accepts any JSON object that decodes as a
+// user with its networks.
+func FuzzGetBody(f *testing.F) {
+	for _, s := range []string{
+		`{"id":2,"login":"mary","role":1,"status":0,"lastLogin":"2018-02-20T14:10:15.123","data":{"phone":"+1-555-0100","tags":["pilot",7,null]},"introReviewed":true,"allDeviceTypesAvailable":false,"networks":[{"id":1,"name":"Default Network","description":"Network created for the user"},{"id":3,"name":"Greenhouse sensors","description":null}]}`,
+		`{"id":1,"lastLogin":"2018-02-20T14:10:15+03:00","role":7,"status":-1}`, `{"id":1,"lastLogin":"2018-02-20 14:10:15"}`,
+		`{"id":1,"lastLogin":null,"data":null}`, `{"lastLogin":"9999-12-31T23:59:59.999999999-23:59"}`,
+		`{}`, `null`, ``, `[]`, `"x"`, `{"id":"1"}`, `{"id":1} trailing`, `{"id":1`, `{"lastLogin":1519135815}`,
+	} {
+		f.Add([]byte(s), false)
+	}
+	f.Add([]byte(`{"id":3,"login":"x","networks":[]}`), true)
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
+		a.set(http.StatusOK, "application/json", body, sized)
+		u, err := c.Get(fuzzContext(t), 7)
+		fuzzNoHang(t, "Get", body, err)
+		first, valid := fuzzFirstValue(body)
+		switch {
+		case u == nil && err == nil:
+			t.Fatalf("Get: neither user nor error from %q", body)
+		case err == nil:
+			var want iotuser.UserWithNetworks
+			if !valid || json.Unmarshal(first, &want) != nil {
+				t.Fatalf("Get: accepted %q, whose first value is not a user", body)
+			}
+			if !reflect.DeepEqual(*u, want) {
+				t.Fatalf("Get: %q gave %+v, want %+v", body, *u, want)
+			}
+		default:
+			var want iotuser.UserWithNetworks
+			if valid && first[0] == '{' && json.Unmarshal(first, &want) == nil {
+				t.Fatalf("Get: refused the user %q: %v", first, err)
+			}
+			var apiErr *iotuser.APIError
+			if errors.As(err, &apiErr) {
+				t.Fatalf("Get: a 200 answer became an API error: %v", err)
+			}
+		}
+	})
+}
+
+// FuzzListBody feeds any 200 body to List: it never panics or hangs, returns a non-nil
+// list or an error and never both, and the list it returns is exactly a JSON array of the
+// body (the bare array, or an array member of a wrapping object) or empty for null.
+func FuzzListBody(f *testing.F) {
+	for _, s := range []string{
+		`[{"id":7,"login":"maria","role":1,"status":0,"lastLogin":null,"data":null,"introReviewed":false,"allDeviceTypesAvailable":true},{"id":2,"login":"mary","role":1,"status":0,"lastLogin":"2018-02-20T14:10:15.123","data":{"tags":["pilot",7,null]},"introReviewed":true}]`,
+		`{"data":[{"id":1},{"id":2}],"total":2}`, `{"total":1,"rows":[{"id":3}]}`,
+		`{"data":null}`, `{"data":5,"other":[{"id":4}]}`, `{"data":{"x":[1]}}`,
+		`null`, `[]`, ``, `{}`, `"x"`, `[{"id":"1"}]`, `[null]`, `[{"id":1}] trailing`, `[{"id":1},`,
+		`[{"lastLogin":"2018-02-20T14:10:15.1"},{"lastLogin":"bad"}]`,
+	} {
+		f.Add([]byte(s), false)
+	}
+	f.Add([]byte(`{"users":[{"id":5}]}`), true)
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
+		a.set(http.StatusOK, "application/json", body, sized)
+		users, err := c.List(fuzzContext(t), iotuser.ListOptions{})
+		fuzzNoHang(t, "List", body, err)
+		fuzzCheckList(t, body, users, err)
+	})
+}
+
+// fuzzCheckList checks a list decoded from body against an independent decoding.
+func fuzzCheckList(t *testing.T, body []byte, users []iotuser.User, err error) {
+	t.Helper()
+	first, valid := fuzzFirstValue(body)
+	if err != nil {
+		if users != nil {
+			t.Fatalf("List: users %+v and error %v from %q", users, err, body)
+		}
+		var want []iotuser.User
+		if valid && (string(first) == "null" || first[0] == '[' && json.Unmarshal(first, &want) == nil) {
+			t.Fatalf("List: refused the list %q: %v", first, err)
+		}
+		return
+	}
+	if users == nil {
+		t.Fatalf("List: nil list without an error from %q", body)
+	}
+	if !valid {
+		t.Fatalf("List: accepted %q, which has no valid JSON value", body)
+	}
+	var candidates []json.RawMessage
+	switch first[0] {
+	case 'n':
+		if len(users) != 0 {
+			t.Fatalf("List: null gave %d users", len(users))
+		}
+		return
+	case '[':
+		candidates = []json.RawMessage{first}
+	case '{':
+		candidates = fuzzMembers(first)
+	default:
+		t.Fatalf("List: accepted %q, which is not a list", first)
+	}
+	for _, c := range candidates {
+		var want []iotuser.User
+		if len(c) > 0 && c[0] == '[' && json.Unmarshal(c, &want) == nil && len(want) == len(users) &&
+			(len(want) == 0 || reflect.DeepEqual(users, want)) {
+			return
+		}
+		if len(users) == 0 && string(c) == "null" {
+			return
+		}
+	}
+	t.Fatalf("List: %q gave %+v, which is none of its arrays", body, users)
+}
+
+// FuzzErrorBody answers Get (a read) and Create (a write) with any 4xx or 5xx status and
+// body: the result is always an *APIError with that status and body, whose text is valid
+// UTF-8, holds the parsed message and names the status; it matches the sentinel of its
+// status (and ErrConflict for DeviceHive's "already exists" message whatever the status),
+// and only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown. A 401 cannot
+// be cured without a refresh token or login, and is an error matching ErrUnauthorized.
+func FuzzErrorBody(f *testing.F) {
+	f.Add(uint16(404), false, []byte(`{"error": 404, "message": "User with id = 999 not found"}`))
+	f.Add(uint16(403), false, []byte(`{"error": 403, "message": "User with such login already exists. Please, select another one"}`))
+	f.Add(uint16(409), false, []byte(`{"error": 409, "message": "Posted data conflicts with internal state."}`))
+	f.Add(uint16(400), false, []byte(`{"error": 400, "message": "Invalid request parameters"}`))
+	f.Add(uint16(401), false, []byte(`{"error": 401, "message": "Unauthorized"}`))
+	f.Add(uint16(429), false, []byte(`{"error":"Too Many Requests"}`))
+	f.Add(uint16(502), true, []byte(`<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>`))
+	f.Add(uint16(400), false, []byte(`{"error":1e999,"message":"x"}`))
+	f.Add(uint16(400), false, []byte(``))
+	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
+		status := 400 + int(code%200)
+		ct := "application/json"
+		if html {
+			ct = "text/html"
+		}
+		// A client per input: a 401 drops the session's only token for good.
+		a := &fuzzAnswer{}
+		c := fuzzClient(t, a)
+		a.set(status, ct, body, false)
+		u, err := c.Get(fuzzContext(t), 7)
+		if u != nil {
+			t.Fatalf("Get: a %d answer gave user %+v", status, u)
+		}
+		fuzzCheckAPIError(t, "Get", false, status, body, err)
+		if status == http.StatusUnauthorized {
+			return // the session has no token left to send
+		}
+		created, err := c.Create(fuzzContext(t), &iotuser.CreateRequest{Login: "l", Password: "secret1", Role: iotuser.RoleClient})
+		if created != nil {
+			t.Fatalf("Create: a %d answer gave user %+v", status, created)
+		}
+		fuzzCheckAPIError(t, "Create", true, status, body, err)
+		if a.requests != 2 {
+			t.Fatalf("%d requests for two calls without retries", a.requests)
+		}
+	})
+}
+
+func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
+	t.Helper()
+	fuzzNoHang(t, op, body, err)
+	if status == http.StatusUnauthorized {
+		if !errors.Is(err, iotuser.ErrUnauthorized) {
+			t.Fatalf("%s: a 401 answer gave %v", op, err)
+		}
+		return
+	}
+	var apiErr *iotuser.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("%s: a %d answer gave %T %v, not an *APIError", op, status, err, err)
+	}
+	if apiErr.StatusCode != status || !bytes.Equal(apiErr.Body, body) {
+		t.Fatalf("%s: error holds %d %q, the answer was %d %q", op, apiErr.StatusCode, apiErr.Body, status, body)
+	}
+	msg := err.Error()
+	if !utf8.ValidString(msg) || !strings.Contains(msg, strconv.Itoa(status)) || !strings.Contains(msg, apiErr.Message) {
+		t.Fatalf("%s: error text %q (message %q, status %d)", op, msg, apiErr.Message, status)
+	}
+	sentinels := map[int]error{
+		http.StatusBadRequest: iotuser.ErrInvalidInput, http.StatusUnprocessableEntity: iotuser.ErrInvalidInput,
+		http.StatusForbidden: iotuser.ErrForbidden, http.StatusNotFound: iotuser.ErrNotFound,
+		http.StatusConflict: iotuser.ErrConflict, http.StatusTooManyRequests: iotuser.ErrRateLimited,
+	}
+	if s, ok := sentinels[status]; ok && !errors.Is(err, s) {
+		t.Fatalf("%s: a %d answer does not match %v: %v", op, status, s, err)
+	}
+	if strings.Contains(strings.ToLower(apiErr.Message), "already exists") && !errors.Is(err, iotuser.ErrConflict) {
+		t.Fatalf("%s: %q does not match ErrConflict", op, apiErr.Message)
+	}
+	var rl *iotuser.RateLimitError
+	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
+		t.Fatalf("%s: a %d answer gave %T", op, status, err)
+	}
+	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not done.
+	unknown := write && status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable
+	if errors.Is(err, iotuser.ErrOutcomeUnknown) != unknown {
+		t.Fatalf("%s: a %d answer matches ErrOutcomeUnknown: %v", op, status, errors.Is(err, iotuser.ErrOutcomeUnknown))
+	}
+}
+
+// fuzzTrunc is t in UTC cut to the millisecond, the precision of the server's form.
+func fuzzTrunc(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/1e6*1e6, time.UTC)
+}
+
+// FuzzTime checks Time, DeviceHive's zone-less timestamp. On any input ParseTime and
+// UnmarshalJSON never panic, a parsed time is in UTC, and JSON decoding of a string agrees
+// with ParseTime. Any time of years 0..9999 (parsed or built) round-trips through JSON to
+// the millisecond, decode(encode(t)) == t cut to milliseconds, and one outside those
+// years fails to encode. The server's zone-less form means UTC: it reads as the same
+// instant with "Z", and with an offset it moves by that offset.
+func FuzzTime(f *testing.F) {
+	f.Add("2018-02-20T14:10:15.123", int64(1519135815), int64(123456789), int16(180))
+	f.Add("2018-02-20T14:10:15", int64(0), int64(0), int16(0))
+	f.Add("2018-02-20T14:10:15.123456789+03:00", int64(-62167219200), int64(1), int16(-59))
+	f.Add("2018-02-20T14:10:15Z", int64(253402300799), int64(999999999), int16(-1439))
+	f.Add("0000-01-01T00:00:00.000", int64(-62135596800), int64(0), int16(1439))
+	f.Add("9999-12-31T23:59:59.999-01:00", int64(253402300800), int64(0), int16(1))
+	f.Add("2018-02-30T25:61:61", int64(-1), int64(-1), int16(0))
+	f.Add("2018-02-20T14:10:15,5", int64(0), int64(500000000), int16(0))
+	f.Add("null", int64(0), int64(0), int16(0))
+	f.Add("", int64(0), int64(0), int16(0))
+	f.Fuzz(func(t *testing.T, s string, sec, nsec int64, offsetMin int16) {
+		p, perr := iotuser.ParseTime(s)
+		if perr == nil {
+			if p.Location() != time.UTC {
+				t.Fatalf("ParseTime(%q) = %v, not in UTC", s, p.Time)
+			}
+			fuzzRoundTrip(t, p.Time)
+		} else if perr.Error() == "" {
+			t.Fatalf("ParseTime(%q): error with an empty text", s)
+		}
+		if utf8.ValidString(s) {
+			q, _ := json.Marshal(s)
+			var jt iotuser.Time
+			err := json.Unmarshal(q, &jt)
+			if (err == nil) != (perr == nil) || err == nil && !jt.Equal(p.Time) {
+				t.Fatalf("JSON %s gave %v, %v; ParseTime gave %v, %v", q, jt.Time, err, p.Time, perr)
+			}
+		}
+		var raw iotuser.Time
+		_ = raw.UnmarshalJSON([]byte(s)) // any bytes: no panic
+		_ = json.Unmarshal([]byte(s), &raw)
+
+		built := time.Unix(sec, nsec).UTC()
+		fuzzRoundTrip(t, built)
+		if y := built.Year(); y >= 0 && y <= 9999 {
+			// The server's form reads as UTC, with "Z" as the same instant, with an offset
+			// as that much earlier or later.
+			form := built.Format(iotuser.TimeLayout)
+			want := fuzzTrunc(built)
+			m, sign := int(offsetMin%(24*60)), '+'
+			off := time.Duration(m) * time.Minute
+			if m < 0 {
+				m, sign = -m, '-'
+			}
+			zone := fmt.Sprintf("%c%02d:%02d", sign, m/60, m%60)
+			for suffix, w := range map[string]time.Time{"": want, "Z": want, zone: want.Add(-off)} {
+				got, err := iotuser.ParseTime(form + suffix)
+				if err != nil || !got.Equal(w) || got.Location() != time.UTC {
+					t.Fatalf("ParseTime(%q) = %v, %v; want %v", form+suffix, got.Time, err, w)
+				}
+			}
+		}
+	})
+}
+
+// fuzzRoundTrip checks decode(encode(tm)) == tm to the millisecond.
+func fuzzRoundTrip(t *testing.T, tm time.Time) {
+	t.Helper()
+	b, err := json.Marshal(iotuser.Time{Time: tm})
+	if y := tm.UTC().Year(); y < 0 || y > 9999 {
+		if err == nil {
+			t.Fatalf("%v (year %d) encoded as %s", tm, y, b)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%v does not encode: %v", tm, err)
+	}
+	var back iotuser.Time
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("%v encoded as %s, which does not decode: %v", tm, b, err)
+	}
+	if want := fuzzTrunc(tm); !back.Equal(want) || (!tm.IsZero() && string(b) != "null" && back.Location() != time.UTC) {
+		t.Fatalf("%v encoded as %s, decoded as %v; want %v", tm, b, back.Time, want)
+	}
+}
+
+// FuzzListOptionsQuery encodes ListOptions as the client does and checks that url.ParseQuery
+// gives every value back whole under its own key (nothing leaks across & = [ ] # or %),
+// roles and statuses as their numbers and set zeros included, that no other key appears,
+// and that List sends exactly that query. The count filters of the same options
+// (CountOptions) are the list's query without sorting and paging.
+func FuzzListOptionsQuery(f *testing.F) {
+	f.Add("mary", "ma%", "Login", "DESC", 1, 0, 20, 40, uint8(3))
+	f.Add("a&login=b", "c=d#e_%", "ID;x", "ASC[]", 0, 2, 0, 0, uint8(1))
+	f.Add("", "", "", "", 0, 0, 0, 0, uint8(0))
+	f.Add("\xff\x00 +", "%zz", "sideways", "up", -1, 99, -1, -5, uint8(2))
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, login, pattern, sortField, sortOrder string, role, status, take, skip int, set uint8) {
+		opts := iotuser.ListOptions{Login: login, LoginPattern: pattern, SortField: iotuser.SortField(sortField),
+			SortOrder: iotuser.SortOrder(sortOrder), Take: take, Skip: skip}
+		if set&1 != 0 {
+			opts.Role = iotuser.Ptr(iotuser.Role(role))
+		}
+		if set&2 != 0 {
+			opts.Status = iotuser.Ptr(iotuser.UserStatus(status))
+		}
+		q, vals := fuzzQuery(t, &opts)
+		want := fuzzFilters(opts.CountOptions())
+		for k, v := range map[string]string{"sortField": sortField, "sortOrder": sortOrder} {
+			if v != "" {
+				want[k] = []string{v}
+			}
+		}
+		for k, v := range map[string]int{"take": take, "skip": skip} {
+			if v != 0 {
+				want[k] = []string{strconv.Itoa(v)}
+			}
+		}
+		if !reflect.DeepEqual(vals, want) {
+			t.Fatalf("%+v encoded as %q, which parses as %q", opts, q, vals)
+		}
+		cq, cvals := fuzzQuery(t, iotuser.Ptr(opts.CountOptions()))
+		for _, k := range []string{"sortField", "sortOrder", "take", "skip"} {
+			delete(vals, k)
+		}
+		if !reflect.DeepEqual(cvals, vals) {
+			t.Fatalf("count filters of %+v encoded as %q, the list's as %q", opts, cq, q)
+		}
+
+		a.set(http.StatusOK, "application/json", []byte(`[]`), false)
+		_, err := c.List(fuzzContext(t), opts)
+		valid := take >= 0 && skip >= 0
+		switch {
+		case valid && err != nil:
+			t.Fatalf("List(%+v): %v", opts, err)
+		case !valid && (err == nil || a.requests != 0):
+			t.Fatalf("List(%+v): invalid options sent (%d requests, error %v)", opts, a.requests, err)
+		case valid && a.query != q:
+			t.Fatalf("List(%+v) sent query %q, want %q", opts, a.query, q)
+		}
+	})
+}
+
+// FuzzCountOptionsQuery encodes CountOptions as the client does and checks that
+// url.ParseQuery gives every filter back whole under its own key, with nothing else, and
+// that Count sends exactly that query and returns the server's count.
+func FuzzCountOptionsQuery(f *testing.F) {
+	f.Add("mary", "ma%", 1, 0, uint8(3), int64(2))
+	f.Add("a&login=b#c", "c=d[]_%", 0, 2, uint8(1), int64(0))
+	f.Add("", "", 0, 0, uint8(0), int64(-1))
+	f.Add("\xff\x00 +", "%zz;", -1, 1<<40, uint8(2), int64(1<<53))
+	a := &fuzzAnswer{}
+	c := fuzzClient(f, a)
+	f.Fuzz(func(t *testing.T, login, pattern string, role, status int, set uint8, count int64) {
+		opts := iotuser.CountOptions{Login: login, LoginPattern: pattern}
+		if set&1 != 0 {
+			opts.Role = iotuser.Ptr(iotuser.Role(role))
+		}
+		if set&2 != 0 {
+			opts.Status = iotuser.Ptr(iotuser.UserStatus(status))
+		}
+		q, vals := fuzzQuery(t, &opts)
+		if want := fuzzFilters(opts); !reflect.DeepEqual(vals, want) {
+			t.Fatalf("%+v encoded as %q, which parses as %q", opts, q, vals)
+		}
+		a.set(http.StatusOK, "application/json", []byte(`{"count":`+strconv.FormatInt(count, 10)+`}`), false)
+		n, err := c.Count(fuzzContext(t), opts)
+		if err != nil || n != count {
+			t.Fatalf("Count(%+v) = %d, %v; the server said %d", opts, n, err, count)
+		}
+		if a.query != q {
+			t.Fatalf("Count(%+v) sent query %q, want %q", opts, a.query, q)
+		}
+	})
+}
+
+// fuzzQuery encodes opts as the client does and parses the result back.
+func fuzzQuery(t *testing.T, opts any) (string, url.Values) {
+	t.Helper()
+	q, err := core.EncodeQuery(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := url.ParseQuery(q)
+	if err != nil {
+		t.Fatalf("%q does not parse: %v", q, err)
+	}
+	return q, vals
+}
+
+// fuzzFilters is the query the filters should give, built without the encoder.
+func fuzzFilters(o iotuser.CountOptions) url.Values {
+	want := url.Values{}
+	if o.Login != "" {
+		want["login"] = []string{o.Login}
+	}
+	if o.LoginPattern != "" {
+		want["loginPattern"] = []string{o.LoginPattern}
+	}
+	if o.Role != nil {
+		want["role"] = []string{strconv.Itoa(int(*o.Role))}
+	}
+	if o.Status != nil {
+		want["status"] = []string{strconv.Itoa(int(*o.Status))}
+	}
+	return want
+}
