@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jarcoal/httpmock"
@@ -80,97 +80,16 @@ func FuzzSuccessBody(f *testing.F) {
 // every request with the fuzzed status and body, so they exercise the path a caller's
 // request takes: retries off, auth, the size limit, decoding and the error parser.
 
-// fuzzCallTimeout bounds one call: a decoder that loops makes the call fail with
-// context.DeadlineExceeded, which the targets report as a hang.
-const fuzzCallTimeout = 10 * time.Second
-
-// fuzzAnswer is what the fake server sends back, and what it has seen since set.
-type fuzzAnswer struct {
-	status      int
-	body        []byte
-	contentType string
-	sized       bool // declare Content-Length (the client then reads without its limiter)
-	query       string
-	requests    int
-}
-
-// set makes every later answer this status and body, and forgets the requests seen so far.
-func (a *fuzzAnswer) set(status int, contentType string, body []byte, sized bool) {
-	*a = fuzzAnswer{status: status, contentType: contentType, body: body, sized: sized}
-}
-
 // fuzzClient returns a client whose every request is answered from a. One client serves
 // all the inputs of a target, as one client serves all the calls of a program.
-func fuzzClient(t testing.TB, a *fuzzAnswer) *Client {
+func fuzzClient(t testing.TB, a *fuzzkit.Answer) *Client {
 	t.Helper()
-	mt := httpmock.NewMockTransport()
-	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		a.requests++
-		a.query = req.URL.RawQuery
-		resp := httpmock.NewBytesResponse(a.status, a.body)
-		if a.contentType != "" {
-			resp.Header.Set("Content-Type", a.contentType)
-		}
-		if a.sized {
-			resp.ContentLength = int64(len(a.body))
-		}
-		resp.Request = req
-		return resp, nil
-	})
 	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth("test-user", "test-pass"),
-		WithHTTPClient(&http.Client{Transport: mt}), WithoutRetries())
+		WithHTTPClient(a.HTTPClient()), WithoutRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func fuzzContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), fuzzCallTimeout)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// fuzzNoHang fails when a call ran into the context's deadline: nothing in these calls
-// waits, so only a loop gets there.
-func fuzzNoHang(t *testing.T, op string, body []byte, err error) {
-	t.Helper()
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("%s did not return within %v on %q", op, fuzzCallTimeout, body)
-	}
-	if err != nil && err.Error() == "" {
-		t.Fatalf("%s: error with an empty text on %q", op, body)
-	}
-}
-
-// fuzzFirstValue returns the body's first JSON value, read the way the client reads an
-// answer, and whether there is a valid one.
-func fuzzFirstValue(body []byte) (json.RawMessage, bool) {
-	var v json.RawMessage
-	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
-// fuzzMembers returns the values of a JSON object's members in order, duplicates included.
-func fuzzMembers(obj json.RawMessage) []json.RawMessage {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
-	}
-	var out []json.RawMessage
-	for dec.More() {
-		if _, err := dec.Token(); err != nil {
-			return out
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return out
-		}
-		out = append(out, v)
-	}
-	return out
 }
 
 // FuzzDecodedUsers compares what Get and ListByAccount return for any 200 body with an
@@ -191,17 +110,17 @@ func FuzzDecodedUsers(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Add([]byte(`{"userId":"5","active":0}`), true)
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.set(http.StatusOK, "application/json", body, sized)
-		first, valid := fuzzFirstValue(body)
+		a.Set(http.StatusOK, "application/json", body, sized)
+		first, valid := fuzzkit.FirstValue(body)
 
-		u, err := c.Get(fuzzContext(t), 7)
-		fuzzNoHang(t, "Get", body, err)
+		u, err := c.Get(fuzzkit.Context(t), 7)
+		fuzzkit.NoHang(t, "Get", body, err)
 		if isErrorObject(body) {
 			// Revive's error object is an *APIError, whatever else the body holds.
-			users, lerr := c.ListByAccount(fuzzContext(t), 2)
+			users, lerr := c.ListByAccount(fuzzkit.Context(t), 2)
 			var apiErr *APIError
 			if u != nil || users != nil || !errors.As(err, &apiErr) || !errors.As(lerr, &apiErr) {
 				t.Fatalf("error object %q gave %+v, %v and %+v, %v", body, u, err, users, lerr)
@@ -219,8 +138,8 @@ func FuzzDecodedUsers(f *testing.F) {
 			t.Fatalf("Get: %q is no user with a userId, yet gave %+v", body, u)
 		}
 
-		users, err := c.ListByAccount(fuzzContext(t), 2)
-		fuzzNoHang(t, "ListByAccount", body, err)
+		users, err := c.ListByAccount(fuzzkit.Context(t), 2)
+		fuzzkit.NoHang(t, "ListByAccount", body, err)
 		fuzzCheckList(t, body, users, err)
 	})
 }
@@ -228,7 +147,7 @@ func FuzzDecodedUsers(f *testing.F) {
 // fuzzCheckList checks a list decoded from body against an independent decoding.
 func fuzzCheckList(t *testing.T, body []byte, users []User, err error) {
 	t.Helper()
-	first, valid := fuzzFirstValue(body)
+	first, valid := fuzzkit.FirstValue(body)
 	if err != nil {
 		if users != nil {
 			t.Fatalf("List: users %+v and error %v from %q", users, err, body)
@@ -255,7 +174,7 @@ func fuzzCheckList(t *testing.T, body []byte, users []User, err error) {
 	case '[':
 		candidates = []json.RawMessage{first}
 	case '{':
-		candidates = fuzzMembers(first)
+		candidates = fuzzkit.Members(first)
 	default:
 		t.Fatalf("List: accepted %q, which is not a list", first)
 	}
@@ -287,7 +206,7 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(429), false, []byte(`{"error":"slow down"}`))
 	f.Add(uint16(400), false, []byte(`{"error":{"message":7,"type":["x"]}}`))
 	f.Add(uint16(400), false, []byte(``))
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
 		status := 400 + int(code%200)
@@ -295,26 +214,26 @@ func FuzzErrorBody(f *testing.F) {
 		if html {
 			ct = "text/html"
 		}
-		a.set(status, ct, body, false)
-		u, err := c.Get(fuzzContext(t), 7)
+		a.Set(status, ct, body, false)
+		u, err := c.Get(fuzzkit.Context(t), 7)
 		if u != nil {
 			t.Fatalf("Get: a %d answer gave user %+v", status, u)
 		}
 		fuzzCheckAPIError(t, "Get", false, status, body, err)
-		u, err = c.Create(fuzzContext(t), &CreateRequest{ContactName: "c", EmailAddress: "e@x.test", DefaultAccountID: 2, Username: "u", Password: "p"})
+		u, err = c.Create(fuzzkit.Context(t), &CreateRequest{ContactName: "c", EmailAddress: "e@x.test", DefaultAccountID: 2, Username: "u", Password: "p"})
 		if u != nil {
 			t.Fatalf("Create: a %d answer gave user %+v", status, u)
 		}
 		fuzzCheckAPIError(t, "Create", true, status, body, err)
-		if a.requests != 2 {
-			t.Fatalf("%d requests for two calls without retries", a.requests)
+		if a.Requests != 2 {
+			t.Fatalf("%d requests for two calls without retries", a.Requests)
 		}
 	})
 }
 
 func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
 	t.Helper()
-	fuzzNoHang(t, op, body, err)
+	fuzzkit.NoHang(t, op, body, err)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("%s: a %d answer gave %T %v, not an *APIError", op, status, err, err)

@@ -2,19 +2,16 @@ package backoffice_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
-
-	"github.com/jarcoal/httpmock"
 
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/internal/core"
@@ -24,97 +21,16 @@ import (
 // every request with the fuzzed status and body, so they exercise the path a caller's
 // request takes: retries off, auth, the size limit, decoding and the error parser.
 
-// fuzzCallTimeout bounds one call: a decoder that loops makes the call fail with
-// context.DeadlineExceeded, which the targets report as a hang.
-const fuzzCallTimeout = 10 * time.Second
-
-// fuzzAnswer is what the fake server sends back, and what it has seen since set.
-type fuzzAnswer struct {
-	status      int
-	body        []byte
-	contentType string
-	sized       bool // declare Content-Length (the client then reads without its limiter)
-	query       string
-	requests    int
-}
-
-// set makes every later answer this status and body, and forgets the requests seen so far.
-func (a *fuzzAnswer) set(status int, contentType string, body []byte, sized bool) {
-	*a = fuzzAnswer{status: status, contentType: contentType, body: body, sized: sized}
-}
-
 // fuzzClient returns a client whose every request is answered from a. One client serves
 // all the inputs of a target, as one client serves all the calls of a program.
-func fuzzClient(t testing.TB, a *fuzzAnswer) *backoffice.Client {
+func fuzzClient(t testing.TB, a *fuzzkit.Answer) *backoffice.Client {
 	t.Helper()
-	mt := httpmock.NewMockTransport()
-	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		a.requests++
-		a.query = req.URL.RawQuery
-		resp := httpmock.NewBytesResponse(a.status, a.body)
-		if a.contentType != "" {
-			resp.Header.Set("Content-Type", a.contentType)
-		}
-		if a.sized {
-			resp.ContentLength = int64(len(a.body))
-		}
-		resp.Request = req
-		return resp, nil
-	})
 	c, err := backoffice.New(backoffice.WithBaseURL("https://api.test"), backoffice.WithToken("test-token"),
-		backoffice.WithHTTPClient(&http.Client{Transport: mt}), backoffice.WithoutRetries())
+		backoffice.WithHTTPClient(a.HTTPClient()), backoffice.WithoutRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func fuzzContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), fuzzCallTimeout)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// fuzzNoHang fails when a call ran into the context's deadline: nothing in these calls
-// waits, so only a loop gets there.
-func fuzzNoHang(t *testing.T, op string, body []byte, err error) {
-	t.Helper()
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("%s did not return within %v on %q", op, fuzzCallTimeout, body)
-	}
-	if err != nil && err.Error() == "" {
-		t.Fatalf("%s: error with an empty text on %q", op, body)
-	}
-}
-
-// fuzzFirstValue returns the body's first JSON value, read the way the client reads an
-// answer, and whether there is a valid one.
-func fuzzFirstValue(body []byte) (json.RawMessage, bool) {
-	var v json.RawMessage
-	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
-// fuzzMembers returns the values of a JSON object's members in order, duplicates included.
-func fuzzMembers(obj json.RawMessage) []json.RawMessage {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
-	}
-	var out []json.RawMessage
-	for dec.More() {
-		if _, err := dec.Token(); err != nil {
-			return out
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return out
-		}
-		out = append(out, v)
-	}
-	return out
 }
 
 // FuzzGetBody feeds any 200 body to Get: it never panics or hangs, never returns a nil
@@ -130,13 +46,13 @@ func FuzzGetBody(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Add([]byte(`{"id":3,"groups":[1,2]}`), true)
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.set(http.StatusOK, "application/json", body, sized)
-		u, err := c.Get(fuzzContext(t), 7)
-		fuzzNoHang(t, "Get", body, err)
-		first, valid := fuzzFirstValue(body)
+		a.Set(http.StatusOK, "application/json", body, sized)
+		u, err := c.Get(fuzzkit.Context(t), 7)
+		fuzzkit.NoHang(t, "Get", body, err)
+		first, valid := fuzzkit.FirstValue(body)
 		switch {
 		case u == nil && err == nil:
 			t.Fatalf("Get: neither user nor error from %q", body)
@@ -174,12 +90,12 @@ func FuzzListBody(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Add([]byte(`{"users":[{"id":5}]}`), true)
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.set(http.StatusOK, "application/json", body, sized)
-		users, err := c.List(fuzzContext(t), backoffice.ListOptions{})
-		fuzzNoHang(t, "List", body, err)
+		a.Set(http.StatusOK, "application/json", body, sized)
+		users, err := c.List(fuzzkit.Context(t), backoffice.ListOptions{})
+		fuzzkit.NoHang(t, "List", body, err)
 		fuzzCheckList(t, body, users, err)
 	})
 }
@@ -187,7 +103,7 @@ func FuzzListBody(f *testing.F) {
 // fuzzCheckList checks a list decoded from body against an independent decoding.
 func fuzzCheckList(t *testing.T, body []byte, users []backoffice.User, err error) {
 	t.Helper()
-	first, valid := fuzzFirstValue(body)
+	first, valid := fuzzkit.FirstValue(body)
 	if err != nil {
 		if users != nil {
 			t.Fatalf("List: users %+v and error %v from %q", users, err, body)
@@ -214,7 +130,7 @@ func fuzzCheckList(t *testing.T, body []byte, users []backoffice.User, err error
 	case '[':
 		candidates = []json.RawMessage{first}
 	case '{':
-		candidates = fuzzMembers(first)
+		candidates = fuzzkit.Members(first)
 	default:
 		t.Fatalf("List: accepted %q, which is not a list", first)
 	}
@@ -243,7 +159,7 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(429), false, []byte(`{"error":"slow down"}`))
 	f.Add(uint16(401), false, []byte(``))
 	f.Add(uint16(400), false, []byte("{\"message\":\"\xff\xfe\"}"))
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
 		status := 400 + int(code%200)
@@ -251,26 +167,26 @@ func FuzzErrorBody(f *testing.F) {
 		if html {
 			ct = "text/html"
 		}
-		a.set(status, ct, body, false)
-		u, err := c.Get(fuzzContext(t), 7)
+		a.Set(status, ct, body, false)
+		u, err := c.Get(fuzzkit.Context(t), 7)
 		if u != nil {
 			t.Fatalf("Get: a %d answer gave user %+v", status, u)
 		}
 		fuzzCheckAPIError(t, "Get", false, status, body, err)
-		u, err = c.Create(fuzzContext(t), &backoffice.CreateRequest{Name: "n", Email: "e@x.test", Password: "p", Groups: []int64{1}})
+		u, err = c.Create(fuzzkit.Context(t), &backoffice.CreateRequest{Name: "n", Email: "e@x.test", Password: "p", Groups: []int64{1}})
 		if u != nil {
 			t.Fatalf("Create: a %d answer gave user %+v", status, u)
 		}
 		fuzzCheckAPIError(t, "Create", true, status, body, err)
-		if a.requests != 2 {
-			t.Fatalf("%d requests for two calls without retries", a.requests)
+		if a.Requests != 2 {
+			t.Fatalf("%d requests for two calls without retries", a.Requests)
 		}
 	})
 }
 
 func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
 	t.Helper()
-	fuzzNoHang(t, op, body, err)
+	fuzzkit.NoHang(t, op, body, err)
 	var apiErr *backoffice.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("%s: a %d answer gave %T %v, not an *APIError", op, status, err, err)
@@ -310,7 +226,7 @@ func FuzzListOptionsQuery(f *testing.F) {
 	f.Add("a&filter[email]=x#y", "b=c%26d[]", "id;drop", "desc", 0, 5, uint8(1))
 	f.Add("", "", "", "", 0, 0, uint8(0))
 	f.Add("\xff\x00 +", "%zz", "name", "sideways", -1, -2, uint8(3))
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, name, email, sortBy, sortOrder string, limit, offset int, active uint8) {
 		opts := backoffice.ListOptions{Name: name, Email: email, Limit: limit, Offset: offset,
@@ -342,16 +258,16 @@ func FuzzListOptionsQuery(f *testing.F) {
 			t.Fatalf("%+v encoded as %q, which parses as %q", opts, q, vals)
 		}
 
-		a.set(http.StatusOK, "application/json", []byte(`[]`), false)
-		_, err = c.List(fuzzContext(t), opts)
+		a.Set(http.StatusOK, "application/json", []byte(`[]`), false)
+		_, err = c.List(fuzzkit.Context(t), opts)
 		valid := limit >= 0 && offset >= 0 && (sortOrder == "" || sortOrder == "asc" || sortOrder == "desc")
 		switch {
 		case valid && err != nil:
 			t.Fatalf("List(%+v): %v", opts, err)
-		case !valid && (err == nil || a.requests != 0):
-			t.Fatalf("List(%+v): invalid options sent (%d requests, error %v)", opts, a.requests, err)
-		case valid && a.query != q:
-			t.Fatalf("List(%+v) sent query %q, want %q", opts, a.query, q)
+		case !valid && (err == nil || a.Requests != 0):
+			t.Fatalf("List(%+v): invalid options sent (%d requests, error %v)", opts, a.Requests, err)
+		case valid && a.Query != q:
+			t.Fatalf("List(%+v) sent query %q, want %q", opts, a.Query, q)
 		}
 	})
 }

@@ -2,10 +2,10 @@ package iotuser_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -15,8 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/jarcoal/httpmock"
-
 	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/iotuser"
 )
@@ -25,97 +23,16 @@ import (
 // every request with the fuzzed status and body, so they exercise the path a caller's
 // request takes: retries off, auth, the size limit, decoding and the error parser.
 
-// fuzzCallTimeout bounds one call: a decoder that loops makes the call fail with
-// context.DeadlineExceeded, which the targets report as a hang.
-const fuzzCallTimeout = 10 * time.Second
-
-// fuzzAnswer is what the fake server sends back, and what it has seen since set.
-type fuzzAnswer struct {
-	status      int
-	body        []byte
-	contentType string
-	sized       bool // declare Content-Length (the client then reads without its limiter)
-	query       string
-	requests    int
-}
-
-// set makes every later answer this status and body, and forgets the requests seen so far.
-func (a *fuzzAnswer) set(status int, contentType string, body []byte, sized bool) {
-	*a = fuzzAnswer{status: status, contentType: contentType, body: body, sized: sized}
-}
-
 // fuzzClient returns a client whose every request is answered from a. One client serves
 // all the inputs of a target, as one client serves all the calls of a program.
-func fuzzClient(t testing.TB, a *fuzzAnswer) *iotuser.Client {
+func fuzzClient(t testing.TB, a *fuzzkit.Answer) *iotuser.Client {
 	t.Helper()
-	mt := httpmock.NewMockTransport()
-	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		a.requests++
-		a.query = req.URL.RawQuery
-		resp := httpmock.NewBytesResponse(a.status, a.body)
-		if a.contentType != "" {
-			resp.Header.Set("Content-Type", a.contentType)
-		}
-		if a.sized {
-			resp.ContentLength = int64(len(a.body))
-		}
-		resp.Request = req
-		return resp, nil
-	})
 	c, err := iotuser.New(iotuser.WithBaseURL("https://api.test/dh/rest"), iotuser.WithTokens("test-token", ""),
-		iotuser.WithHTTPClient(&http.Client{Transport: mt}), iotuser.WithoutRetries())
+		iotuser.WithHTTPClient(a.HTTPClient()), iotuser.WithoutRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func fuzzContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), fuzzCallTimeout)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// fuzzNoHang fails when a call ran into the context's deadline: nothing in these calls
-// waits, so only a loop gets there.
-func fuzzNoHang(t *testing.T, op string, body []byte, err error) {
-	t.Helper()
-	if errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("%s did not return within %v on %q", op, fuzzCallTimeout, body)
-	}
-	if err != nil && err.Error() == "" {
-		t.Fatalf("%s: error with an empty text on %q", op, body)
-	}
-}
-
-// fuzzFirstValue returns the body's first JSON value, read the way the client reads an
-// answer, and whether there is a valid one.
-func fuzzFirstValue(body []byte) (json.RawMessage, bool) {
-	var v json.RawMessage
-	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
-		return nil, false
-	}
-	return v, true
-}
-
-// fuzzMembers returns the values of a JSON object's members in order, duplicates included.
-func fuzzMembers(obj json.RawMessage) []json.RawMessage {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
-	}
-	var out []json.RawMessage
-	for dec.More() {
-		if _, err := dec.Token(); err != nil {
-			return out
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return out
-		}
-		out = append(out, v)
-	}
-	return out
 }
 
 // FuzzGetBody feeds any 200 body to Get: it never panics or hangs, never returns a nil
@@ -132,13 +49,13 @@ func FuzzGetBody(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Add([]byte(`{"id":3,"login":"x","networks":[]}`), true)
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.set(http.StatusOK, "application/json", body, sized)
-		u, err := c.Get(fuzzContext(t), 7)
-		fuzzNoHang(t, "Get", body, err)
-		first, valid := fuzzFirstValue(body)
+		a.Set(http.StatusOK, "application/json", body, sized)
+		u, err := c.Get(fuzzkit.Context(t), 7)
+		fuzzkit.NoHang(t, "Get", body, err)
+		first, valid := fuzzkit.FirstValue(body)
 		switch {
 		case u == nil && err == nil:
 			t.Fatalf("Get: neither user nor error from %q", body)
@@ -177,12 +94,12 @@ func FuzzListBody(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Add([]byte(`{"users":[{"id":5}]}`), true)
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.set(http.StatusOK, "application/json", body, sized)
-		users, err := c.List(fuzzContext(t), iotuser.ListOptions{})
-		fuzzNoHang(t, "List", body, err)
+		a.Set(http.StatusOK, "application/json", body, sized)
+		users, err := c.List(fuzzkit.Context(t), iotuser.ListOptions{})
+		fuzzkit.NoHang(t, "List", body, err)
 		fuzzCheckList(t, body, users, err)
 	})
 }
@@ -190,7 +107,7 @@ func FuzzListBody(f *testing.F) {
 // fuzzCheckList checks a list decoded from body against an independent decoding.
 func fuzzCheckList(t *testing.T, body []byte, users []iotuser.User, err error) {
 	t.Helper()
-	first, valid := fuzzFirstValue(body)
+	first, valid := fuzzkit.FirstValue(body)
 	if err != nil {
 		if users != nil {
 			t.Fatalf("List: users %+v and error %v from %q", users, err, body)
@@ -217,7 +134,7 @@ func fuzzCheckList(t *testing.T, body []byte, users []iotuser.User, err error) {
 	case '[':
 		candidates = []json.RawMessage{first}
 	case '{':
-		candidates = fuzzMembers(first)
+		candidates = fuzzkit.Members(first)
 	default:
 		t.Fatalf("List: accepted %q, which is not a list", first)
 	}
@@ -257,10 +174,10 @@ func FuzzErrorBody(f *testing.F) {
 			ct = "text/html"
 		}
 		// A client per input: a 401 drops the session's only token for good.
-		a := &fuzzAnswer{}
+		a := &fuzzkit.Answer{}
 		c := fuzzClient(t, a)
-		a.set(status, ct, body, false)
-		u, err := c.Get(fuzzContext(t), 7)
+		a.Set(status, ct, body, false)
+		u, err := c.Get(fuzzkit.Context(t), 7)
 		if u != nil {
 			t.Fatalf("Get: a %d answer gave user %+v", status, u)
 		}
@@ -268,20 +185,20 @@ func FuzzErrorBody(f *testing.F) {
 		if status == http.StatusUnauthorized {
 			return // the session has no token left to send
 		}
-		created, err := c.Create(fuzzContext(t), &iotuser.CreateRequest{Login: "l", Password: "secret1", Role: iotuser.RoleClient})
+		created, err := c.Create(fuzzkit.Context(t), &iotuser.CreateRequest{Login: "l", Password: "secret1", Role: iotuser.RoleClient})
 		if created != nil {
 			t.Fatalf("Create: a %d answer gave user %+v", status, created)
 		}
 		fuzzCheckAPIError(t, "Create", true, status, body, err)
-		if a.requests != 2 {
-			t.Fatalf("%d requests for two calls without retries", a.requests)
+		if a.Requests != 2 {
+			t.Fatalf("%d requests for two calls without retries", a.Requests)
 		}
 	})
 }
 
 func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
 	t.Helper()
-	fuzzNoHang(t, op, body, err)
+	fuzzkit.NoHang(t, op, body, err)
 	if status == http.StatusUnauthorized {
 		if !errors.Is(err, iotuser.ErrUnauthorized) {
 			t.Fatalf("%s: a 401 answer gave %v", op, err)
@@ -421,7 +338,7 @@ func FuzzListOptionsQuery(f *testing.F) {
 	f.Add("a&login=b", "c=d#e_%", "ID;x", "ASC[]", 0, 2, 0, 0, uint8(1))
 	f.Add("", "", "", "", 0, 0, 0, 0, uint8(0))
 	f.Add("\xff\x00 +", "%zz", "sideways", "up", -1, 99, -1, -5, uint8(2))
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, login, pattern, sortField, sortOrder string, role, status, take, skip int, set uint8) {
 		opts := iotuser.ListOptions{Login: login, LoginPattern: pattern, SortField: iotuser.SortField(sortField),
@@ -455,16 +372,16 @@ func FuzzListOptionsQuery(f *testing.F) {
 			t.Fatalf("count filters of %+v encoded as %q, the list's as %q", opts, cq, q)
 		}
 
-		a.set(http.StatusOK, "application/json", []byte(`[]`), false)
-		_, err := c.List(fuzzContext(t), opts)
+		a.Set(http.StatusOK, "application/json", []byte(`[]`), false)
+		_, err := c.List(fuzzkit.Context(t), opts)
 		valid := take >= 0 && skip >= 0
 		switch {
 		case valid && err != nil:
 			t.Fatalf("List(%+v): %v", opts, err)
-		case !valid && (err == nil || a.requests != 0):
-			t.Fatalf("List(%+v): invalid options sent (%d requests, error %v)", opts, a.requests, err)
-		case valid && a.query != q:
-			t.Fatalf("List(%+v) sent query %q, want %q", opts, a.query, q)
+		case !valid && (err == nil || a.Requests != 0):
+			t.Fatalf("List(%+v): invalid options sent (%d requests, error %v)", opts, a.Requests, err)
+		case valid && a.Query != q:
+			t.Fatalf("List(%+v) sent query %q, want %q", opts, a.Query, q)
 		}
 	})
 }
@@ -477,7 +394,7 @@ func FuzzCountOptionsQuery(f *testing.F) {
 	f.Add("a&login=b#c", "c=d[]_%", 0, 2, uint8(1), int64(0))
 	f.Add("", "", 0, 0, uint8(0), int64(-1))
 	f.Add("\xff\x00 +", "%zz;", -1, 1<<40, uint8(2), int64(1<<53))
-	a := &fuzzAnswer{}
+	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, login, pattern string, role, status int, set uint8, count int64) {
 		opts := iotuser.CountOptions{Login: login, LoginPattern: pattern}
@@ -491,13 +408,13 @@ func FuzzCountOptionsQuery(f *testing.F) {
 		if want := fuzzFilters(opts); !reflect.DeepEqual(vals, want) {
 			t.Fatalf("%+v encoded as %q, which parses as %q", opts, q, vals)
 		}
-		a.set(http.StatusOK, "application/json", []byte(`{"count":`+strconv.FormatInt(count, 10)+`}`), false)
-		n, err := c.Count(fuzzContext(t), opts)
+		a.Set(http.StatusOK, "application/json", []byte(`{"count":`+strconv.FormatInt(count, 10)+`}`), false)
+		n, err := c.Count(fuzzkit.Context(t), opts)
 		if err != nil || n != count {
 			t.Fatalf("Count(%+v) = %d, %v; the server said %d", opts, n, err, count)
 		}
-		if a.query != q {
-			t.Fatalf("Count(%+v) sent query %q, want %q", opts, a.query, q)
+		if a.Query != q {
+			t.Fatalf("Count(%+v) sent query %q, want %q", opts, a.Query, q)
 		}
 	})
 }

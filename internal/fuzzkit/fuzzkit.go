@@ -1,0 +1,111 @@
+// Package fuzzkit is what the families' fuzz targets share: an HTTP client whose every
+// request gets one settable answer, and checks that hold for any family.
+package fuzzkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+)
+
+// CallTimeout bounds one call: a decoder that loops makes the call fail with
+// context.DeadlineExceeded, which NoHang reports as a hang.
+const CallTimeout = 10 * time.Second
+
+// Answer is what the fake server sends back, and what it has seen since Set.
+type Answer struct {
+	mu          sync.Mutex
+	Status      int
+	Body        []byte
+	ContentType string
+	// Sized declares Content-Length (the client then reads without its limiter).
+	Sized bool
+	// Query is the raw query of the last request.
+	Query string
+	// Requests counts the requests since Set.
+	Requests int
+}
+
+// Set makes every later answer this status and body, and forgets the requests seen so far.
+func (a *Answer) Set(status int, contentType string, body []byte, sized bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.Status, a.ContentType, a.Body, a.Sized, a.Query, a.Requests = status, contentType, body, sized, "", 0
+}
+
+// HTTPClient returns a client whose every request is answered from a.
+func (a *Answer) HTTPClient() *http.Client {
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.Requests++
+		a.Query = req.URL.RawQuery
+		resp := httpmock.NewBytesResponse(a.Status, a.Body)
+		if a.ContentType != "" {
+			resp.Header.Set("Content-Type", a.ContentType)
+		}
+		if a.Sized {
+			resp.ContentLength = int64(len(a.Body))
+		}
+		resp.Request = req
+		return resp, nil
+	})
+	return &http.Client{Transport: mt}
+}
+
+// Context is a context that ends after CallTimeout.
+func Context(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), CallTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// NoHang fails when a call ran into the context's deadline (nothing in these calls
+// waits, so only a loop gets there) or returned an error without text.
+func NoHang(t *testing.T, op string, body []byte, err error) {
+	t.Helper()
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("%s did not return within %v on %q", op, CallTimeout, body)
+	}
+	if err != nil && err.Error() == "" {
+		t.Fatalf("%s: error with an empty text on %q", op, body)
+	}
+}
+
+// FirstValue returns the body's first JSON value, read the way the client reads an
+// answer, and whether there is a valid one.
+func FirstValue(body []byte) (json.RawMessage, bool) {
+	var v json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// Members returns the values of a JSON object's members in order, duplicates included.
+func Members(obj json.RawMessage) []json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var out []json.RawMessage
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			return out
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		out = append(out, v)
+	}
+	return out
+}
