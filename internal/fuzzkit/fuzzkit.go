@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -108,4 +109,51 @@ func Members(obj json.RawMessage) []json.RawMessage {
 		out = append(out, v)
 	}
 	return out
+}
+
+// CheckList checks a list decoded from body against an independent decoding.
+func CheckList[T any](t *testing.T, body []byte, users []T, err error) {
+	t.Helper()
+	first, valid := FirstValue(body)
+	if err != nil {
+		if users != nil {
+			t.Fatalf("List: users %+v and error %v from %q", users, err, body)
+		}
+		var want []T
+		if valid && (string(first) == "null" || first[0] == '[' && json.Unmarshal(first, &want) == nil) {
+			t.Fatalf("List: refused the list %q: %v", first, err)
+		}
+		return
+	}
+	if users == nil {
+		t.Fatalf("List: nil list without an error from %q", body)
+	}
+	if !valid {
+		t.Fatalf("List: accepted %q, which has no valid JSON value", body)
+	}
+	var candidates []json.RawMessage
+	switch first[0] {
+	case 'n':
+		if len(users) != 0 {
+			t.Fatalf("List: null gave %d users", len(users))
+		}
+		return
+	case '[':
+		candidates = []json.RawMessage{first}
+	case '{':
+		candidates = Members(first)
+	default:
+		t.Fatalf("List: accepted %q, which is not a list", first)
+	}
+	for _, c := range candidates {
+		var want []T
+		if len(c) > 0 && c[0] == '[' && json.Unmarshal(c, &want) == nil && len(want) == len(users) &&
+			(len(want) == 0 || reflect.DeepEqual(users, want)) {
+			return
+		}
+		if len(users) == 0 && string(c) == "null" {
+			return
+		}
+	}
+	t.Fatalf("List: %q gave %+v, which is none of its arrays", body, users)
 }
