@@ -3,7 +3,10 @@ package core
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -235,4 +238,42 @@ func (e *AuthError) Is(target error) bool {
 		return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
 	}
 	return false
+}
+
+// FetchToken runs a token request under the client's retry policy. Obtaining a token
+// creates nothing, so like a read it is repeated on 429, 502, 503, 504 and network
+// errors, with the client's backoff; any other failure (a refused client, say) returns at
+// once.
+func (c *Client) FetchToken(ctx context.Context, fetch func(context.Context) (*oauth2.Token, error)) (*oauth2.Token, error) {
+	for n := 1; ; n++ {
+		tok, err := fetch(ctx)
+		if err == nil || n > c.retryMax || ctx.Err() != nil || !transientTokenError(err) {
+			return tok, err
+		}
+		c.log.LogAttrs(ctx, slog.LevelDebug, "retrying token request", slog.Int("attempt", n))
+		t := time.NewTimer(c.backoff(n))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		}
+	}
+}
+
+func transientTokenError(err error) bool {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		if re.Response == nil {
+			return false
+		}
+		switch re.Response.StatusCode {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne)
 }

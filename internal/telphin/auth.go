@@ -143,7 +143,7 @@ func (f *fetcher) fetch(ctx context.Context) (*oauth2.Token, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, f.client.HTTPClient())
 	log := f.client.Logger()
 	log.LogAttrs(ctx, slog.LevelDebug, "requesting token", slog.String("url", f.cfg.TokenURL))
-	tok, err := f.cfg.Token(ctx)
+	tok, err := f.client.FetchToken(ctx, f.cfg.Token)
 	if err != nil {
 		err = redactSecret(err, f.secret)
 		log.LogAttrs(ctx, slog.LevelDebug, "token request failed", slog.String("error", err.Error()))
