@@ -5,7 +5,6 @@ package accountuser
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/usersdk/usersdk-go/internal/core"
@@ -28,9 +27,6 @@ const (
 // use; create one and share it.
 type Client struct {
 	core *core.Client
-	// basePath is the base URL's path ("" or "/api", say), for the paths in this
-	// package's own error texts; the core's errors print theirs.
-	basePath string
 	settings
 }
 
@@ -64,11 +60,7 @@ func New(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := url.Parse(c.BaseURL())
-	if err != nil { // core.New has parsed it already
-		return nil, err
-	}
-	return &Client{core: c, basePath: base.EscapedPath(), settings: *fs}, nil
+	return &Client{core: c, settings: *fs}, nil
 }
 
 // WithBasicAuth authenticates every request with HTTP Basic credentials of a Revive user

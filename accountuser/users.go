@@ -98,11 +98,11 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 	// With ErrorInSuccess set, the core has read the body already, within the size limit.
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading response: %w", r.Method, c.path(r), err)
+		return nil, fmt.Errorf("%s %s: reading response: %w", r.Method, c.core.Path(r), err)
 	}
 	u, err := userIn(body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: decoding response: %w", r.Method, c.path(r), err)
+		return nil, fmt.Errorf("%s %s: decoding response: %w", r.Method, c.core.Path(r), err)
 	}
 	return u, nil
 }
@@ -127,15 +127,12 @@ func (c *Client) write(path string, body any) *core.Request {
 	return &core.Request{Method: c.writeMethod, Path: path, Body: body, ContentType: c.contentType}
 }
 
-// path is r's path from the host root, as the core's error texts show it.
-func (c *Client) path(r *core.Request) string { return c.basePath + r.Path }
-
 // errNotUser says a 2xx answer that had to be a user was something else.
 var errNotUser = errors.New("the answer is not a user (no userId)")
 
 // notUser is the error for a 2xx answer to r that is not a user.
 func (c *Client) notUser(r *core.Request) error {
-	return fmt.Errorf("%s %s: %w", r.Method, c.path(r), errNotUser)
+	return fmt.Errorf("%s %s: %w", r.Method, c.core.Path(r), errNotUser)
 }
 
 // isUser reports whether u is a user the server sent: JSON null, an empty body or an

@@ -209,10 +209,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		if !r.idempotent() {
 			// The write succeeded but its answer is unreadable: the caller must not
 			// take it for a failure and send it again.
-			u := r.URL
-			if u == "" {
-				u = c.base + r.Path
-			}
+			u := c.target(r)
 			return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err, path: pathOf(u)}
 		}
 		return err
@@ -239,10 +236,7 @@ func Object[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
 	if err != nil || out != nil {
 		return out, err
 	}
-	u := r.URL
-	if u == "" {
-		u = c.base + r.Path
-	}
+	u := c.target(r)
 	empty := errors.New("the answer had no object where one was expected")
 	if !r.idempotent() {
 		return nil, &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty, path: pathOf(u)}
@@ -555,11 +549,20 @@ func (c *Client) logAttempt(ctx context.Context, a *attempt, status int, err err
 	c.log.LogAttrs(ctx, slog.LevelDebug, "http attempt", attrs...)
 }
 
-func (c *Client) decodeError(r *Request, err error) error {
-	path := pathOf(c.base + r.Path)
+// target is r's URL without its query: the base URL and Path, or URL when set.
+func (c *Client) target(r *Request) string {
 	if r.URL != "" {
-		path = pathOf(r.URL)
+		return r.URL
 	}
+	return c.base + r.Path
+}
+
+// Path is r's path from the host root, as error texts show it (the base URL's own path
+// included).
+func (c *Client) Path(r *Request) string { return pathOf(c.target(r)) }
+
+func (c *Client) decodeError(r *Request, err error) error {
+	path := c.Path(r)
 	if errors.Is(err, ErrResponseTooLarge) {
 		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, path, ErrResponseTooLarge, c.maxBody)
 	}
