@@ -17,12 +17,26 @@ const msgUnknownUser = "Unknown userId Error"
 // parseError reads Revive's error body, {"error": {"type": "...", "message": "..."}}, with
 // the type as the code (the core's common parsing reads that shape and a proxy's alike).
 // "Unknown userId Error" matches ErrNotFound whatever the status: the vendor documents no
-// status codes, and an installation may send it with 200 or 500.
-func parseError(e *core.APIError) {
+// status codes, and an installation may send it with 200 or 500. It reports whether the
+// body is Revive's error object, which only the application itself sends.
+func parseError(e *core.APIError) bool {
 	core.ParseCommonError(e)
 	if e.Message == msgUnknownUser {
 		core.AlsoMatches(e, core.ErrNotFound)
 	}
+	return isReviveError(e.Body)
+}
+
+// isReviveError reports whether body is {"error": {...}} with a type or a message.
+func isReviveError(body []byte) bool {
+	var probe struct {
+		Error *struct {
+			Type    json.RawMessage `json:"type"`
+			Message json.RawMessage `json:"message"`
+		} `json:"error"`
+	}
+	return json.Unmarshal(body, &probe) == nil && probe.Error != nil &&
+		(len(probe.Error.Type) > 0 || len(probe.Error.Message) > 0)
 }
 
 // isErrorObject reports whether a body is Revive's error answer: a JSON object whose

@@ -59,7 +59,7 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 		return nil, err
 	}
 	r := c.write(createPath, req)
-	r.NotIdempotent = true // a resent create would be refused as a duplicate, hiding the success
+	r.Repeat = core.RepeatUnsafe // a resent create would be refused as a duplicate, hiding the success
 	u, err := core.Call[*User](ctx, c.core, r)
 	if err == nil && !isUser(u) {
 		err = fmt.Errorf("%w: %w", c.notUser(r), core.ErrOutcomeUnknown)

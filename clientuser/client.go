@@ -23,7 +23,7 @@ type Client struct {
 // WithClientCredentials, WithTokenSource or WithToken is required; the last one given
 // wins. New does no network I/O: the first token is fetched by the first request.
 func New(opts ...Option) (*Client, error) {
-	u, err := telphin.New[User]("clientuser", telphin.KindClient, opts)
+	u, err := telphin.New("clientuser", telphin.KindClient, func(u *User) bool { return u.ID != 0 }, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,12 @@ func WithMaxResponseBytes(n int64) Option { return Option(core.WithMaxResponseBy
 // Without it, New refuses such a configuration.
 func WithInsecureHTTP() Option { return Option(core.WithInsecureHTTP()) }
 
+// WithoutRateLimitCheck sends every request even after an answer said the rate limit is
+// spent. By default, once an answer carries X-RateLimit-Remaining: 0 with a reset ahead
+// (or a 429 says the budget is spent), later calls fail at once with a *RateLimitError,
+// without reaching the server, until the reset.
+func WithoutRateLimitCheck() Option { return Option(core.WithoutRateLimitCheck()) }
+
 // Errors. All packages of this module share these types, so one errors.As target works
 // for any of them.
 type (

@@ -146,7 +146,9 @@ func (c *Client) Tokens() Tokens { return c.sess.current() }
 //
 // DeviceHive refuses a login that is already taken with 403 rather than 409; such an error
 // matches ErrConflict as well as ErrForbidden.
-func parseError(e *core.APIError) {
+//
+// It reports whether the body is DeviceHive's own {"error": <int>, "message": ...}.
+func parseError(e *core.APIError) (vendor bool) {
 	var body struct {
 		Error   json.RawMessage `json:"error"`
 		Message json.RawMessage `json:"message"`
@@ -159,6 +161,7 @@ func parseError(e *core.APIError) {
 			e.Message = msg
 		}
 		e.Code = code.String()
+		vendor = true
 	} else {
 		core.ParseCommonError(e)
 	}
@@ -168,4 +171,5 @@ func parseError(e *core.APIError) {
 	if strings.Contains(strings.ToLower(e.Message), "already exists") {
 		core.AlsoMatches(e, core.ErrConflict)
 	}
+	return vendor
 }

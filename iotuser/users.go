@@ -68,12 +68,12 @@ func (c *Client) Get(ctx context.Context, userID int64) (*UserWithNetworks, erro
 	if err := core.PositiveID("id", userID); err != nil {
 		return nil, err
 	}
-	return core.Object[UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)})
+	return core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)}, hasID)
 }
 
 // GetCurrent returns the user the session belongs to, with its networks (GET /user/current).
 func (c *Client) GetCurrent(ctx context.Context) (*UserWithNetworks, error) {
-	return core.Object[UserWithNetworks](ctx, c.core, &core.Request{Method: http.MethodGet, Path: currentPath})
+	return core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: currentPath}, hasID)
 }
 
 // Create adds a user (POST /user) after checking the request as the server would (login
@@ -255,3 +255,6 @@ func deviceTypePath(userID, deviceTypeID int64) (string, error) {
 	}
 	return userPath(userID) + "/devicetype/" + core.ID(deviceTypeID), nil
 }
+
+// hasID reports whether an answer holds a user: {} decodes, but is none.
+func hasID(u *UserWithNetworks) bool { return u.ID != 0 }

@@ -3,10 +3,7 @@ package core
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"sync"
 	"time"
 
@@ -226,54 +223,20 @@ func (e *AuthError) Error() string { return "obtaining credentials: " + e.Err.Er
 // Unwrap returns the cause.
 func (e *AuthError) Unwrap() error { return e.Err }
 
-// Is matches ErrUnauthorized when the cause is a rejection of the credentials
-// (and the cause itself does not already say so).
+// Is matches ErrUnauthorized when the token endpoint refused the credentials: 400, 401
+// or 403 (OAuth answers a bad client or grant with 400 or 401).
 func (e *AuthError) Is(target error) bool {
 	if target != ErrUnauthorized {
 		return false
 	}
+	var s int
 	var re *oauth2.RetrieveError
-	if errors.As(e.Err, &re) && re.Response != nil {
-		s := re.Response.StatusCode
-		return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
+	var ae *APIError
+	switch {
+	case errors.As(e.Err, &ae):
+		s = ae.StatusCode
+	case errors.As(e.Err, &re) && re.Response != nil:
+		s = re.Response.StatusCode
 	}
-	return false
-}
-
-// FetchToken runs a token request under the client's retry policy. Obtaining a token
-// creates nothing, so like a read it is repeated on 429, 502, 503, 504 and network
-// errors, with the client's backoff; any other failure (a refused client, say) returns at
-// once.
-func (c *Client) FetchToken(ctx context.Context, fetch func(context.Context) (*oauth2.Token, error)) (*oauth2.Token, error) {
-	for n := 1; ; n++ {
-		tok, err := fetch(ctx)
-		if err == nil || n > c.retryMax || ctx.Err() != nil || !transientTokenError(err) {
-			return tok, err
-		}
-		c.log.LogAttrs(ctx, slog.LevelDebug, "retrying token request", slog.Int("attempt", n))
-		t := time.NewTimer(c.backoff(n))
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return nil, err
-		}
-	}
-}
-
-func transientTokenError(err error) bool {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		if re.Response == nil {
-			return false
-		}
-		switch re.Response.StatusCode {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true
-		}
-		return false
-	}
-	var ue *url.Error
-	var ne net.Error
-	return errors.As(err, &ue) || errors.As(err, &ne)
+	return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
 }

@@ -25,13 +25,20 @@ import (
 type Family struct {
 	// Name prefixes nothing on the wire; it names the package in User-Agent and logs.
 	Name string
-	// ParseError fills e.Code and e.Message from e.Body, the vendor's error body. It must
+	// ParseError fills e.Code and e.Message from e.Body and reports whether the body is
+	// the vendor's own error object. Such a body proves the application handled the
+	// request, so a write refused with it (even with a 5xx) did not take effect. It must
 	// tolerate any body, including HTML from a proxy.
-	ParseError func(e *APIError)
+	ParseError func(e *APIError) (vendor bool)
 	// ErrorInSuccess, when set, is shown every 2xx body; one it recognises as the vendor's
 	// error body becomes an *APIError with that 2xx status. For vendors that report
 	// failures with 200. Answers are then read whole (within the size limit) before decoding.
 	ErrorInSuccess func(body []byte) bool
+	// HardRateLimit, when set, is shown every parsed 429 answer. One it reports as hard
+	// (a budget spent until a reset, such as Telphin's hourly one) is returned at once as
+	// a *RateLimitError, never retried; reset is the family's estimate of when the budget
+	// renews, used when the answer has no X-RateLimit-Reset or Retry-After.
+	HardRateLimit func(e *APIError, now time.Time) (reset time.Time, hard bool)
 }
 
 // Client is the HTTP engine every family package uses. It is safe for concurrent use.
@@ -48,6 +55,8 @@ type Client struct {
 	auth     Authenticator
 	family   Family
 	rate     atomic.Pointer[RateLimit]
+	// noRateCheck sends requests even while the rate limit is known to be spent.
+	noRateCheck bool
 	// retry is shared by all calls; its hooks find each call's state in the context.
 	retry *retryablehttp.Client
 }
@@ -64,7 +73,10 @@ type RateLimit struct {
 
 const version = "0.1.0"
 
-var acceptJSON = []string{"application/json"}
+var (
+	acceptJSON      = []string{"application/json"}
+	formContentType = []string{"application/x-www-form-urlencoded"}
+)
 
 // New checks the settings and returns a client. It does no network I/O.
 func New(s *Settings, f Family) (*Client, error) {
@@ -93,6 +105,8 @@ func New(s *Settings, f Family) (*Client, error) {
 		maxBody:  s.MaxResponseBytes,
 		auth:     s.Auth,
 		family:   f,
+
+		noRateCheck: s.NoRateLimitCheck,
 	}
 	if c.hc == nil {
 		c.hc = DefaultHTTPClient()
@@ -113,7 +127,7 @@ func New(s *Settings, f Family) (*Client, error) {
 		// first (its own give-up path would close the pool's idle connections).
 		RetryMax:     c.retryMax + 1,
 		CheckRetry:   checkRetry,
-		Backoff:      c.backoffHook,
+		Backoff:      noWait,
 		PrepareRetry: prepareRetry,
 		ErrorHandler: passThrough,
 	}
@@ -184,12 +198,39 @@ type Request struct {
 	ContentType string
 	// NoAuth sends the request without credentials.
 	NoAuth bool
-	// NotIdempotent marks a request whose method is idempotent but whose effect is not (a
-	// PUT that creates): it is retried and reported like a POST.
-	NotIdempotent bool
+	// Form, when set, is sent form-encoded instead of Body (OAuth token requests).
+	Form url.Values
+	// Repeat overrides what the method says about whether the request is safe to repeat.
+	Repeat Repeat
+	// Secrets are values sent in the request (a client secret in Form, say) that must
+	// appear in no error built from its answers: servers may echo what they received.
+	Secrets []string
 }
 
-func (r *Request) idempotent() bool { return idempotent(r.Method) && !r.NotIdempotent }
+// Repeat says whether a request may be sent again after a failure that may have reached
+// the server. It decides retries and whether a failure matches ErrOutcomeUnknown.
+type Repeat uint8
+
+const (
+	// RepeatByMethod follows the method: GET, HEAD, PUT, DELETE and OPTIONS are safe.
+	RepeatByMethod Repeat = iota
+	// RepeatSafe marks a request that changes nothing a second copy could duplicate,
+	// whatever its method: token requests, which only mint tokens.
+	RepeatSafe
+	// RepeatUnsafe marks a request whose method is idempotent but whose effect is not
+	// (a PUT that creates): it is retried and reported like a POST.
+	RepeatUnsafe
+)
+
+func (r *Request) idempotent() bool {
+	switch r.Repeat {
+	case RepeatSafe:
+		return true
+	case RepeatUnsafe:
+		return false
+	}
+	return idempotent(r.Method)
+}
 
 // Do sends the request and decodes a 2xx answer's JSON body into out (nil to discard it).
 // Any other answer is returned as an error: *APIError, *RateLimitError, or a transport
@@ -229,19 +270,27 @@ func Call[T any](ctx context.Context, c *Client, r *Request) (T, error) {
 }
 
 // Object is Call for an answer that must hold a JSON object: it never returns a nil result
-// with a nil error. An empty or null 2xx body is an error; for a write (which succeeded)
-// one that matches ErrOutcomeUnknown, since the caller cannot tell what was stored.
-func Object[T any](ctx context.Context, c *Client, r *Request) (*T, error) {
+// with a nil error. An empty or null 2xx body is an error, and so is an object that
+// present (when not nil) rejects, such as {} where a user with an id was expected. For a
+// write (which succeeded) the error matches ErrOutcomeUnknown, since the caller cannot
+// tell what was stored.
+func Object[T any](ctx context.Context, c *Client, r *Request, present func(*T) bool) (*T, error) {
 	out, err := Call[*T](ctx, c, r)
-	if err != nil || out != nil {
+	if err != nil || (out != nil && (present == nil || present(out))) {
 		return out, err
 	}
+	return nil, c.NoObject(r)
+}
+
+// NoObject is the error for a 2xx answer to r that holds no object where one was
+// expected. For a write it matches ErrOutcomeUnknown.
+func (c *Client) NoObject(r *Request) error {
 	u := c.target(r)
 	empty := errors.New("the answer had no object where one was expected")
 	if !r.idempotent() {
-		return nil, &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty, path: pathOf(u)}
+		return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty, path: pathOf(u)}
 	}
-	return nil, fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
+	return fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
 }
 
 // Send sends the request with retries and credential refresh and returns a 2xx answer,
@@ -250,12 +299,18 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 	if ctx == nil {
 		return nil, errors.New(c.family.Name + ": nil context")
 	}
+	if err := c.spent(r); err != nil {
+		return nil, err
+	}
 	target, err := c.url(r)
 	if err != nil {
 		return nil, err
 	}
 	var body []byte
-	if r.Body != nil {
+	switch {
+	case r.Form != nil:
+		body = []byte(r.Form.Encode())
+	case r.Body != nil:
 		if body, err = json.Marshal(r.Body); err != nil {
 			return nil, fmt.Errorf("%s: encoding request body: %w", c.family.Name, err)
 		}
@@ -273,7 +328,7 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 			return resp, nil
 		}
 		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
-			rejected := c.failure(resp, a)
+			rejected := c.failure(r, resp, a)
 			c.log.LogAttrs(ctx, slog.LevelDebug, "credentials rejected, refreshing",
 				slog.String("method", r.Method), slog.String("path", a.path))
 			if err := refresher.Refresh(ctx, a.credential); err != nil {
@@ -284,32 +339,77 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 			}
 			continue
 		}
-		return nil, c.failure(resp, a)
+		return nil, c.failure(r, resp, a)
 	}
 }
 
 // failure turns a final non-2xx answer into the error the caller sees.
-func (c *Client) failure(resp *http.Response, a *attempt) error {
-	e := c.apiError(resp, a)
-	if !a.idempotent && resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && resp.StatusCode != http.StatusServiceUnavailable {
-		e.outcomeUnknown = true
-	}
+func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
+	e := a.answer(resp)
+	e.outcomeUnknown = !a.idempotent && outcomeUnknown(resp.StatusCode, e.vendor)
 	if resp.StatusCode != http.StatusTooManyRequests {
 		return e
 	}
+	now := time.Now()
 	rl := &RateLimitError{APIError: e, Limit: -1, Remaining: -1}
-	if r, ok := rateLimitFrom(resp.Header, time.Now()); ok {
+	if r, ok := rateLimitFrom(resp.Header, now); ok {
 		rl.Limit, rl.Remaining, rl.Reset = r.Limit, r.Remaining, r.Reset
 	}
 	if e.RetryAfter > 0 {
-		rl.Reset = time.Now().Add(e.RetryAfter)
+		rl.Reset = now.Add(e.RetryAfter)
+	}
+	if a.hard {
+		rl.Remaining = 0
+		if rl.Reset.IsZero() {
+			rl.Reset = a.hardReset
+		}
+		if r.URL == "" && rl.Reset.After(now) {
+			// Later calls fail at once until the reset (see spent).
+			c.rate.Store(&RateLimit{Limit: rl.Limit, Remaining: 0, Reset: rl.Reset, Observed: now})
+		}
 	}
 	return rl
 }
 
+// spent returns a *RateLimitError, without sending anything, while the last answer from
+// the API said its budget is spent (X-RateLimit-Remaining: 0, or a hard 429) and the
+// reset is still ahead. Requests to other URLs (token services) are not held back.
+func (c *Client) spent(r *Request) error {
+	if c.noRateCheck || r.URL != "" {
+		return nil
+	}
+	rl := c.rate.Load()
+	if rl == nil || rl.Remaining != 0 || rl.Reset.IsZero() || !time.Now().Before(rl.Reset) {
+		return nil
+	}
+	u := c.target(r)
+	e := &APIError{
+		StatusCode: http.StatusTooManyRequests,
+		Method:     r.Method,
+		URL:        RedactURL(mustParse(u)),
+		Message:    "not sent: the rate limit is spent until the reset",
+		path:       pathOf(u),
+	}
+	return &RateLimitError{APIError: e, Reset: rl.Reset, Limit: rl.Limit, Remaining: 0}
+}
+
+// outcomeUnknown reports whether a write answered with status may have taken effect. A
+// gateway's 502 or 504 says nothing of the backend; any other 5xx carrying the vendor's
+// own error object was the application refusing the request. 501 and 503 say the request
+// was not handled.
+func outcomeUnknown(status int, vendorBody bool) bool {
+	switch {
+	case status < 500, status == http.StatusNotImplemented, status == http.StatusServiceUnavailable:
+		return false
+	case status == http.StatusBadGateway, status == http.StatusGatewayTimeout:
+		return true
+	}
+	return !vendorBody
+}
+
 // roundTrip makes one call through go-retryablehttp with this client's policy.
 func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
-	a := &attempt{c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, path: pathOf(target)}
+	a := &attempt{c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, path: pathOf(target), secrets: r.Secrets}
 	ctx = context.WithValue(ctx, attemptKey{}, a)
 	var raw any
 	if body != nil {
@@ -323,10 +423,13 @@ func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body 
 	req.Header["Accept"] = acceptJSON
 	req.Header["User-Agent"] = c.uaHeader
 	if body != nil {
-		if r.ContentType == "" {
-			req.Header["Content-Type"] = acceptJSON
-		} else {
+		switch {
+		case r.ContentType != "":
 			req.Header.Set("Content-Type", r.ContentType)
+		case r.Form != nil:
+			req.Header["Content-Type"] = formContentType
+		default:
+			req.Header["Content-Type"] = acceptJSON
 		}
 	}
 	if err := a.authenticate(req.Request); err != nil {
@@ -336,7 +439,9 @@ func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body 
 	if err != nil {
 		return nil, a, c.transportError(ctx, a, err)
 	}
-	c.noteRateLimit(resp)
+	if r.URL == "" {
+		c.noteRateLimit(resp)
+	}
 	if a.rateLimit > 0 {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "server asked for a longer wait than the retry cap",
 			slog.String("path", a.path), slog.Duration("asked", a.rateLimit), slog.Duration("cap", c.waitMax))
@@ -358,7 +463,12 @@ func retryHTTPClient(hc *http.Client) *http.Client {
 	userCheck := hc.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-			return errors.New("refusing a redirect from https to " + req.URL.Scheme)
+			return &redirectError{"refusing a redirect from https to " + req.URL.Scheme}
+		}
+		// A 307 or 308 resends the body, which may hold a secret (a token request's
+		// client_secret, a login's password); net/http only strips headers.
+		if len(via) > 0 && req.URL.Host != via[0].URL.Host && req.Body != nil && req.Body != http.NoBody {
+			return &redirectError{"refusing to resend a request body to another host (" + req.URL.Host + ")"}
 		}
 		if userCheck != nil {
 			return userCheck(req, via)
@@ -370,6 +480,11 @@ func retryHTTPClient(hc *http.Client) *http.Client {
 	}
 	return &cp
 }
+
+// redirectError is a redirect the client refused; no retry can cure it.
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }
 
 type roundTripOnly struct{ rt http.RoundTripper }
 
@@ -452,7 +567,15 @@ func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) *API
 		e.RetryAfter = wait
 	}
 	if c.family.ParseError != nil && len(body) > 0 && looksJSON(e.ContentType, body) {
-		c.family.ParseError(e)
+		e.vendor = c.family.ParseError(e)
+	}
+	for _, s := range a.secrets {
+		if s == "" {
+			continue
+		}
+		e.Body = bytes.ReplaceAll(e.Body, []byte(s), []byte(Redacted))
+		e.Message = strings.ReplaceAll(e.Message, s, Redacted)
+		e.Code = strings.ReplaceAll(e.Code, s, Redacted)
 	}
 	return e
 }

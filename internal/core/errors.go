@@ -62,6 +62,7 @@ type APIError struct {
 
 	path           string
 	outcomeUnknown bool
+	vendor         bool // the body is the vendor's own error object
 	also           []error
 }
 

@@ -5,8 +5,9 @@ import "encoding/json"
 // ParseCommonError fills Code and Message from the usual shapes of JSON error bodies:
 // {"message": ..., "code"|"status"|"type": ...}, {"error": "..."},
 // {"error": {"message": ..., "code"|"type": ...}} and {"errors": [{"message": ...}]}.
-// Family packages use it where the vendor's error body is not documented.
-func ParseCommonError(e *APIError) {
+// Family packages use it where the vendor's error body is not documented. It reports
+// false: a shape this common proves nothing about who sent it (a proxy, say).
+func ParseCommonError(e *APIError) bool {
 	// Every member is raw: a vendor that sends a number where a string is usual must not
 	// lose the rest of its message.
 	type fields struct {
@@ -22,7 +23,7 @@ func ParseCommonError(e *APIError) {
 		Errors []fields        `json:"errors"`
 	}
 	if json.Unmarshal(e.Body, &body) != nil {
-		return
+		return false
 	}
 	e.Message = scalar(body.Message)
 	e.Code = firstNonEmpty(scalar(body.Code), scalar(body.Status), scalar(body.Type))
@@ -43,6 +44,7 @@ func ParseCommonError(e *APIError) {
 		}
 		e.Code = firstNonEmpty(e.Code, scalar(first.Code))
 	}
+	return false
 }
 
 // scalar returns a JSON string's or number's text, "" for anything else.

@@ -18,7 +18,6 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -222,45 +221,9 @@ func TestNotIdempotentPUTIsSentOnce(t *testing.T) {
 		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: 502, Body: http.NoBody}, nil
 		})
-		err := c.Do(context.Background(), &Request{Method: "PUT", Path: "/usr/new", Body: 1, NotIdempotent: true}, nil)
+		err := c.Do(context.Background(), &Request{Method: "PUT", Path: "/usr/new", Body: 1, Repeat: RepeatUnsafe}, nil)
 		require.ErrorIs(t, err, ErrOutcomeUnknown)
 		assert.Equal(t, int32(1), calls.Load())
 	})
 }
 
-func TestFetchTokenRetriesTransientFailures(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		c, _ := mockClient(t, httpmock.NewStringResponder(200, `{}`))
-		fail := func(status int) error {
-			return &oauth2.RetrieveError{Response: &http.Response{StatusCode: status}}
-		}
-		var calls int
-		start := time.Now()
-		tok, err := c.FetchToken(context.Background(), func(context.Context) (*oauth2.Token, error) {
-			if calls++; calls < 3 {
-				return nil, fail(http.StatusServiceUnavailable)
-			}
-			return &oauth2.Token{AccessToken: "t"}, nil
-		})
-		require.NoError(t, err)
-		assert.Equal(t, "t", tok.AccessToken)
-		assert.Equal(t, 3, calls)
-		assert.Greater(t, time.Since(start), time.Duration(0), "waits between attempts")
-
-		calls = 0
-		_, err = c.FetchToken(context.Background(), func(context.Context) (*oauth2.Token, error) {
-			calls++
-			return nil, fail(http.StatusUnauthorized)
-		})
-		require.Error(t, err)
-		assert.Equal(t, 1, calls, "a refused client is not retried")
-
-		calls = 0
-		_, err = c.FetchToken(context.Background(), func(context.Context) (*oauth2.Token, error) {
-			calls++
-			return nil, fail(http.StatusBadGateway)
-		})
-		require.Error(t, err)
-		assert.Equal(t, 4, calls, "retries are bounded by the client's policy")
-	})
-}

@@ -27,7 +27,12 @@ type attempt struct {
 	count      int
 	credential string        // last credential sent
 	last       *APIError     // last retried answer, kept for the final error
+	final      *APIError     // the last answer, when checkRetry already read its body
 	rateLimit  time.Duration // the server asked for longer than the cap
+	hard       bool          // a 429 the family says no retry cures before hardReset
+	hardReset  time.Time
+	// secrets never appear in an error built from an answer (a server may echo them).
+	secrets []string
 }
 
 type attemptKey struct{}
@@ -72,8 +77,11 @@ func (a *attempt) authenticate(req *http.Request) error {
 	return err
 }
 
-// checkRetry is the retry policy (see the package doc). It never returns an error, so
-// go-retryablehttp hands back the last answer as it is and the client builds the error.
+// checkRetry is the retry policy (see the package doc), and it also waits before the next
+// attempt: go-retryablehttp's Backoff hook cannot see the call's context, so it could
+// not refuse a wait that would outlast the deadline. It returns an error only when the
+// context ends during the wait; otherwise go-retryablehttp hands back the last answer as
+// it is and the client builds the error.
 func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	a.count++
 	if ctx.Err() != nil {
@@ -85,19 +93,60 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 		a.c.logAttempt(ctx, a, 0, err)
 	} else {
 		a.c.logAttempt(ctx, a, resp.StatusCode, nil)
+		if a.hardRateLimit(resp) {
+			return false, nil
+		}
 		retryable = a.retryableStatus(resp)
 	}
 	if !retryable || a.count > a.c.retryMax {
 		return false, nil
 	}
+	wait := a.c.wait(a.count, resp)
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {
+		// The wait would outlast the caller: return what caused it now, not the deadline.
+		a.c.log.LogAttrs(ctx, slog.LevelDebug, "not retrying: the wait would pass the deadline",
+			slog.String("method", a.method), slog.String("path", a.path), slog.Duration("wait", wait))
+		return false, nil
+	}
 	if resp != nil {
-		a.last = a.c.apiError(resp, a)
-		// apiError consumed the body; the library drains what it is given.
+		a.last = a.answer(resp)
+		// The body is consumed; the library drains what it is given.
 		resp.Body = http.NoBody
 	}
 	a.c.log.LogAttrs(ctx, slog.LevelDebug, "retrying request",
-		slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count))
+		slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count),
+		slog.Duration("wait", wait))
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return false, ctx.Err()
+		}
+	}
 	return true, nil
+}
+
+// hardRateLimit reports whether a 429 answer is one the family says no retry can cure
+// before the budget resets (a spent hourly budget). It reads the body into a.final.
+func (a *attempt) hardRateLimit(resp *http.Response) bool {
+	if resp.StatusCode != http.StatusTooManyRequests || a.c.family.HardRateLimit == nil {
+		return false
+	}
+	a.final = a.c.apiError(resp, a)
+	resp.Body = http.NoBody
+	a.hardReset, a.hard = a.c.family.HardRateLimit(a.final, time.Now())
+	return a.hard
+}
+
+// answer parses resp into an *APIError, once: checkRetry may have read it already.
+func (a *attempt) answer(resp *http.Response) *APIError {
+	if e := a.final; e != nil {
+		a.final = nil
+		return e
+	}
+	return a.c.apiError(resp, a)
 }
 
 // retryableStatus decides on an answer: which statuses are retried for this method, and
@@ -120,17 +169,21 @@ func (a *attempt) retryableStatus(resp *http.Response) bool {
 	return false
 }
 
-// backoffHook is the client's Backoff hook: the server's wait when it named one (checkRetry
-// has already refused waits over the cap), else exponential backoff with full jitter.
-func (c *Client) backoffHook(_, _ time.Duration, attemptNum int, resp *http.Response) time.Duration {
+// wait is how long to wait before attempt n+1: the server's wait when it named one
+// (checkRetry has already refused waits over the cap), else exponential backoff with full
+// jitter.
+func (c *Client) wait(n int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		// A write reaches here only with a Retry-After (checkRetry), which serverWait reads first.
 		if wait, ok := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests); ok {
 			return min(wait, c.waitMax)
 		}
 	}
-	return c.backoff(attemptNum + 1)
+	return c.backoff(n)
 }
+
+// noWait is the client's Backoff hook: checkRetry has already waited.
+func noWait(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
 
 // backoff is exponential with full jitter: a random wait in [0, min(max, min·2^n)).
 func (c *Client) backoff(n int) time.Duration {
@@ -199,10 +252,12 @@ func parseReset(v string, now time.Time) (time.Time, bool) {
 }
 
 // surelyNotSent reports whether a transport error happened before any byte of the request
-// could have reached the server: DNS, dial and TLS handshake failures.
+// could have reached the server (DNS, dial and TLS handshake failures), or before it
+// reached one that would act on it (a refused redirect: the server answered 3xx).
 func surelyNotSent(err error) bool {
 	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
+	var redirErr *redirectError
+	if errors.As(err, &dnsErr) || errors.As(err, &redirErr) {
 		return true
 	}
 	var opErr *net.OpError
@@ -216,12 +271,14 @@ func surelyNotSent(err error) bool {
 	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr)
 }
 
-// permanent reports transport errors that no retry can cure: certificates that do not verify.
+// permanent reports transport errors that no retry can cure: certificates that do not
+// verify, and redirects the client refused.
 func permanent(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var hostErr x509.HostnameError
 	var authErr x509.UnknownAuthorityError
-	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr)
+	var redirErr *redirectError
+	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) || errors.As(err, &redirErr)
 }
 
 // drainClose reads what is left of a body (up to a bound) and closes it, so the

@@ -30,6 +30,7 @@ type Settings struct {
 	Logger           *slog.Logger
 	MaxResponseBytes int64
 	InsecureHTTP     bool
+	NoRateLimitCheck bool
 
 	// Auth sets credentials on each attempt; nil sends none.
 	Auth Authenticator
@@ -130,6 +131,13 @@ func WithMaxResponseBytes(n int64) Option {
 // loopback. Without it, New refuses such a configuration.
 func WithInsecureHTTP() Option {
 	return func(s *Settings) error { s.InsecureHTTP = true; return nil }
+}
+
+// WithoutRateLimitCheck sends every request even after an answer said the rate limit is
+// spent (X-RateLimit-Remaining: 0 with a reset ahead). By default such requests fail at
+// once with a *RateLimitError, without reaching the server, until the reset.
+func WithoutRateLimitCheck() Option {
+	return func(s *Settings) error { s.NoRateLimitCheck = true; return nil }
 }
 
 // FamilySettings returns the family's own settings, or an error when an option of another

@@ -1,10 +1,9 @@
 package telphin
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/usersdk/usersdk-go/internal/core"
 )
@@ -113,84 +111,58 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	return s.cache.Token(context.Background())
 }
 
-// fetcher gets tokens with the client credentials grant.
+// fetcher gets tokens with the client credentials grant. The token request goes through
+// the core client like any API call (NoAuth, RepeatSafe): the same redirect guard, size
+// limit, error parsing and retries, with the secret kept out of every error.
 type fetcher struct {
-	cfg    *clientcredentials.Config
-	secret string
-	// client is set by New once the core client exists: token requests go through its
-	// *http.Client (the caller's transport) and are logged by its logger.
+	appID, secret, tokenURL string
+	// client is set by New once the core client exists.
 	client *core.Client
 }
 
 func newFetcher(appID, secret, tokenURL string) *fetcher {
-	return &fetcher{
-		cfg: &clientcredentials.Config{
-			ClientID:     appID,
-			ClientSecret: secret,
-			TokenURL:     tokenURL,
-			// The default (auto-detect) first tries HTTP Basic and repeats every failed
-			// request with form fields; Telphin takes the credentials in the form.
-			AuthStyle: oauth2.AuthStyleInParams,
-		},
-		secret: secret,
-	}
+	return &fetcher{appID: appID, secret: secret, tokenURL: tokenURL}
 }
 
-// fetch requests a token (the cache bounds it with core.FetchTimeout). A response
-// without expires_in gives a token with a zero Expiry, which the cache keeps until the
-// server rejects it.
+// tokenAnswer is the token endpoint's answer (RFC 6749 section 5.1).
+type tokenAnswer struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	// ExpiresIn is a number by the RFC; some servers send a string.
+	ExpiresIn json.Number `json:"expires_in"`
+}
+
+// fetch requests a token (the cache bounds it with core.FetchTimeout). Telphin takes the
+// credentials as form fields. A response without expires_in gives a token with a zero
+// Expiry, which the cache keeps until the server rejects it.
 func (f *fetcher) fetch(ctx context.Context) (*oauth2.Token, error) {
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, f.client.HTTPClient())
 	log := f.client.Logger()
-	log.LogAttrs(ctx, slog.LevelDebug, "requesting token", slog.String("url", f.cfg.TokenURL))
-	tok, err := f.client.FetchToken(ctx, f.cfg.Token)
+	log.LogAttrs(ctx, slog.LevelDebug, "requesting token", slog.String("url", f.tokenURL))
+	ans, err := core.Call[tokenAnswer](ctx, f.client, &core.Request{
+		Method: http.MethodPost,
+		URL:    f.tokenURL,
+		Form: url.Values{
+			"grant_type":    {"client_credentials"},
+			"client_id":     {f.appID},
+			"client_secret": {f.secret},
+		},
+		NoAuth:  true,
+		Repeat:  core.RepeatSafe, // a token request creates nothing
+		Secrets: []string{f.secret},
+	})
+	if err == nil && ans.AccessToken == "" {
+		err = errors.New("token endpoint answered without an access_token")
+	}
 	if err != nil {
-		err = redactSecret(err, f.secret)
 		log.LogAttrs(ctx, slog.LevelDebug, "token request failed", slog.String("error", err.Error()))
 		return nil, err
 	}
-	if tok.Expiry.IsZero() {
-		log.LogAttrs(ctx, slog.LevelDebug, "token received", slog.String("expires", "never stated"))
-	} else {
+	tok := &oauth2.Token{AccessToken: ans.AccessToken, TokenType: ans.TokenType}
+	if secs, err := ans.ExpiresIn.Int64(); err == nil && secs > 0 {
+		tok.Expiry = time.Now().Add(time.Duration(secs) * time.Second)
 		log.LogAttrs(ctx, slog.LevelDebug, "token received", slog.Time("expires", tok.Expiry))
+	} else {
+		log.LogAttrs(ctx, slog.LevelDebug, "token received", slog.String("expires", "never stated"))
 	}
 	return tok, nil
 }
-
-// tokenError is a failed token request with the client secret taken out of its text and
-// of the oauth2.RetrieveError it wraps (a server may echo the form it received).
-type tokenError struct {
-	msg string
-	err error
-}
-
-func (e *tokenError) Error() string { return e.msg }
-func (e *tokenError) Unwrap() error { return e.err }
-
-// redactSecret wraps a failed token request. The text of an answer without an OAuth
-// error code quotes the body only when it is short and not HTML, as APIError does.
-func redactSecret(err error, secret string) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		return &tokenError{msg: strings.ReplaceAll(err.Error(), secret, core.Redacted), err: err}
-	}
-	c := *re
-	c.Body = bytes.ReplaceAll(c.Body, []byte(secret), []byte(core.Redacted))
-	c.ErrorDescription = strings.ReplaceAll(c.ErrorDescription, secret, core.Redacted)
-	c.ErrorURI = strings.ReplaceAll(c.ErrorURI, secret, core.Redacted)
-	msg := c.Error()
-	if c.Response != nil {
-		// The request held the secret in its form; the body was read already.
-		resp := *c.Response
-		resp.Request = nil
-		resp.Body = http.NoBody
-		c.Response = &resp
-		if c.ErrorCode == "" && (len(c.Body) > maxQuotedBody || strings.Contains(resp.Header.Get("Content-Type"), "html")) {
-			msg = fmt.Sprintf("oauth2: cannot fetch token: %s (%d-byte body)", resp.Status, len(c.Body))
-		}
-	}
-	return &tokenError{msg: strings.ReplaceAll(msg, secret, core.Redacted), err: &c}
-}
-
-// maxQuotedBody is the longest token endpoint answer quoted in an error's text.
-const maxQuotedBody = 200

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -117,7 +118,7 @@ func (f *fakeTelphin) sentHeaders() []string {
 func newUsers(t *testing.T, f *fakeTelphin, opts ...core.Option) *Users[testUser] {
 	t.Helper()
 	all := append([]core.Option{core.WithBaseURL(testBase), core.WithHTTPClient(f.client()), WithClientCredentials(testAppID, testSecret)}, opts...)
-	u, err := New[testUser]("test", KindClient, all)
+	u, err := New("test", KindClient, hasTestID, all)
 	require.NoError(t, err)
 	return u
 }
@@ -249,6 +250,8 @@ func TestTokenEndpointFailureIsAuthErrorWithoutSecret(t *testing.T) {
 	}{
 		"rejected credentials": {401, `{"error":"invalid_client","error_description":"no client test-app-id with secret test-app-secret"}`, true, "invalid_client"},
 		"bad request":          {400, `{"error":"invalid_request","error_description":"client_secret=test-app-secret is malformed"}`, true, "invalid_request"},
+		"code echoes secret":   {400, `{"error":"bad_secret_test-app-secret","error_description":"refused"}`, true, "bad_secret_" + core.Redacted},
+		"telphin error body":   {403, `{"message":"Application blocked","status":"app_access_type_deny"}`, true, CodeAppAccessTypeDeny},
 		"server error":         {500, `<html>failed for client_secret=test-app-secret</html>`, false, ""},
 	}
 	for name, tt := range tests {
@@ -261,19 +264,17 @@ func TestTokenEndpointFailureIsAuthErrorWithoutSecret(t *testing.T) {
 			var authErr *core.AuthError
 			require.ErrorAs(t, err, &authErr)
 			assert.Equal(t, tt.unauthorized, errors.Is(err, core.ErrUnauthorized))
-			var re *oauth2.RetrieveError
-			require.ErrorAs(t, err, &re, "the oauth2 error stays reachable")
-			assert.Equal(t, tt.code, re.ErrorCode)
-			require.NotNil(t, re.Response)
-			assert.Equal(t, tt.status, re.Response.StatusCode)
-			assert.Nil(t, re.Response.Request, "the request held the secret in its form")
+			assert.NotErrorIs(t, err, core.ErrOutcomeUnknown, "a token request creates nothing")
+			var apiErr *core.APIError
+			require.ErrorAs(t, err, &apiErr, "the token endpoint's answer is a typed error")
+			assert.Equal(t, tt.code, apiErr.Code)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
 			assert.Equal(t, int32(0), f.apiCalls.Load(), "no API request without a token")
 
 			assert.Contains(t, err.Error(), "obtaining credentials")
-			assert.Contains(t, err.Error(), core.Redacted, "the echoed secret is replaced")
 			require.Contains(t, logs.String(), "token request failed")
 			for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err),
-				re.Error(), string(re.Body), re.ErrorDescription, logs.String()} {
+				apiErr.Error(), string(apiErr.Body), apiErr.Message, apiErr.Code, logs.String()} {
 				assert.NotContains(t, s, testSecret)
 			}
 		})
@@ -285,10 +286,106 @@ func TestLongTokenEndpointAnswerIsNotQuoted(t *testing.T) {
 	f.tokenStatus, f.tokenBody = 502, "<html>"+strings.Repeat("bad gateway ", 100)+"</html>"
 	u := newUsers(t, f, core.WithoutRetries()) // a 502 token answer is otherwise retried
 	err := list(u)
-	require.EqualError(t, err, "obtaining credentials: oauth2: cannot fetch token: 502 Bad Gateway (1213-byte body)")
-	var re *oauth2.RetrieveError
-	require.ErrorAs(t, err, &re)
-	assert.Len(t, re.Body, 1213, "the body stays available")
+	require.EqualError(t, err, "obtaining credentials: POST /oauth/token: 502 Bad Gateway (1213-byte untyped body)")
+	var apiErr *core.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Len(t, apiErr.Body, 1213, "the body stays available")
+}
+
+func TestTokenRequestIsRetriedLikeARead(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		var n atomic.Int32
+		token := f.token
+		f.mt.RegisterResponder(http.MethodPost, "https://api.test/oauth/token", func(r *http.Request) (*http.Response, error) {
+			if n.Add(1) < 3 {
+				return httpmock.NewStringResponse(http.StatusBadGateway, "<html>bad gateway</html>"), nil
+			}
+			return token(r)
+		})
+		u := newUsers(t, f)
+		require.NoError(t, list(u))
+		assert.Equal(t, int32(3), n.Load())
+	})
+}
+
+func TestTokenAnswerIsReadWithinTheSizeLimit(t *testing.T) {
+	f := newFake(t)
+	f.mt.RegisterResponder(http.MethodPost, "https://api.test/oauth/token",
+		httpmock.NewStringResponder(http.StatusOK, `{"access_token":"`+strings.Repeat("a", 4096)+`"}`))
+	u := newUsers(t, f, core.WithMaxResponseBytes(1024))
+	err := list(u)
+	require.ErrorIs(t, err, core.ErrResponseTooLarge)
+	assert.Equal(t, int32(0), f.apiCalls.Load())
+}
+
+func TestTokenRedirectToPlainHTTPGetsNothing(t *testing.T) {
+	var got atomic.Int32
+	var seen atomic.Value
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		b, _ := io.ReadAll(r.Body)
+		seen.Store(r.URL.String() + " " + string(b) + " " + r.Header.Get("Authorization"))
+	}))
+	defer plain.Close()
+	var redirected atomic.Int32
+	tls := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == TokenPath {
+			redirected.Add(1)
+			http.Redirect(w, r, plain.URL+TokenPath, http.StatusTemporaryRedirect)
+			return
+		}
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	defer tls.Close()
+	var logs bytes.Buffer
+	u, err := New("test", KindClient, hasTestID, []core.Option{
+		core.WithBaseURL(tls.URL + "/api/ver1.0"), core.WithHTTPClient(tls.Client()),
+		core.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		WithClientCredentials(testAppID, testSecret),
+	})
+	require.NoError(t, err)
+	err = list(u)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "refusing a redirect from https to http")
+	assert.Equal(t, int32(0), got.Load(), "the plain-http server received: %v", seen.Load())
+	assert.Equal(t, int32(1), redirected.Load(), "a refused redirect is not retried")
+	assert.NotContains(t, err.Error(), testSecret)
+	assert.NotContains(t, logs.String(), testSecret)
+}
+
+func TestSpentHourlyBudgetIsNotRetried(t *testing.T) {
+	for name, reset := range map[string]string{"with X-RateLimit-Reset": "900", "without": ""} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				f.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+					f.apiCalls.Add(1)
+					resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"message":"Rate limit exceeded","status":"rate_limit_exceeded"}`)
+					if reset != "" {
+						resp.Header.Set("X-RateLimit-Reset", reset)
+					}
+					return resp, nil
+				})
+				u := newUsers(t, f)
+				start := time.Now()
+				err := list(u)
+				var rl *core.RateLimitError
+				require.ErrorAs(t, err, &rl)
+				assert.Equal(t, CodeRateLimitExceeded, rl.Code)
+				assert.Equal(t, int32(1), f.apiCalls.Load(), "not retried")
+				assert.Equal(t, time.Duration(0), time.Since(start))
+				want := start.Truncate(time.Hour).Add(time.Hour)
+				if reset != "" {
+					want = start.Add(15 * time.Minute)
+				}
+				assert.Equal(t, want, rl.Reset)
+				// The client now knows the budget is spent: the next call is not sent.
+				require.ErrorAs(t, list(u), &rl)
+				assert.Equal(t, int32(1), f.apiCalls.Load())
+			})
+		})
+	}
 }
 
 func TestNoSecretOrTokenInErrorsOrLogs(t *testing.T) {
@@ -328,7 +425,7 @@ func TestNoSecretOrTokenInErrorsOrLogs(t *testing.T) {
 func TestSharedTokenSource(t *testing.T) {
 	f := newFake(t)
 	first := newUsers(t, f)
-	second, err := New[testUser]("test2", KindExtension, []core.Option{
+	second, err := New("test2", KindExtension, hasTestID, []core.Option{
 		core.WithBaseURL(testBase), core.WithHTTPClient(f.client()), WithTokenSource(first.TokenSource()),
 	})
 	require.NoError(t, err)
@@ -348,7 +445,7 @@ func TestSharedTokenSource(t *testing.T) {
 
 func TestTokenSourceOfEachAuthKind(t *testing.T) {
 	f := newFake(t)
-	static, err := New[testUser]("test", KindClient, []core.Option{core.WithHTTPClient(f.client()), WithToken("fixed")})
+	static, err := New("test", KindClient, hasTestID, []core.Option{core.WithHTTPClient(f.client()), WithToken("fixed")})
 	require.NoError(t, err)
 	tok, err := static.TokenSource().Token()
 	require.NoError(t, err)
@@ -359,7 +456,7 @@ func TestTokenSourceOfEachAuthKind(t *testing.T) {
 		calls.Add(1)
 		return &oauth2.Token{AccessToken: "from-source"}, nil
 	})
-	wrapped, err := New[testUser]("test", KindClient, []core.Option{core.WithHTTPClient(f.client()), WithTokenSource(src)})
+	wrapped, err := New("test", KindClient, hasTestID, []core.Option{core.WithHTTPClient(f.client()), WithTokenSource(src)})
 	require.NoError(t, err)
 	_, ok := wrapped.TokenSource().(*TokenSource)
 	require.True(t, ok, "a caller's source is cached, and the cache is what is shared")
@@ -379,7 +476,7 @@ func TestSourceThatReturnsTheRejectedTokenGetsNoRetry(t *testing.T) {
 		calls.Add(1)
 		return &oauth2.Token{AccessToken: "cached"}, nil // as oauth2.ReuseTokenSource would
 	})
-	u, err := New[testUser]("test", KindClient, []core.Option{core.WithHTTPClient(f.client()), core.WithBaseURL(testBase), WithTokenSource(src)})
+	u, err := New("test", KindClient, hasTestID, []core.Option{core.WithHTTPClient(f.client()), core.WithBaseURL(testBase), WithTokenSource(src)})
 	require.NoError(t, err)
 	err = list(u)
 	require.ErrorIs(t, err, core.ErrUnauthorized)
@@ -409,7 +506,7 @@ func TestNewChecksTheTokenEndpoint(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			opts := append([]core.Option{core.WithBaseURL(tt.base), WithClientCredentials(testAppID, testSecret)}, tt.opts...)
-			_, err := New[testUser]("test", KindClient, opts)
+			_, err := New("test", KindClient, hasTestID, opts)
 			if tt.ok {
 				assert.NoError(t, err)
 			} else {
@@ -458,12 +555,14 @@ func TestOptions(t *testing.T) {
 	assert.NotNil(t, s.Auth)
 	assert.Equal(t, settings{token: "t"}, *s.Family.(*settings))
 
-	_, err := New[testUser]("pkg", KindClient, []core.Option{core.WithBaseURL(testBase)})
+	_, err := New("pkg", KindClient, hasTestID, []core.Option{core.WithBaseURL(testBase)})
 	require.EqualError(t, err, "pkg: no credentials: use WithClientCredentials, WithTokenSource or WithToken")
-	_, err = New[testUser]("pkg", KindClient, []core.Option{WithToken("")})
+	_, err = New("pkg", KindClient, hasTestID, []core.Option{WithToken("")})
 	require.EqualError(t, err, "pkg: WithToken: empty token")
 }
 
 type sourceFunc func() (*oauth2.Token, error)
 
 func (f sourceFunc) Token() (*oauth2.Token, error) { return f() }
+
+func hasTestID(u *testUser) bool { return u.ID != 0 }

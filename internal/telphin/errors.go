@@ -2,6 +2,7 @@ package telphin
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/usersdk/usersdk-go/internal/core"
 )
@@ -20,7 +21,9 @@ const (
 // e.Message and e.Code. An OAuth-style body ({"error": ..., "error_description": ...}) is
 // read too, and any other shape is left to core.ParseCommonError. A rate_limit_exceeded
 // code matches ErrRateLimited whatever the status.
-func ParseError(e *core.APIError) {
+//
+// It reports whether the body was one of those two shapes, which only Telphin sends.
+func ParseError(e *core.APIError) bool {
 	var body struct {
 		Message          json.RawMessage `json:"message"`
 		Status           json.RawMessage `json:"status"`
@@ -28,8 +31,7 @@ func ParseError(e *core.APIError) {
 		ErrorDescription json.RawMessage `json:"error_description"`
 	}
 	if json.Unmarshal(e.Body, &body) != nil {
-		core.ParseCommonError(e)
-		return
+		return core.ParseCommonError(e)
 	}
 	// A numeric status is the HTTP status repeated, not a code.
 	msg, code := str(body.Message), str(body.Status)
@@ -37,13 +39,13 @@ func ParseError(e *core.APIError) {
 		msg, code = str(body.ErrorDescription), str(body.Error)
 	}
 	if msg == "" && code == "" {
-		core.ParseCommonError(e)
-		return
+		return core.ParseCommonError(e)
 	}
 	e.Message, e.Code = msg, code
 	if code == CodeRateLimitExceeded {
 		core.AlsoMatches(e, core.ErrRateLimited)
 	}
+	return true
 }
 
 // str returns a JSON string's value, "" for anything else.
@@ -53,4 +55,15 @@ func str(raw json.RawMessage) string {
 		return ""
 	}
 	return s
+}
+
+// HardRateLimit reports whether a 429 says the client's hourly budget is spent
+// (rate_limit_exceeded): the server then refuses every call until the next hour, so a
+// retry only burns calls. reset is the start of the next hour, an estimate for answers
+// without X-RateLimit-Reset.
+func HardRateLimit(e *core.APIError, now time.Time) (reset time.Time, hard bool) {
+	if e.Code != CodeRateLimitExceeded {
+		return time.Time{}, false
+	}
+	return now.Truncate(time.Hour).Add(time.Hour), true
 }

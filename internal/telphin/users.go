@@ -32,11 +32,14 @@ type Users[U any] struct {
 	core   *core.Client
 	kind   string
 	source oauth2.TokenSource
+	// present reports whether an answer holds a user (has an id): {} is not one.
+	present func(*U) bool
 }
 
 // New applies the options over the Telphin defaults and returns the resource of the
-// given kind. name is the public package's name, for errors, logs and User-Agent.
-func New[U any, O ~func(*core.Settings) error](name, kind string, opts []O) (*Users[U], error) {
+// given kind. name is the public package's name, for errors, logs and User-Agent;
+// present reports whether a decoded answer holds a user.
+func New[U any, O ~func(*core.Settings) error](name, kind string, present func(*U) bool, opts []O) (*Users[U], error) {
 	f := &settings{}
 	s := core.NewSettings(DefaultBaseURL, f)
 	if err := core.Apply(s, opts); err != nil {
@@ -46,14 +49,14 @@ func New[U any, O ~func(*core.Settings) error](name, kind string, opts []O) (*Us
 	if s.Auth == nil {
 		return nil, errors.New(name + ": no credentials: use WithClientCredentials, WithTokenSource or WithToken")
 	}
-	c, err := core.New(s, core.Family{Name: name, ParseError: ParseError})
+	c, err := core.New(s, core.Family{Name: name, ParseError: ParseError, HardRateLimit: HardRateLimit})
 	if err != nil {
 		return nil, err
 	}
 	if fc != nil {
 		fc.client = c
 	}
-	u := &Users[U]{core: c, kind: kind}
+	u := &Users[U]{core: c, kind: kind, present: present}
 	if cache, ok := s.Auth.(*core.TokenCache); ok {
 		u.source = &TokenSource{cache: cache}
 	} else {
@@ -100,7 +103,7 @@ func (u *Users[U]) Get(ctx context.Context, clientID string, userID int64) (*U, 
 	if err != nil {
 		return nil, err
 	}
-	return core.Object[U](ctx, u.core, &core.Request{Method: http.MethodGet, Path: p})
+	return core.Object(ctx, u.core, &core.Request{Method: http.MethodGet, Path: p}, u.present)
 }
 
 // Create adds a user and returns it as the server stored it.
@@ -112,7 +115,7 @@ func (u *Users[U]) Create(ctx context.Context, clientID string, req Validator) (
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return core.Object[U](ctx, u.core, &core.Request{Method: http.MethodPost, Path: p, Body: req})
+	return core.Object(ctx, u.core, &core.Request{Method: http.MethodPost, Path: p, Body: req}, u.present)
 }
 
 // Update changes a user with PUT and returns it as the server stored it.
@@ -124,7 +127,7 @@ func (u *Users[U]) Update(ctx context.Context, clientID string, userID int64, re
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return core.Object[U](ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, Body: req})
+	return core.Object(ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, Body: req}, u.present)
 }
 
 // Delete removes a user.
