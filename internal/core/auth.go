@@ -212,31 +212,3 @@ func (c *TokenCache) Refresh(ctx context.Context, rejected string) error {
 	return nil
 }
 
-// AuthError is a failure to obtain credentials: a token endpoint that refused or failed.
-type AuthError struct {
-	Err error
-}
-
-// Error says credentials could not be obtained, and why.
-func (e *AuthError) Error() string { return "obtaining credentials: " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *AuthError) Unwrap() error { return e.Err }
-
-// Is matches ErrUnauthorized when the token endpoint refused the credentials: 400, 401
-// or 403 (OAuth answers a bad client or grant with 400 or 401).
-func (e *AuthError) Is(target error) bool {
-	if target != ErrUnauthorized {
-		return false
-	}
-	var s int
-	var re *oauth2.RetrieveError
-	var ae *APIError
-	switch {
-	case errors.As(e.Err, &ae):
-		s = ae.StatusCode
-	case errors.As(e.Err, &re) && re.Response != nil:
-		s = re.Response.StatusCode
-	}
-	return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
-}

@@ -19,6 +19,8 @@ import (
 
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
+
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // Family describes what is particular to one vendor's API.
@@ -61,17 +63,7 @@ type Client struct {
 	retry *retryablehttp.Client
 }
 
-// RateLimit is the server's last reported request budget.
-type RateLimit struct {
-	// Limit and Remaining are -1 when the server did not send them.
-	Limit, Remaining int
-	// Reset is when the budget renews; zero when not sent.
-	Reset time.Time
-	// Observed is when the answer carrying these values arrived.
-	Observed time.Time
-}
 
-const version = "0.1.0"
 
 var (
 	acceptJSON      = []string{"application/json"}
@@ -115,7 +107,7 @@ func New(s *Settings, f Family) (*Client, error) {
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.ua == "" {
-		c.ua = "usersdk-go/" + version + " (" + f.Name + ")"
+		c.ua = "usersdk-go/" + usersdk.Version + " (" + f.Name + ")"
 	}
 	c.uaHeader = []string{c.ua}
 	if c.maxBody <= 0 {
@@ -251,7 +243,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 			// The write succeeded but its answer is unreadable: the caller must not
 			// take it for a failure and send it again.
 			u := c.target(r)
-			return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err, path: pathOf(u)}
+			return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err}
 		}
 		return err
 	}
@@ -288,7 +280,7 @@ func (c *Client) NoObject(r *Request) error {
 	u := c.target(r)
 	empty := errors.New("the answer had no object where one was expected")
 	if !r.idempotent() {
-		return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty, path: pathOf(u)}
+		return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty}
 	}
 	return fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
 }
@@ -300,6 +292,9 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 		return nil, errors.New(c.family.Name + ": nil context")
 	}
 	if err := c.spent(r); err != nil {
+		if capture := usersdk.ResponseFrom(ctx); capture != nil {
+			*capture = usersdk.Response{} // nothing was sent
+		}
 		return nil, err
 	}
 	target, err := c.url(r)
@@ -318,6 +313,9 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 	refresher, _ := c.auth.(Refresher)
 	for refreshed := false; ; refreshed = true {
 		resp, a, err := c.roundTrip(ctx, r, target, body)
+		if capture := usersdk.ResponseFrom(ctx); capture != nil {
+			fillResponse(capture, resp, a)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -343,10 +341,28 @@ func (c *Client) Send(ctx context.Context, r *Request) (*http.Response, error) {
 	}
 }
 
+// fillResponse records a call's last answer for usersdk.WithResponse; a later attempt
+// (after a credential refresh) overwrites it.
+func fillResponse(dst *usersdk.Response, resp *http.Response, a *attempt) {
+	*dst = usersdk.Response{}
+	if a != nil {
+		dst.Attempts = a.count
+	}
+	if resp == nil {
+		return
+	}
+	dst.StatusCode = resp.StatusCode
+	dst.Header = resp.Header
+	dst.RequestID = requestID(resp.Header)
+	if rl, ok := rateLimitFrom(resp.Header, time.Now()); ok {
+		dst.RateLimit, dst.HasRateLimit = *rl, true
+	}
+}
+
 // failure turns a final non-2xx answer into the error the caller sees.
 func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
-	e := a.answer(resp)
-	e.outcomeUnknown = !a.idempotent && outcomeUnknown(resp.StatusCode, e.vendor)
+	e, vendor := a.answer(resp)
+	e.OutcomeUnknown = !a.idempotent && outcomeUnknown(resp.StatusCode, vendor)
 	if resp.StatusCode != http.StatusTooManyRequests {
 		return e
 	}
@@ -388,7 +404,6 @@ func (c *Client) spent(r *Request) error {
 		Method:     r.Method,
 		URL:        RedactURL(mustParse(u)),
 		Message:    "not sent: the rate limit is spent until the reset",
-		path:       pathOf(u),
 	}
 	return &RateLimitError{APIError: e, Reset: rl.Reset, Limit: rl.Limit, Remaining: 0}
 }
@@ -517,9 +532,9 @@ func (c *Client) transportError(ctx context.Context, a *attempt, err error) erro
 		slog.String("method", a.method), slog.String("path", a.path),
 		slog.Int("attempts", a.count), slog.String("error", err.Error()))
 	if !a.idempotent && duringAttempt && !surelyNotSent(err) {
-		return &OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err, path: a.path}
+		return &OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err}
 	}
-	return &RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last, path: a.path}
+	return &RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last}
 }
 
 // checkSuccessBody reads a 2xx body whole and returns it as an *APIError when the family
@@ -530,12 +545,13 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 	if err != nil {
 		err = c.decodeError(r, err)
 		if !a.idempotent {
-			return nil, &OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err, path: a.path}
+			return nil, &OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err}
 		}
 		return nil, err
 	}
 	if c.family.ErrorInSuccess(body) {
-		return nil, c.apiErrorFrom(resp, a, body)
+		e, _ := c.apiErrorFrom(resp, a, body)
+		return nil, e
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
@@ -543,17 +559,17 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 }
 
 // apiError reads the (bounded) error body and lets the family parse it.
-func (c *Client) apiError(resp *http.Response, a *attempt) *APIError {
+func (c *Client) apiError(resp *http.Response, a *attempt) (e *APIError, vendor bool) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	drainClose(resp.Body)
 	return c.apiErrorFrom(resp, a, body)
 }
 
-func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) *APIError {
+func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) (e *APIError, vendor bool) {
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
 	}
-	e := &APIError{
+	e = &APIError{
 		StatusCode:  resp.StatusCode,
 		RequestID:   requestID(resp.Header),
 		Method:      a.method,
@@ -561,13 +577,12 @@ func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) *API
 		Attempts:    a.count,
 		Body:        body,
 		ContentType: resp.Header.Get("Content-Type"),
-		path:        a.path,
 	}
 	if wait, ok := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests); ok {
 		e.RetryAfter = wait
 	}
 	if c.family.ParseError != nil && len(body) > 0 && looksJSON(e.ContentType, body) {
-		e.vendor = c.family.ParseError(e)
+		vendor = c.family.ParseError(e)
 	}
 	for _, s := range a.secrets {
 		if s == "" {
@@ -577,7 +592,7 @@ func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) *API
 		e.Message = strings.ReplaceAll(e.Message, s, Redacted)
 		e.Code = strings.ReplaceAll(e.Code, s, Redacted)
 	}
-	return e
+	return e, vendor
 }
 
 func looksJSON(ct string, body []byte) bool {

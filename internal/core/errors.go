@@ -1,179 +1,42 @@
 package core
 
 import (
-	"errors"
-	"fmt"
-	"mime"
-	"net/http"
-	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
+
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
-// Sentinel errors matched with errors.Is. Each is matched by the error that carries the
-// detail (*APIError, *ValidationError, ...), so nothing is lost by testing for them.
+// The error types and sentinels live in the root package, where users find them; these
+// aliases keep the core's code short.
+type (
+	APIError            = usersdk.APIError
+	RateLimitError      = usersdk.RateLimitError
+	ValidationError     = usersdk.ValidationError
+	OutcomeUnknownError = usersdk.OutcomeUnknownError
+	RequestError        = usersdk.RequestError
+	AuthError           = usersdk.AuthError
+	RateLimit           = usersdk.RateLimit
+)
+
+// Sentinels; see the root package.
 var (
-	// ErrNotFound matches a 404 answer.
-	ErrNotFound = errors.New("not found")
-	// ErrUnauthorized matches a 401 answer that a credential refresh did not cure.
-	ErrUnauthorized = errors.New("unauthorized")
-	// ErrForbidden matches a 403 answer.
-	ErrForbidden = errors.New("forbidden")
-	// ErrConflict matches a 409 answer, such as a login that is already taken.
-	ErrConflict = errors.New("conflict")
-	// ErrRateLimited matches a 429 answer.
-	ErrRateLimited = errors.New("rate limited")
-	// ErrInvalidInput matches input refused before sending (*ValidationError) and
-	// 400 or 422 answers.
-	ErrInvalidInput = errors.New("invalid input")
-	// ErrOutcomeUnknown matches a write (POST, PATCH) that failed after it may have
-	// reached the server: it may or may not have taken effect. Look the object up by
-	// its unique key before trying again.
-	ErrOutcomeUnknown = errors.New("outcome unknown")
-	// ErrResponseTooLarge matches a response body larger than the client's limit.
-	ErrResponseTooLarge = errors.New("response body too large")
+	ErrNotFound         = usersdk.ErrNotFound
+	ErrUnauthorized     = usersdk.ErrUnauthorized
+	ErrForbidden        = usersdk.ErrForbidden
+	ErrConflict         = usersdk.ErrConflict
+	ErrRateLimited      = usersdk.ErrRateLimited
+	ErrInvalidInput     = usersdk.ErrInvalidInput
+	ErrOutcomeUnknown   = usersdk.ErrOutcomeUnknown
+	ErrResponseTooLarge = usersdk.ErrResponseTooLarge
 )
 
 // maxErrorBody bounds how much of an error answer is read and kept.
 const maxErrorBody = 64 << 10
 
-// APIError is a non-2xx answer from the server.
-type APIError struct {
-	// StatusCode is the HTTP status of the last answer.
-	StatusCode int
-	// Code is the vendor's machine-readable error code, if its body has one.
-	Code string
-	// Message is the vendor's human-readable message, if its body has one.
-	Message string
-	// RequestID is the server's request id header, if it sent one.
-	RequestID string
-	// Method and URL identify the request; the URL's credential-like query values are redacted.
-	Method string
-	URL    string
-	// Attempts is how many times the request was sent.
-	Attempts int
-	// RetryAfter is how long the server asked the client to wait, if it did.
-	RetryAfter time.Duration
-	// Body is the raw answer body, at most 64 KiB.
-	Body []byte
-	// ContentType is the answer's media type.
-	ContentType string
-
-	path           string
-	outcomeUnknown bool
-	vendor         bool // the body is the vendor's own error object
-	also           []error
-}
-
 // AlsoMatches makes e match sentinel with errors.Is besides the sentinel of its status.
 // Family error parsers use it where a vendor signals a condition with another status
 // (a taken login answered with 403, say).
-func AlsoMatches(e *APIError, sentinel error) { e.also = append(e.also, sentinel) }
-
-// Error names the method, path and status, and the vendor's message when there is one.
-func (e *APIError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.path)
-	b.WriteString(": ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if t := http.StatusText(e.StatusCode); t != "" {
-		b.WriteByte(' ')
-		b.WriteString(t)
-	}
-	switch {
-	case e.Message != "":
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	case len(e.Body) > 0 && len(e.Body) <= 200 && utf8.Valid(e.Body) && !strings.Contains(e.ContentType, "html"):
-		b.WriteString(": ")
-		b.WriteString(strings.TrimSpace(string(e.Body)))
-	case len(e.Body) > 0:
-		fmt.Fprintf(&b, " (%d-byte %s body)", len(e.Body), orUnknown(e.ContentType))
-	}
-	if e.Code != "" {
-		b.WriteString(" [")
-		b.WriteString(e.Code)
-		b.WriteByte(']')
-	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteByte(')')
-	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
-	}
-	if e.outcomeUnknown {
-		b.WriteString("; the write may have taken effect")
-	}
-	return b.String()
-}
-
-// Is matches the sentinel for the status code.
-func (e *APIError) Is(target error) bool {
-	for _, s := range e.also {
-		if s == target {
-			return true
-		}
-	}
-	switch target {
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrConflict:
-		return e.StatusCode == http.StatusConflict
-	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
-	case ErrInvalidInput:
-		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
-	case ErrOutcomeUnknown:
-		return e.outcomeUnknown
-	}
-	return false
-}
-
-// RateLimitError is a 429 answer. It is returned at once, without waiting, when the
-// server asks for a longer wait than the client's maximum retry wait.
-type RateLimitError struct {
-	*APIError
-	// Reset is when the server said requests will be accepted again; zero if it did not say.
-	Reset time.Time
-	// Limit and Remaining are the server's X-RateLimit-Limit and -Remaining, -1 when absent.
-	Limit, Remaining int
-}
-
-// Error adds the reset time to the API error's text.
-func (e *RateLimitError) Error() string {
-	if e.Reset.IsZero() {
-		return e.APIError.Error()
-	}
-	return e.APIError.Error() + "; retry after " + e.Reset.UTC().Format(time.RFC3339)
-}
-
-// Unwrap returns the underlying *APIError.
-func (e *RateLimitError) Unwrap() error { return e.APIError }
-
-// ValidationError is input refused before any request was sent.
-type ValidationError struct {
-	// Field is the JSON (or query) name of the offending field.
-	Field string
-	// Reason says what is wrong with it.
-	Reason string
-}
-
-// Error names the field and the reason.
-func (e *ValidationError) Error() string {
-	return "invalid input: " + e.Field + ": " + e.Reason
-}
-
-// Is matches ErrInvalidInput.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+func AlsoMatches(e *APIError, sentinel error) { e.Also = append(e.Also, sentinel) }
 
 // Invalid returns a *ValidationError for the field.
 func Invalid(field, reason string) error { return &ValidationError{Field: field, Reason: reason} }
@@ -184,66 +47,4 @@ func Required(field, value string) error {
 		return Invalid(field, "is required")
 	}
 	return nil
-}
-
-// OutcomeUnknownError is a write that failed after it may have reached the server.
-type OutcomeUnknownError struct {
-	Method, URL string
-	Attempts    int
-	// Err is the transport failure.
-	Err  error
-	path string
-}
-
-// Error says the write may have taken effect, and why the client cannot tell.
-func (e *OutcomeUnknownError) Error() string {
-	return e.Method + " " + e.path + ": outcome unknown, the request may have reached the server: " + e.Err.Error()
-}
-
-// Unwrap returns the cause.
-func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
-
-// Is matches ErrOutcomeUnknown.
-func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
-
-// RequestError is a request that failed without an answer from the server
-// (connection refused, reset, timeout, cancelled context).
-type RequestError struct {
-	Method, URL string
-	Attempts    int
-	// Err is the cause; errors.Is(err, context.Canceled) and the like see through it.
-	Err error
-	// Last is the last answer before the failure (a retried 503, say), or nil.
-	Last *APIError
-	path string
-}
-
-// Error names the method, path and cause.
-func (e *RequestError) Error() string {
-	s := e.Method + " " + e.path + ": " + e.Err.Error()
-	if e.Attempts > 1 {
-		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
-	}
-	if e.Last != nil {
-		s += fmt.Sprintf("; last answer: %d %s", e.Last.StatusCode, http.StatusText(e.Last.StatusCode))
-	}
-	return s
-}
-
-// Unwrap returns the cause and, when there was one, the last answer.
-func (e *RequestError) Unwrap() []error {
-	if e.Last == nil {
-		return []error{e.Err}
-	}
-	return []error{e.Err, e.Last}
-}
-
-func orUnknown(ct string) string {
-	if ct == "" {
-		return "untyped"
-	}
-	if mt, _, err := mime.ParseMediaType(ct); err == nil {
-		return mt
-	}
-	return ct
 }

@@ -57,7 +57,7 @@ func FuzzParseCommonError(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		e := &APIError{StatusCode: 400, Body: b, Method: "GET", path: "/x"}
+		e := &APIError{StatusCode: 400, Body: b, Method: "GET", URL: "https://api.test/x"}
 		ParseCommonError(e)
 		msg := e.Error()
 		if !strings.HasPrefix(msg, "GET /x: 400 Bad Request") {

@@ -28,6 +28,7 @@ type attempt struct {
 	credential string        // last credential sent
 	last       *APIError     // last retried answer, kept for the final error
 	final      *APIError     // the last answer, when checkRetry already read its body
+	vendor     bool          // final's body is the vendor's own error object
 	rateLimit  time.Duration // the server asked for longer than the cap
 	hard       bool          // a 429 the family says no retry cures before hardReset
 	hardReset  time.Time
@@ -109,7 +110,7 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 		return false, nil
 	}
 	if resp != nil {
-		a.last = a.answer(resp)
+		a.last, _ = a.answer(resp)
 		// The body is consumed; the library drains what it is given.
 		resp.Body = http.NoBody
 	}
@@ -134,17 +135,17 @@ func (a *attempt) hardRateLimit(resp *http.Response) bool {
 	if resp.StatusCode != http.StatusTooManyRequests || a.c.family.HardRateLimit == nil {
 		return false
 	}
-	a.final = a.c.apiError(resp, a)
+	a.final, a.vendor = a.c.apiError(resp, a)
 	resp.Body = http.NoBody
 	a.hardReset, a.hard = a.c.family.HardRateLimit(a.final, time.Now())
 	return a.hard
 }
 
 // answer parses resp into an *APIError, once: checkRetry may have read it already.
-func (a *attempt) answer(resp *http.Response) *APIError {
+func (a *attempt) answer(resp *http.Response) (e *APIError, vendor bool) {
 	if e := a.final; e != nil {
 		a.final = nil
-		return e
+		return e, a.vendor
 	}
 	return a.c.apiError(resp, a)
 }

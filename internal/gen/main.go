@@ -45,6 +45,7 @@ import (
 	"net/http"
 	"time"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -91,43 +92,43 @@ func WithInsecureHTTP() Option { return Option(core.WithInsecureHTTP()) }
 // without reaching the server, until the reset.
 func WithoutRateLimitCheck() Option { return Option(core.WithoutRateLimitCheck()) }
 
-// Errors. All packages of this module share these types, so one errors.As target works
-// for any of them.
+// Errors. They are the root package's types (github.com/usersdk/usersdk-go), shared by
+// all packages of this module, so one errors.As target works for any of them.
 type (
 	// APIError is a non-2xx answer: status, the vendor's code and message, request id,
 	// method, URL, attempts and the raw body (bounded).
-	APIError = core.APIError
+	APIError = usersdk.APIError
 	// RateLimitError is a 429 answer, with the time the server said to come back.
-	RateLimitError = core.RateLimitError
+	RateLimitError = usersdk.RateLimitError
 	// ValidationError is input refused before any request was sent; it names the field.
-	ValidationError = core.ValidationError
+	ValidationError = usersdk.ValidationError
 	// OutcomeUnknownError is a write that failed after it may have reached the server.
-	OutcomeUnknownError = core.OutcomeUnknownError
+	OutcomeUnknownError = usersdk.OutcomeUnknownError
 	// RequestError is a request that got no answer (refused, reset, timeout, cancelled).
-	RequestError = core.RequestError
+	RequestError = usersdk.RequestError
 	// AuthError is a failure to obtain credentials from a token endpoint.
-	AuthError = core.AuthError
+	AuthError = usersdk.AuthError
 )
 
 // Sentinels, matched with errors.Is by the errors above.
 var (
 	// ErrNotFound matches a 404 answer.
-	ErrNotFound = core.ErrNotFound
+	ErrNotFound = usersdk.ErrNotFound
 	// ErrUnauthorized matches a 401 answer that a credential refresh did not cure.
-	ErrUnauthorized = core.ErrUnauthorized
+	ErrUnauthorized = usersdk.ErrUnauthorized
 	// ErrForbidden matches a 403 answer.
-	ErrForbidden = core.ErrForbidden
+	ErrForbidden = usersdk.ErrForbidden
 	// ErrConflict matches a 409 answer.
-	ErrConflict = core.ErrConflict
+	ErrConflict = usersdk.ErrConflict
 	// ErrRateLimited matches a 429 answer.
-	ErrRateLimited = core.ErrRateLimited
+	ErrRateLimited = usersdk.ErrRateLimited
 	// ErrInvalidInput matches input refused before sending and 400/422 answers.
-	ErrInvalidInput = core.ErrInvalidInput
+	ErrInvalidInput = usersdk.ErrInvalidInput
 	// ErrOutcomeUnknown matches a write that may or may not have taken effect: look the
 	// object up by its unique key before trying again.
-	ErrOutcomeUnknown = core.ErrOutcomeUnknown
+	ErrOutcomeUnknown = usersdk.ErrOutcomeUnknown
 	// ErrResponseTooLarge matches a response body over the WithMaxResponseBytes limit.
-	ErrResponseTooLarge = core.ErrResponseTooLarge
+	ErrResponseTooLarge = usersdk.ErrResponseTooLarge
 )
 
 // Ptr returns a pointer to v, for the optional fields of update requests.
