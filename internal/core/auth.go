@@ -211,4 +211,3 @@ func (c *TokenCache) Refresh(ctx context.Context, rejected string) error {
 	}
 	return nil
 }
-

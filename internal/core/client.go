@@ -63,8 +63,6 @@ type Client struct {
 	retry *retryablehttp.Client
 }
 
-
-
 var (
 	acceptJSON      = []string{"application/json"}
 	formContentType = []string{"application/x-www-form-urlencoded"}

@@ -226,4 +226,3 @@ func TestNotIdempotentPUTIsSentOnce(t *testing.T) {
 		assert.Equal(t, int32(1), calls.Load())
 	})
 }
-
