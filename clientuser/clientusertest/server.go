@@ -18,11 +18,13 @@
 // It behaves as the vendor documents: OAuth 2.0 client credentials at /oauth/token (form
 // fields or HTTP Basic), bearer tokens that live an hour, "@me" or a numeric client id in
 // the path (404 client_not_found for an unknown one), 201 on create, 204 on delete, 404
-// {"message": "Record not found"} for an unknown user, list filters as repeated query keys,
-// bare JSON arrays, and X-RateLimit-* headers with 429 rate_limit_exceeded past the hourly
-// budget. Where the vendor is silent it is strict: a login taken by a user of either kind is
-// 409 {"message": "Login already exists", "status": "login_exists"}, a PUT that changes the
-// login is 400, unknown body fields and query keys are 400.
+// {"message": "Record not found"} for an unknown user, list filters as repeated query
+// keys, bare JSON arrays, page and per_page as Telphin's other lists take them (pages
+// from 1; without per_page the list is not cut), and X-RateLimit-* headers with 429
+// rate_limit_exceeded past the hourly budget. Where the vendor is silent it is strict: a
+// login taken by a user of either kind is 409 {"message": "Login already exists",
+// "status": "login_exists"}, a PUT that changes the login is 400, unknown body fields and
+// query keys are 400.
 //
 // Knobs (methods of Server):
 //   - credentials and tokens: AppID, Secret, SetCredentials, IssueToken, ExpireTokens,
@@ -31,6 +33,8 @@
 //     AddClientUser, AddExtensionUser, ClientUsers, ExtensionUsers, ClientUser,
 //     ExtensionUser, Password, Notifications;
 //   - time and limits: SetClock, SetRateLimit;
+//   - lists: IgnorePaging, to answer the whole list whatever page and per_page say, as a
+//     server that does not page the user lists would;
 //   - faults, latency and the request log: FailNext, DropNext, Inject, ClearFaults,
 //     SetLatency, Requests, ResetRequests, FaultsInjected.
 package clientusertest

@@ -50,7 +50,12 @@
 //     user of another client to it is 400.
 //   - List filters are the documented keys only, each repeatable (login=a&login=b); values
 //     of one key are alternatives, different keys must all match. id and extension_id must
-//     be integers. Any other query key (page, login[], ...) is 400.
+//     be integers. Any other query key (login[], client_id, ...) is 400.
+//   - Lists take page and per_page, as Telphin's other lists do (the user lists do not
+//     document them): positive integers, else 400; pages count from 1 over the filtered
+//     list by id; a page past the end is []. Without per_page the list is not cut: page 1
+//     is all of it. IgnorePaging makes the server accept and ignore both, as a server that
+//     does not page these lists would.
 //   - User ids come from one sequence shared by both kinds.
 //   - The rate budget is one per server (the vendor counts per client). Requests refused
 //     with 401 do not spend it. The token endpoint has no budget and no headers.
@@ -124,6 +129,7 @@ type Server struct {
 	rateLimit     int
 	rateUsed      int
 	rateWindowEnd time.Time
+	ignorePaging  bool
 }
 
 // NewServer starts a fake with generated application credentials (AppID, Secret), one
@@ -261,6 +267,15 @@ func (s *Server) SetRateLimit(perHour int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rateLimit = max(perHour, 0)
+}
+
+// IgnorePaging makes the lists accept page and per_page and answer the whole list
+// whatever they say, as a server that does not page its user lists would (the vendor does
+// not document paging for them); false restores paging.
+func (s *Server) IgnorePaging(ignore bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ignorePaging = ignore
 }
 
 // ClientID returns the id of the client that owns the application: the one "@me" names.

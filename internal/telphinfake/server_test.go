@@ -645,11 +645,71 @@ func TestClientUserFilters(t *testing.T) {
 		require.Equal(t, http.StatusOK, a.status, "%s: %s", query, a.body)
 		assert.Equal(t, want, a.ids(t), query)
 	}
-	for _, query := range []string{"id=abc", "id=1,2", "login[]=a", "page=1", "per_page=10", "email=a@example.com", "extension_id=1"} {
+	for _, query := range []string{"id=abc", "id=1,2", "login[]=a", "page=0", "per_page=x", "email=a@example.com", "extension_id=1"} {
 		a := send(t, srv, "GET", "/client/@me/user/client/?"+query, tok, nil)
 		assert.Equal(t, http.StatusBadRequest, a.status, query)
 		assert.NotEmpty(t, a.object(t)["message"], query)
 	}
+}
+
+func TestListPaging(t *testing.T) {
+	srv, tok := newServer(t)
+	for i := range 7 {
+		srv.AddClientUser(clientuser.User{Login: "c" + strconv.Itoa(i)}, "pw")
+		srv.AddExtensionUser(0, extensionuser.User{ExtensionID: 5001, Login: "e" + strconv.Itoa(i), Access: "full"}, "pw")
+	}
+	srv.AddClientUser(clientuser.User{ClientID: 777, Login: "other"}, "pw")
+	clientIDs, extIDs := []int64{}, []int64{}
+	for _, u := range srv.ClientUsers() {
+		if u.ClientID == telphinfake.DefaultClientID {
+			clientIDs = append(clientIDs, u.ID)
+		}
+	}
+	for _, u := range srv.ExtensionUsers() {
+		extIDs = append(extIDs, u.ID)
+	}
+	require.Len(t, clientIDs, 7)
+	for query, want := range map[string][]int64{
+		"page=1&per_page=3":                   clientIDs[0:3],
+		"page=2&per_page=3":                   clientIDs[3:6],
+		"page=3&per_page=3":                   clientIDs[6:7],
+		"page=4&per_page=3":                   {},
+		"per_page=2":                          clientIDs[0:2],
+		"page=1":                              clientIDs,
+		"page=2":                              {},
+		"page=1&per_page=7":                   clientIDs,
+		"page=2&per_page=7":                   {},
+		"page=9223372036854775807&per_page=3": {},
+		"page=2&per_page=9223372036854775807": {},
+		"page=1&per_page=9223372036854775807": clientIDs,
+		// Paging applies to the filtered list.
+		"id=" + strconv.FormatInt(clientIDs[1], 10) + "&id=" + strconv.FormatInt(clientIDs[4], 10) + "&id=" + strconv.FormatInt(clientIDs[5], 10) + "&page=2&per_page=2": {clientIDs[5]},
+	} {
+		a := send(t, srv, "GET", "/client/@me/user/client/?"+query, tok, nil)
+		require.Equal(t, http.StatusOK, a.status, "%s: %s", query, a.body)
+		assert.Equal(t, want, a.ids(t), query)
+	}
+	a := send(t, srv, "GET", "/client/@me/user/extension/?access=full&page=3&per_page=3", tok, nil)
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	assert.Equal(t, extIDs[6:7], a.ids(t))
+
+	for _, query := range []string{"page=0", "page=-1", "page=x", "page=", "per_page=0", "per_page=1.5", "page=1&page=2", "per_page=99999999999999999999"} {
+		a := send(t, srv, "GET", "/client/@me/user/extension/?"+query, tok, nil)
+		assert.Equal(t, http.StatusBadRequest, a.status, query)
+		assert.Contains(t, a.object(t)["message"], "must be a positive integer", query)
+	}
+
+	srv.IgnorePaging(true)
+	for _, query := range []string{"page=2&per_page=3", "page=9&per_page=1", "per_page=2"} {
+		a := send(t, srv, "GET", "/client/@me/user/client/?"+query, tok, nil)
+		require.Equal(t, http.StatusOK, a.status, "%s: %s", query, a.body)
+		assert.Equal(t, clientIDs, a.ids(t), "ignored: %s", query)
+	}
+	a = send(t, srv, "GET", "/client/@me/user/client/?page=0", tok, nil)
+	assert.Equal(t, http.StatusBadRequest, a.status, "still checked")
+	srv.IgnorePaging(false)
+	a = send(t, srv, "GET", "/client/@me/user/client/?page=2&per_page=3", tok, nil)
+	assert.Equal(t, clientIDs[3:6], a.ids(t))
 }
 
 func TestExtensionUserFilters(t *testing.T) {
@@ -684,7 +744,7 @@ func TestExtensionUserFilters(t *testing.T) {
 		require.Equal(t, http.StatusOK, a.status, "%s: %s", query, a.body)
 		assert.Equal(t, want, a.ids(t), query)
 	}
-	for _, query := range []string{"extension_id=x", "id=", "status[]=active", "page=2", "client_id=1", "extra_params=x"} {
+	for _, query := range []string{"extension_id=x", "id=", "status[]=active", "page=-1", "client_id=1", "extra_params=x"} {
 		a := send(t, srv, "GET", "/client/@me/user/extension/?"+query, tok, nil)
 		assert.Equal(t, http.StatusBadRequest, a.status, query)
 	}
@@ -864,4 +924,35 @@ func loginsOf(us []clientuser.User) []string {
 		out = append(out, u.Login)
 	}
 	return out
+}
+
+func TestIsErrorBody(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"message": "Record not found"}`:                      true,
+		`{"message":"Access denied","status":"access_denied"}`: true,
+		`{"status":"client_not_found"}`:                        true,
+		`{"message":"Record not found","status":404}`:          true,
+		`{"error":"invalid_client"}`:                           true,
+		`{"error_description":"expired"}`:                      true,
+		" \n{\"MESSAGE\":\"x\"}\t":                             true,
+		`{"message":"x","message":""}`:                         false,
+		`{"message":"","message":"x"}`:                         true,
+		`{"Message":"x","message":""}`:                         false,
+		`{"message":""}`:                                       false,
+		`{"message":null,"status":500}`:                        false,
+		`{"message":{"text":"x"}}`:                             false,
+		`{"error":{"message":"x"}}`:                            false,
+		`{"errors":[{"message":"x"}]}`:                         false,
+		`{"msg":"x"}`:                                          false,
+		`["x"]`:                                                false,
+		`"x"`:                                                  false,
+		`null`:                                                 false,
+		``:                                                     false,
+		`{"message":"x"} trailing`:                             false,
+		`{"message":"x"`:                                       false,
+		`<html><body>{"message":"x"}</body></html>`:            false,
+		`{"message":"x","other":[1,{"a":2}],"nested":{"message":""}}`: true,
+	} {
+		assert.Equal(t, want, telphinfake.IsErrorBody([]byte(body)), body)
+	}
 }

@@ -278,6 +278,10 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, clientID int64, ex
 		message(w, http.StatusBadRequest, "Malformed query string", "")
 		return
 	}
+	page, perPage, ok := paging(w, q)
+	if !ok {
+		return
+	}
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if !slices.Contains(filters, k) {
 			message(w, http.StatusBadRequest, "Unknown filter "+strconv.Quote(k), "")
@@ -311,8 +315,48 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, clientID int64, ex
 			out = append(out, u.wire())
 		}
 	}
+	if s.ignorePaging {
+		page, perPage = 1, 0
+	}
 	s.mu.Unlock()
-	fakeserver.JSON(w, http.StatusOK, out)
+	fakeserver.JSON(w, http.StatusOK, pageOf(out, page, perPage))
+}
+
+// paging takes page and per_page out of q: positive integers, 1 and 0 (no paging) when
+// absent. On failure it has written the answer and returns false.
+func paging(w http.ResponseWriter, q url.Values) (page, perPage int, ok bool) {
+	page = 1
+	for _, p := range []struct {
+		key string
+		v   *int
+	}{{"page", &page}, {"per_page", &perPage}} {
+		vs, found := q[p.key]
+		if !found {
+			continue
+		}
+		delete(q, p.key)
+		n, err := strconv.Atoi(vs[0])
+		if len(vs) != 1 || err != nil || n < 1 {
+			message(w, http.StatusBadRequest, "Parameter "+strconv.Quote(p.key)+" must be a positive integer", "")
+			return 0, 0, false
+		}
+		*p.v = n
+	}
+	return page, perPage, true
+}
+
+// pageOf returns page (from 1) of list cut into pages of perPage; perPage 0 leaves the
+// list whole, as its first and only page.
+func pageOf[T any](list []T, page, perPage int) []T {
+	if perPage == 0 {
+		perPage = max(len(list), 1)
+	}
+	// Written so that no huge page or per_page overflows.
+	if len(list) == 0 || page-1 > (len(list)-1)/perPage {
+		return []T{}
+	}
+	from := (page - 1) * perPage
+	return list[from : from+min(perPage, len(list)-from)]
 }
 
 func (s *Server) getClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
