@@ -147,7 +147,8 @@ func (c *Client) Tokens() Tokens { return c.sess.current() }
 // DeviceHive refuses a login that is already taken with 403 rather than 409; such an error
 // matches ErrConflict as well as ErrForbidden.
 //
-// It reports whether the body is DeviceHive's own {"error": <int>, "message": ...}.
+// It reports whether the body is DeviceHive's own error object (see vendorBody), which
+// proves that the application, not a proxy in front of it, refused the request.
 func parseError(e *core.APIError) (vendor bool) {
 	var body struct {
 		Error   json.RawMessage `json:"error"`
@@ -161,7 +162,6 @@ func parseError(e *core.APIError) (vendor bool) {
 			e.Message = msg
 		}
 		e.Code = code.String()
-		vendor = true
 	} else {
 		core.ParseCommonError(e)
 	}
@@ -171,5 +171,22 @@ func parseError(e *core.APIError) (vendor bool) {
 	if strings.Contains(strings.ToLower(e.Message), "already exists") {
 		core.AlsoMatches(e, core.ErrConflict)
 	}
-	return vendor
+	return vendorBody(e.Body)
+}
+
+// vendorBody reports whether body is exactly the shape of DeviceHive's ErrorResponse: a
+// JSON object whose "error" is a number and whose "message" is a string, null or left
+// out (Gson drops a null one). Anything looser, such as Spring's default error page with
+// "error" as text, proves nothing about who answered.
+func vendorBody(body []byte) bool {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	code, ok := m["error"]
+	if !ok || (code[0] != '-' && (code[0] < '0' || code[0] > '9')) {
+		return false
+	}
+	msg, ok := m["message"]
+	return !ok || msg[0] == '"' || string(msg) == "null"
 }

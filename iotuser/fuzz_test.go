@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/usersdk/usersdk-go/internal/fuzzkit"
+	"io"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/usersdk/usersdk-go/internal/core"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/iotuser"
 )
 
@@ -37,8 +38,8 @@ func fuzzClient(t testing.TB, a *fuzzkit.Answer) *iotuser.Client {
 
 // FuzzGetBody feeds any 200 body to Get: it never panics or hangs, never returns a nil
 // user without an error, returns exactly what the body's first JSON value decodes to,
-// refuses a body with no valid JSON value and accepts any JSON object that decodes as a
-// user with its networks.
+// refuses a body with no valid JSON value or whose user has no id ({} is no user), and
+// accepts any JSON object that decodes as a user with an id and its networks.
 func FuzzGetBody(f *testing.F) {
 	for _, s := range []string{
 		`{"id":2,"login":"mary","role":1,"status":0,"lastLogin":"2018-02-20T14:10:15.123","data":{"phone":"+1-555-0100","tags":["pilot",7,null]},"introReviewed":true,"allDeviceTypesAvailable":false,"networks":[{"id":1,"name":"Default Network","description":"Network created for the user"},{"id":3,"name":"Greenhouse sensors","description":null}]}`,
@@ -64,12 +65,15 @@ func FuzzGetBody(f *testing.F) {
 			if !valid || json.Unmarshal(first, &want) != nil {
 				t.Fatalf("Get: accepted %q, whose first value is not a user", body)
 			}
+			if want.ID == 0 {
+				t.Fatalf("Get: accepted %q, a user without an id", body)
+			}
 			if !reflect.DeepEqual(*u, want) {
 				t.Fatalf("Get: %q gave %+v, want %+v", body, *u, want)
 			}
 		default:
 			var want iotuser.UserWithNetworks
-			if valid && first[0] == '{' && json.Unmarshal(first, &want) == nil {
+			if valid && first[0] == '{' && json.Unmarshal(first, &want) == nil && want.ID != 0 {
 				t.Fatalf("Get: refused the user %q: %v", first, err)
 			}
 			var apiErr *iotuser.APIError
@@ -108,8 +112,10 @@ func FuzzListBody(f *testing.F) {
 // body: the result is always an *APIError with that status and body, whose text is valid
 // UTF-8, holds the parsed message and names the status; it matches the sentinel of its
 // status (and ErrConflict for DeviceHive's "already exists" message whatever the status),
-// and only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown. A 401 cannot
-// be cured without a refresh token or login, and is an error matching ErrUnauthorized.
+// and only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown, unless the body
+// is DeviceHive's own error object (the application refused the write), which 502 and 504
+// never excuse. A 401 cannot be cured without a refresh token or login, and is an error
+// matching ErrUnauthorized.
 func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(404), false, []byte(`{"error": 404, "message": "User with id = 999 not found"}`))
 	f.Add(uint16(403), false, []byte(`{"error": 403, "message": "User with such login already exists. Please, select another one"}`))
@@ -120,6 +126,18 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(502), true, []byte(`<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>`))
 	f.Add(uint16(400), false, []byte(`{"error":1e999,"message":"x"}`))
 	f.Add(uint16(400), false, []byte(``))
+	f.Add(uint16(500), false, []byte(`{"error":500,"message":"Internal server error"}`))
+	f.Add(uint16(500), true, []byte(`{"error":500}`))
+	f.Add(uint16(500), false, []byte(`{"error":500,"message":null}`))
+	f.Add(uint16(500), false, []byte(`{"error":500,"message":{"a":1}}`))
+	f.Add(uint16(500), false, []byte(`{"Error":500,"message":"x"}`))
+	f.Add(uint16(500), false, []byte(`{"timestamp":"2018-02-20T14:10:15.123","status":500,"error":"Internal Server Error","message":"x","path":"/dh/rest/user"}`))
+	f.Add(uint16(500), true, []byte(`<html><body>500 Internal Server Error</body></html>`))
+	f.Add(uint16(502), false, []byte(`{"error":502,"message":"Bad gateway"}`))
+	f.Add(uint16(504), false, []byte(`{"error":504,"message":"x"}`))
+	f.Add(uint16(503), false, []byte(``))
+	f.Add(uint16(501), false, []byte(`{"error":"x"}`))
+	f.Add(uint16(507), false, []byte(`{"error":-1e999,"message":"x"} `))
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
 		status := 400 + int(code%200)
 		ct := "application/json"
@@ -184,11 +202,48 @@ func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []b
 	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
 		t.Fatalf("%s: a %d answer gave %T", op, status, err)
 	}
-	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not done.
-	unknown := write && status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable
-	if errors.Is(err, iotuser.ErrOutcomeUnknown) != unknown {
-		t.Fatalf("%s: a %d answer matches ErrOutcomeUnknown: %v", op, status, errors.Is(err, iotuser.ErrOutcomeUnknown))
+	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not
+	// done, and except DeviceHive's own error object, which says the application refused
+	// it; a gateway's 502 or 504 says nothing of the application whatever its body.
+	unknown := false
+	switch {
+	case !write || status < 500:
+	case status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
+		unknown = true
+	case status == http.StatusNotImplemented || status == http.StatusServiceUnavailable:
+	default:
+		unknown = !fuzzDeviceHiveError(body)
 	}
+	if errors.Is(err, iotuser.ErrOutcomeUnknown) != unknown {
+		t.Fatalf("%s: a %d answer %q matches ErrOutcomeUnknown: %v", op, status, body, errors.Is(err, iotuser.ErrOutcomeUnknown))
+	}
+}
+
+// fuzzDeviceHiveError reports whether body is DeviceHive's ErrorResponse as the server
+// writes it: one JSON object, nothing after it but white space, whose "error" member is a
+// number and whose "message" member is a string, null or absent. Keys are matched exactly.
+func fuzzDeviceHiveError(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return false // more than one value, or garbage after it
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	if _, ok := obj["error"].(json.Number); !ok {
+		return false
+	}
+	switch obj["message"].(type) {
+	case nil, string:
+		return true
+	}
+	return false
 }
 
 // fuzzTrunc is t in UTC cut to the millisecond, the precision of the server's form.
