@@ -7,9 +7,21 @@
 //
 //	c, err := iotuser.New(
 //		iotuser.WithBaseURL("https://dh.example.com/dh/rest"),
-//		iotuser.WithAuthURL("https://dh.example.com:8090/dh/rest"), // when the token service runs apart
+//		iotuser.WithAuthURL("https://dh.example.com:8090/dh/rest"), // the auth service
 //		iotuser.WithLogin("admin", os.Getenv("DH_PASSWORD")),
 //	)
+//
+// # Auth service
+//
+// Current DeviceHive servers (devicehive-java-server) issue tokens only from a separate
+// auth service, by default on port 8090 of the same host with the same path
+// (http://host:8090/dh/rest beside the API's http://host:8080/dh/rest); the API's
+// frontend has no /token. Set WithAuthURL to it. Without WithAuthURL the client asks
+// the base URL, which works only where a proxy routes {base}/token to the auth service
+// (devicehive-docker's proxy does, for /api/rest/token). When the token endpoint answers
+// 404, the call fails with a *NoTokenServiceError that says so and, without WithAuthURL,
+// suggests the port-8090 URL. It matches ErrUnauthorized, never ErrNotFound, so that a
+// missing token service is not read as a missing user.
 //
 // # Session
 //
@@ -41,6 +53,10 @@
 // with 403, and that error matches ErrConflict too. Bad input (a login over 128
 // characters, a password shorter than 6, an id of 0) is refused before anything is sent.
 //
+// A failed login or refresh fails the call with an *AuthError wrapping the token
+// service's answer. Token requests create nothing, so they never match
+// ErrOutcomeUnknown.
+//
 // # Gotchas the client handles or documents
 //
 //   - Timestamps come without a zone ("2018-02-20T14:10:15.123", UTC); Time decodes them.
@@ -49,6 +65,7 @@
 //   - Update and UpdateCurrent clear the user's data unless UpdateRequest.Data is set: see
 //     Update for the safe read-modify-write.
 //
-// Reads, PUT and DELETE are retried on 429, 502, 503, 504 and network errors; Create is
-// not retried once it may have reached the server and reports ErrOutcomeUnknown instead.
+// Reads, PUT, DELETE and the token requests (login and refresh, which create nothing) are
+// retried on 429, 502, 503, 504 and network errors; Create is not retried once it may have
+// reached the server and reports ErrOutcomeUnknown instead.
 package iotuser

@@ -127,3 +127,20 @@ func TestAgainstTheFake(t *testing.T) {
 	_, err = c.Get(ctx, u.ID)
 	assert.ErrorIs(t, err, iotuser.ErrNotFound)
 }
+
+// A DeviceHive whose token service runs apart (as every current one does) answers 404 to
+// {base}/token: the client says to set WithAuthURL.
+func TestSeparateAuthServiceWithoutWithAuthURL(t *testing.T) {
+	srv := iotusertest.NewServer(iotusertest.WithSeparateAuth())
+	defer srv.Close()
+	c, err := iotuser.New(iotuser.WithBaseURL(srv.BaseURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()))
+	require.NoError(t, err)
+	_, err = c.Get(context.Background(), 1)
+	var noService *iotuser.NoTokenServiceError
+	require.ErrorAs(t, err, &noService)
+	assert.Equal(t, srv.BaseURL()+"/token", noService.URL)
+	assert.Contains(t, err.Error(), "set WithAuthURL")
+	assert.ErrorIs(t, err, iotuser.ErrUnauthorized)
+	assert.NotErrorIs(t, err, iotuser.ErrNotFound, "user 1 exists")
+	assert.Equal(t, 0, srv.Logins())
+}

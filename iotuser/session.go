@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +31,8 @@ const earlyRefresh = time.Minute
 type session struct {
 	core       *core.Client // set by New; the token endpoints are called through it with NoAuth
 	cache      *core.TokenCache
+	authURL    string // the token service's base URL, without a trailing slash
+	authSet    bool   // authURL came from WithAuthURL rather than the base URL
 	tokenURL   string
 	refreshURL string
 	login      string
@@ -44,6 +48,8 @@ type session struct {
 
 func newSession(f *settings, authURL string) *session {
 	s := &session{
+		authURL:    authURL,
+		authSet:    f.authURL != "",
 		tokenURL:   authURL + "/token",
 		refreshURL: authURL + "/token/refresh",
 		login:      f.login,
@@ -173,15 +179,16 @@ func (r refreshRequest) GoString() string { return core.RedactString(r) }
 // LogValue logs the request with the token redacted.
 func (r refreshRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
-// signIn logs in: POST {auth}/token → 201 {"accessToken", "refreshToken"}.
+// signIn logs in: POST {auth}/token → 201 {"accessToken", "refreshToken"}. A login
+// creates nothing, so it is retried like a read and never reported as outcome-unknown.
 func (s *session) signIn(ctx context.Context) (*oauth2.Token, error) {
 	var out Tokens
 	err := s.core.Do(ctx, &core.Request{
-		Method: http.MethodPost, URL: s.tokenURL, NoAuth: true,
+		Method: http.MethodPost, URL: s.tokenURL, NoAuth: true, Repeat: core.RepeatSafe,
 		Body: loginRequest{Login: s.login, Password: s.password},
 	}, &out)
 	if err != nil {
-		return nil, err
+		return nil, s.tokenError(err)
 	}
 	if out.AccessToken == "" {
 		return nil, errors.New("iotuser: the login answer has no access token")
@@ -190,19 +197,95 @@ func (s *session) signIn(ctx context.Context) (*oauth2.Token, error) {
 }
 
 // refreshAccess renews the access token: POST {auth}/token/refresh → 201 {"accessToken"}.
+// Like a login it creates nothing and is retried like a read.
 func (s *session) refreshAccess(ctx context.Context, refresh string) (*oauth2.Token, error) {
 	var out Tokens
 	err := s.core.Do(ctx, &core.Request{
-		Method: http.MethodPost, URL: s.refreshURL, NoAuth: true,
+		Method: http.MethodPost, URL: s.refreshURL, NoAuth: true, Repeat: core.RepeatSafe,
 		Body: refreshRequest{RefreshToken: refresh},
 	}, &out)
 	if err != nil {
-		return nil, err
+		return nil, s.tokenError(err)
 	}
 	if out.AccessToken == "" {
 		return nil, errors.New("iotuser: the token refresh answer has no access token")
 	}
 	return s.store(out, false), nil
+}
+
+// tokenError turns a 404 from a token endpoint into a *NoTokenServiceError that says
+// where the token service usually is; other errors are returned as they are.
+func (s *session) tokenError(err error) error {
+	var apiErr *core.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return err
+	}
+	e := &NoTokenServiceError{URL: apiErr.URL, AuthURLSet: s.authSet, Err: apiErr}
+	if !s.authSet {
+		e.Suggested = authServiceGuess(s.authURL)
+	}
+	return e
+}
+
+// authServiceGuess is where DeviceHive's auth service usually listens when the API is at
+// base: the same scheme, host and path on port 8090 (auth's default, beside the
+// frontend's 8080). Empty when base is already on 8090 or does not parse.
+func authServiceGuess(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" || u.Port() == "8090" {
+		return ""
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), "8090")
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
+}
+
+// NoTokenServiceError is a 404 from DeviceHive's token endpoint ({auth}/token or
+// {auth}/token/refresh): no token service answers at that URL. Current DeviceHive
+// servers serve the token resource only on the separate auth service (port 8090 by
+// default), not on the API's frontend, so a client without WithAuthURL that talks to the
+// frontend directly gets this error on its first call.
+//
+// It matches ErrUnauthorized, as the call could not be authenticated, and not
+// ErrNotFound: the thing the caller asked for may well exist. errors.As still finds the
+// token endpoint's *APIError (with its 404 and URL); the caller's call wraps this error
+// in an *AuthError.
+type NoTokenServiceError struct {
+	// URL is the token endpoint that answered 404.
+	URL string
+	// AuthURLSet reports whether the URL came from WithAuthURL.
+	AuthURLSet bool
+	// Suggested is where the auth service usually is when WithAuthURL was not given: the
+	// API's base URL on port 8090. Empty when there is no such guess.
+	Suggested string
+	// Err is the token endpoint's answer.
+	Err *APIError
+}
+
+// Error says there is no token service at URL and what to set.
+func (e *NoTokenServiceError) Error() string {
+	msg := "iotuser: no token service at " + e.URL + " (404 Not Found); "
+	switch {
+	case e.AuthURLSet:
+		return msg + "check WithAuthURL: it must be the base URL of the DeviceHive auth service (the part before /token)"
+	case e.Suggested != "":
+		return msg + "set WithAuthURL to the DeviceHive auth service, usually the same host on port 8090: " + e.Suggested
+	}
+	return msg + "set WithAuthURL to the base URL of the DeviceHive auth service"
+}
+
+// Is matches ErrUnauthorized.
+func (e *NoTokenServiceError) Is(target error) bool { return target == core.ErrUnauthorized }
+
+// As sets a **APIError target to the token endpoint's answer. The error has no Unwrap
+// on purpose: through it errors.Is would match ErrNotFound, which would read as "the
+// user does not exist".
+func (e *NoTokenServiceError) As(target any) bool {
+	if p, ok := target.(**APIError); ok && e.Err != nil {
+		*p = e.Err
+		return true
+	}
+	return false
 }
 
 // store records new tokens for Tokens and the callback and returns the access token for

@@ -16,9 +16,9 @@ var IotuserEnv = []string{"DEVICEHIVE_BASE_URL", "DEVICEHIVE_AUTH_URL", "DEVICEH
 
 // Iotuser walks through the DeviceHive user API: the session, users, a network
 // assignment and device types. With DEVICEHIVE_BASE_URL, DEVICEHIVE_LOGIN and
-// DEVICEHIVE_PASSWORD set (DEVICEHIVE_AUTH_URL when the token service runs apart,
-// DEVICEHIVE_NETWORK_ID for an existing network to assign) it uses that server and deletes
-// only the user it created.
+// DEVICEHIVE_PASSWORD set (DEVICEHIVE_AUTH_URL for the auth service, usually the same host
+// on port 8090, unless a proxy serves /token under the base URL; DEVICEHIVE_NETWORK_ID for
+// an existing network to assign) it uses that server and deletes only the user it created.
 func Iotuser(ctx context.Context, w io.Writer, env Env) error {
 	s := NewStep(w, "DeviceHive (iotuser)")
 	var opts []iotuser.Option
