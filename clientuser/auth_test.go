@@ -14,7 +14,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
 
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
@@ -200,10 +199,12 @@ func TestTokenEndpointFailureIsAuthError(t *testing.T) {
 	var authErr *AuthError
 	require.ErrorAs(t, err, &authErr)
 	require.ErrorIs(t, err, ErrUnauthorized, "rejected credentials")
-	var re *oauth2.RetrieveError
-	require.ErrorAs(t, err, &re)
-	assert.Equal(t, "invalid_client", re.ErrorCode)
-	for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), re.Error()} {
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a token request creates nothing")
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr, "the token endpoint's OAuth error is typed")
+	assert.Equal(t, "invalid_client", apiErr.Code)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
+	for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), apiErr.Error()} {
 		assert.NotContains(t, s, testSecret)
 		assert.Contains(t, s, "invalid_client")
 	}
@@ -223,7 +224,9 @@ func TestNoSecretPasswordOrTokenInErrorsOrLogs(t *testing.T) {
 	rec.ExpectExchange(create(401))
 	rec.ExpectExchange(renewed(t, tokenFile))
 	rec.ExpectExchange(create(401)) // 1: ErrUnauthorized
-	rec.ExpectExchange(create(500)) // 2: ErrOutcomeUnknown
+	lost := create(500)             // 2: ErrOutcomeUnknown: a proxy's page proves no refusal
+	lost.Response.Body, lost.Response.BodyText = nil, "<html>500 Internal Server Error</html>"
+	rec.ExpectExchange(lost)
 	rec.ExpectExchange(create(422)) // 3: ErrInvalidInput
 	rec.ExpectExchange(create(401)) // 4: the token endpoint then refuses: *AuthError
 	rec.ExpectExchange(exchange(t, tokenFile, func(ex *fixture.Exchange) {

@@ -30,7 +30,10 @@
 // see WithRetry), it is returned at once with Reset set, instead of sleeping for up to an
 // hour. Client.RateLimit reports the last X-RateLimit-* values seen. Reads, updates and
 // deletes are retried on 429, 502, 503, 504 and network errors; Create is not retried once
-// it may have reached the server, and reports ErrOutcomeUnknown instead.
+// it may have reached the server, and reports ErrOutcomeUnknown instead. A 5xx answer
+// carrying Telphin's own error body ({"message": ...}, {"status": ...} or OAuth's
+// {"error": ...}) is the server refusing the request: it does not match ErrOutcomeUnknown,
+// except for 502 and 504, which come from a gateway.
 //
 // The vendor documents no paging for the user list; List returns what one answer holds.
 package clientuser

@@ -420,16 +420,30 @@ func TestE2EHourlyLimitFailsAtOnce(t *testing.T) {
 	clock := e2eNewClock(srv, time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC))
 	srv.SetRateLimit(1)
 	// Default retry settings: the longest wait (30 s) is far shorter than the hour.
-	c, err := clientuser.New(clientuser.WithBaseURL(srv.BaseURL()), clientuser.WithClientCredentials(srv.AppID(), srv.Secret()))
-	require.NoError(t, err)
+	newClient := func(opts ...clientuser.Option) *clientuser.Client {
+		c, err := clientuser.New(append([]clientuser.Option{clientuser.WithBaseURL(srv.BaseURL()),
+			clientuser.WithClientCredentials(srv.AppID(), srv.Secret())}, opts...)...)
+		require.NoError(t, err)
+		return c
+	}
+	c, unchecked := newClient(), newClient(clientuser.WithoutRateLimitCheck())
 	ctx := context.Background()
 
-	_, err = c.List(ctx, clientuser.Me, clientuser.ListOptions{})
+	// The answer that spends the budget says so: the next call is not sent.
+	start := time.Now()
+	_, err := c.List(ctx, clientuser.Me, clientuser.ListOptions{})
 	require.NoError(t, err)
 	srv.ResetRequests()
-	start := time.Now()
 	_, err = c.List(ctx, clientuser.Me, clientuser.ListOptions{})
 	var rle *clientuser.RateLimitError
+	require.ErrorAs(t, err, &rle)
+	assert.ErrorIs(t, err, clientuser.ErrRateLimited)
+	assert.Equal(t, 0, rle.Remaining)
+	assert.WithinDuration(t, start.Add(time.Hour), rle.Reset, 5*time.Second, "the end of the server's hour")
+	assert.Empty(t, srv.Requests(), "not sent")
+
+	// Sent anyway, the server's 429 rate_limit_exceeded is returned at once.
+	_, err = unchecked.List(ctx, clientuser.Me, clientuser.ListOptions{})
 	require.ErrorAs(t, err, &rle)
 	assert.ErrorIs(t, err, clientuser.ErrRateLimited)
 	assert.Equal(t, http.StatusTooManyRequests, rle.StatusCode)
@@ -437,14 +451,14 @@ func TestE2EHourlyLimitFailsAtOnce(t *testing.T) {
 	assert.Equal(t, 1, rle.Limit)
 	assert.Equal(t, 0, rle.Remaining)
 	assert.WithinDuration(t, start.Add(time.Hour), rle.Reset, 5*time.Second)
-	assert.Len(t, srv.Requests(), 1, "not retried")
-	rl, ok := c.RateLimit()
+	assert.Len(t, e2eAPIRequests(srv), 1, "not retried")
+	rl, ok := unchecked.RateLimit()
 	require.True(t, ok)
 	assert.Equal(t, 0, rl.Remaining)
 
 	// The next hour has a new budget (and the token, an hour old, is replaced).
 	clock.set(time.Date(2030, 1, 1, 11, 0, 1, 0, time.UTC))
-	_, err = c.List(ctx, clientuser.Me, clientuser.ListOptions{})
+	_, err = unchecked.List(ctx, clientuser.Me, clientuser.ListOptions{})
 	require.NoError(t, err)
 }
 
@@ -484,13 +498,23 @@ func TestE2ECreateNotResent(t *testing.T) {
 	require.NoError(t, err)
 	req := &clientuser.CreateRequest{Login: "once", Name: "O", Password: "pw", Email: "o@example.com"}
 
+	// A 500 page from a proxy: the server may have stored the user.
 	srv.ResetRequests()
-	srv.FailNext(1, http.StatusInternalServerError, "")
+	srv.Inject(1, clientusertest.Fault{Status: http.StatusInternalServerError,
+		Body: "<html><body>500 Internal Server Error</body></html>", ContentType: "text/html"})
 	_, err = c.Create(ctx, clientuser.Me, req)
 	require.ErrorIs(t, err, clientuser.ErrOutcomeUnknown)
 	assert.Equal(t, http.StatusInternalServerError, e2eAPIError(t, err).StatusCode)
 	assert.Len(t, srv.Requests(), 1, "a create is never sent twice")
 	assert.Empty(t, srv.ClientUsers())
+
+	// A 500 with Telphin's own error body (the fake's fault body is one) is a refusal.
+	srv.ResetRequests()
+	srv.FailNext(1, http.StatusInternalServerError, "")
+	_, err = c.Create(ctx, clientuser.Me, req)
+	assert.NotErrorIs(t, err, clientuser.ErrOutcomeUnknown)
+	assert.Equal(t, http.StatusInternalServerError, e2eAPIError(t, err).StatusCode)
+	assert.Len(t, srv.Requests(), 1, "not resent either")
 
 	// The server stored the user but the answer was lost: not resent, and the user is
 	// found by login as the error advises.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -164,7 +165,9 @@ func TestHourlyLimitReturnsAtOnce(t *testing.T) {
 	})
 }
 
-func TestShortRateLimitResetIsWaitedFor(t *testing.T) {
+// A spent hourly budget is returned at once even when its reset is near, and later calls
+// fail without being sent until the reset.
+func TestHourlyLimitWithNearResetIsNotRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := fixture.New(t)
 		rec.ExpectExchange(exchange(t, "testdata/list_rate_limited_hourly.json", func(ex *fixture.Exchange) {
@@ -175,8 +178,22 @@ func TestShortRateLimitResetIsWaitedFor(t *testing.T) {
 		require.NoError(t, err)
 		start := time.Now()
 		_, err = c.List(context.Background(), Me, ListOptions{})
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl)
+		assert.Equal(t, CodeRateLimitExceeded, rl.Code)
+		assert.Equal(t, start.Add(5*time.Second), rl.Reset)
+		assert.Equal(t, time.Duration(0), time.Since(start), "not waited for")
+		assert.Len(t, rec.Received(), 1, "not retried")
+
+		_, err = c.List(context.Background(), Me, ListOptions{})
+		require.ErrorAs(t, err, &rl)
+		assert.Equal(t, start.Add(5*time.Second), rl.Reset)
+		assert.Len(t, rec.Received(), 1, "not sent before the reset")
+
+		time.Sleep(5 * time.Second)
+		_, err = c.List(context.Background(), Me, ListOptions{})
 		require.NoError(t, err)
-		assert.Equal(t, 5*time.Second, time.Since(start), "waited exactly until the reset")
+		assert.Len(t, rec.Received(), 2)
 	})
 }
 
@@ -198,19 +215,65 @@ func TestRateLimitReportsLastHeaders(t *testing.T) {
 	})
 }
 
-func TestCreateThatMayHaveArrivedIsNotRetried(t *testing.T) {
+// A create answered 5xx is never resent. Telphin's own error body proves the server
+// refused it; a gateway's 502, or a 500 without that body, leaves its outcome unknown.
+func TestCreateAnswered5xx(t *testing.T) {
+	for _, tt := range []struct {
+		status  int
+		body    string
+		unknown bool
+	}{
+		{http.StatusInternalServerError, `{"message":"Internal error"}`, false},
+		{http.StatusBadGateway, `{"message":"Internal error"}`, true},
+		{http.StatusInternalServerError, `<html><body>Internal Server Error</body></html>`, true},
+	} {
+		t.Run(strconv.Itoa(tt.status)+" "+tt.body, func(t *testing.T) {
+			rec := fixture.New(t)
+			rec.ExpectExchange(exchange(t, "testdata/create_forbidden.json", func(ex *fixture.Exchange) {
+				ex.Response = fixture.Response{Status: tt.status, BodyText: tt.body}
+			}))
+			c, err := New(WithBaseURL(testBaseURL), WithToken(testToken), WithHTTPClient(rec.Client()))
+			require.NoError(t, err)
+			_, err = c.Create(context.Background(), "67890", &CreateRequest{
+				Login: "intruder", Name: "Olga Ivanova", Password: "S3cret-pass", Email: "olga.ivanova@example.com",
+			})
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Equal(t, tt.unknown, errors.Is(err, ErrOutcomeUnknown), "%v", err)
+			assert.Len(t, rec.Received(), 1, "not resent")
+		})
+	}
+}
+
+// An answer holding no user (no id) is an error, never a zero user; for Create the user
+// may have been stored.
+func TestAnswerWithoutAUserIsAnError(t *testing.T) {
 	rec := fixture.New(t)
-	rec.ExpectExchange(exchange(t, "testdata/create_forbidden.json", func(ex *fixture.Exchange) {
-		ex.Response.Status = http.StatusInternalServerError
-		ex.Response.Body = []byte(`{"message":"Internal error"}`)
-	}))
-	c, err := New(WithBaseURL(testBaseURL), WithToken(testToken), WithHTTPClient(rec.Client()))
+	for _, file := range []string{"testdata/get.json", "testdata/create.json", "testdata/update.json"} {
+		rec.ExpectExchange(exchange(t, file, func(ex *fixture.Exchange) { ex.Response.Body = []byte(`{}`) }))
+	}
+	c, err := New(WithBaseURL(testBaseURL), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
 	require.NoError(t, err)
-	_, err = c.Create(context.Background(), "67890", &CreateRequest{
-		Login: "intruder", Name: "Olga Ivanova", Password: "S3cret-pass", Email: "olga.ivanova@example.com",
+	ctx := context.Background()
+	u, err := c.Get(ctx, "12345", 101)
+	assert.Nil(t, u)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	u, err = c.Create(ctx, Me, &CreateRequest{
+		Login: "auditor", Name: "Olga Ivanova", Password: "S3cret-pass", Email: "olga.ivanova@example.com",
+		Access: AccessReadOnly, Comment: "External auditor", Status: StatusActive, ExtraParams: "audit-2024",
+		Timezone: "Europe/Moscow", EmailNotify: Ptr(true), EmailForNotify: "it@example.com",
 	})
+	assert.Nil(t, u)
 	require.ErrorIs(t, err, ErrOutcomeUnknown)
-	assert.Len(t, rec.Received(), 1)
+	u, err = c.Update(ctx, Me, 103, &UpdateRequest{
+		Name: Ptr("Olga V. Ivanova"), Status: Ptr(StatusBlocked), Comment: Ptr(""), Password: Ptr("N3w-secret"),
+	})
+	assert.Nil(t, u)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a PUT may be sent again")
+	assert.Len(t, rec.Received(), 3)
 }
 
 func TestClientIDStaysOneSegment(t *testing.T) {

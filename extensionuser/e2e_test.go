@@ -434,38 +434,48 @@ func TestE2EHourlyLimitFailsAtOnce(t *testing.T) {
 	srv := extensionusertest.NewServer()
 	defer srv.Close()
 	clock := e2eNewClock(srv, time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC))
-	srv.SetRateLimit(2)
+	srv.SetRateLimit(1)
 	// Default retry settings: the longest wait (30 s) is far shorter than the hour.
-	c, err := extensionuser.New(extensionuser.WithBaseURL(srv.BaseURL()), extensionuser.WithClientCredentials(srv.AppID(), srv.Secret()))
-	require.NoError(t, err)
+	newClient := func(opts ...extensionuser.Option) *extensionuser.Client {
+		c, err := extensionuser.New(append([]extensionuser.Option{extensionuser.WithBaseURL(srv.BaseURL()),
+			extensionuser.WithClientCredentials(srv.AppID(), srv.Secret())}, opts...)...)
+		require.NoError(t, err)
+		return c
+	}
+	c, unchecked := newClient(), newClient(extensionuser.WithoutRateLimitCheck())
 	ctx := context.Background()
 
-	for range 2 {
-		_, err = c.List(ctx, extensionuser.Me, extensionuser.ListOptions{})
-		require.NoError(t, err)
-	}
-	srv.ResetRequests()
+	// The answer that spends the budget says so: the next call is not sent.
 	start := time.Now()
-	_, err = c.Create(ctx, extensionuser.Me, &extensionuser.CreateRequest{
-		ExtensionID: 5001, Login: "late", Name: "L", Password: "pw", Email: "l@example.com"})
+	_, err := c.List(ctx, extensionuser.Me, extensionuser.ListOptions{})
+	require.NoError(t, err)
+	srv.ResetRequests()
+	_, err = c.List(ctx, extensionuser.Me, extensionuser.ListOptions{})
 	var rle *extensionuser.RateLimitError
 	require.ErrorAs(t, err, &rle)
 	assert.ErrorIs(t, err, extensionuser.ErrRateLimited)
+	assert.Equal(t, 0, rle.Remaining)
+	assert.WithinDuration(t, start.Add(time.Hour), rle.Reset, 5*time.Second, "the end of the server's hour")
+	assert.Empty(t, srv.Requests(), "not sent")
+
+	// Sent anyway, the server's 429 rate_limit_exceeded is returned at once.
+	_, err = unchecked.List(ctx, extensionuser.Me, extensionuser.ListOptions{})
+	require.ErrorAs(t, err, &rle)
+	assert.ErrorIs(t, err, extensionuser.ErrRateLimited)
+	assert.Equal(t, http.StatusTooManyRequests, rle.StatusCode)
 	assert.Equal(t, extensionuser.CodeRateLimitExceeded, rle.Code)
-	assert.Equal(t, 2, rle.Limit)
+	assert.Equal(t, 1, rle.Limit)
 	assert.Equal(t, 0, rle.Remaining)
 	assert.WithinDuration(t, start.Add(time.Hour), rle.Reset, 5*time.Second)
-	assert.Len(t, srv.Requests(), 1, "not retried")
-	assert.Empty(t, srv.ExtensionUsers())
+	assert.Len(t, e2eAPIRequests(srv), 1, "not retried")
+	rl, ok := unchecked.RateLimit()
+	require.True(t, ok)
+	assert.Equal(t, 0, rl.Remaining)
 
-	srv.ResetRequests()
-	_, err = c.Get(ctx, extensionuser.Me, 1)
-	require.ErrorAs(t, err, &rle)
-	assert.Len(t, srv.Requests(), 1, "a read is not retried either")
-
+	// The next hour has a new budget (and the token, an hour old, is replaced).
 	clock.set(time.Date(2030, 1, 1, 11, 0, 1, 0, time.UTC))
-	_, err = c.List(ctx, extensionuser.Me, extensionuser.ListOptions{})
-	require.NoError(t, err, "the next hour has a new budget")
+	_, err = unchecked.List(ctx, extensionuser.Me, extensionuser.ListOptions{})
+	require.NoError(t, err)
 }
 
 func TestE2EReadRetriedAfter503(t *testing.T) {
@@ -496,13 +506,23 @@ func TestE2ECreateNotResent(t *testing.T) {
 	require.NoError(t, err)
 	req := &extensionuser.CreateRequest{ExtensionID: 5001, Login: "once", Name: "O", Password: "pw", Email: "o@example.com"}
 
+	// A 500 page from a proxy: the server may have stored the user.
 	srv.ResetRequests()
-	srv.FailNext(1, http.StatusInternalServerError, "")
+	srv.Inject(1, extensionusertest.Fault{Status: http.StatusInternalServerError,
+		Body: "<html><body>500 Internal Server Error</body></html>", ContentType: "text/html"})
 	_, err = c.Create(ctx, extensionuser.Me, req)
 	require.ErrorIs(t, err, extensionuser.ErrOutcomeUnknown)
 	assert.Equal(t, http.StatusInternalServerError, e2eAPIError(t, err).StatusCode)
 	assert.Len(t, srv.Requests(), 1, "a create is never sent twice")
 	assert.Empty(t, srv.ExtensionUsers())
+
+	// A 500 with Telphin's own error body (the fake's fault body is one) is a refusal.
+	srv.ResetRequests()
+	srv.FailNext(1, http.StatusInternalServerError, "")
+	_, err = c.Create(ctx, extensionuser.Me, req)
+	assert.NotErrorIs(t, err, extensionuser.ErrOutcomeUnknown)
+	assert.Equal(t, http.StatusInternalServerError, e2eAPIError(t, err).StatusCode)
+	assert.Len(t, srv.Requests(), 1, "not resent either")
 
 	srv.ResetRequests()
 	srv.Inject(1, extensionusertest.Fault{DropAfterHandling: true})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/usersdk/usersdk-go/extensionuser"
 	"github.com/usersdk/usersdk-go/internal/core"
+	"github.com/usersdk/usersdk-go/internal/telphinfake"
 )
 
 // The targets below drive the exported client through an httpmock transport that answers
@@ -26,7 +27,9 @@ import (
 func fuzzClient(t testing.TB, a *fuzzkit.Answer) *extensionuser.Client {
 	t.Helper()
 	c, err := extensionuser.New(extensionuser.WithBaseURL("https://api.test/api/ver1.0"), extensionuser.WithToken("test-token"),
-		extensionuser.WithHTTPClient(a.HTTPClient()), extensionuser.WithoutRetries())
+		extensionuser.WithHTTPClient(a.HTTPClient()), extensionuser.WithoutRetries(),
+		// One input's spent budget must not hold back the next input's request.
+		extensionuser.WithoutRateLimitCheck())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +38,8 @@ func fuzzClient(t testing.TB, a *fuzzkit.Answer) *extensionuser.Client {
 
 // FuzzGetBody feeds any 200 body to Get: it never panics or hangs, never returns a nil
 // user without an error, returns exactly what the body's first JSON value decodes to,
-// refuses a body with no valid JSON value and accepts any JSON object that decodes as a
-// user.
+// refuses a body with no valid JSON value or whose user has no id (such as {}), and
+// accepts any JSON object that decodes as a user with an id.
 func FuzzGetBody(f *testing.F) {
 	for _, s := range []string{
 		`{"id":201,"extension_id":5001,"login":"ext100","name":"Reception","email":"reception@example.com","comment":"Front desk","access":"full","status":"active","extra_params":"","timezone":"Europe/Moscow"}`,
@@ -58,15 +61,15 @@ func FuzzGetBody(f *testing.F) {
 			t.Fatalf("Get: neither user nor error from %q", body)
 		case err == nil:
 			var want extensionuser.User
-			if !valid || json.Unmarshal(first, &want) != nil {
-				t.Fatalf("Get: accepted %q, whose first value is not a user", body)
+			if !valid || json.Unmarshal(first, &want) != nil || want.ID == 0 {
+				t.Fatalf("Get: accepted %q, whose first value is not a user with an id", body)
 			}
 			if !reflect.DeepEqual(*u, want) {
 				t.Fatalf("Get: %q gave %+v, want %+v", body, *u, want)
 			}
 		default:
 			var want extensionuser.User
-			if valid && first[0] == '{' && json.Unmarshal(first, &want) == nil {
+			if valid && first[0] == '{' && json.Unmarshal(first, &want) == nil && want.ID != 0 {
 				t.Fatalf("Get: refused the user %q: %v", first, err)
 			}
 			var apiErr *extensionuser.APIError
@@ -104,7 +107,8 @@ func FuzzListBody(f *testing.F) {
 // body: the result is always an *APIError with that status and body, whose text is valid
 // UTF-8, holds the parsed message and names the status; it matches the sentinel of its
 // status (and ErrRateLimited for Telphin's rate_limit_exceeded code whatever the status),
-// and only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown.
+// and only a write's 5xx matches ErrOutcomeUnknown: 502 and 504 always, 501 and 503
+// never, any other only when the body is not Telphin's own error object.
 func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(404), false, []byte(`{"message": "Record not found"}`))
 	f.Add(uint16(403), false, []byte(`{"message":"Access denied","status":"access_denied"}`))
@@ -115,6 +119,14 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(502), true, []byte(`<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>`))
 	f.Add(uint16(404), false, []byte(`{"message":"Record not found","status":404}`))
 	f.Add(uint16(400), false, []byte(``))
+	f.Add(uint16(500), false, []byte(`{"message":"Internal error"}`))
+	f.Add(uint16(500), true, []byte(`{"error":"server_error","error_description":"Try later"}`))
+	f.Add(uint16(500), false, []byte(`{"errors":[{"message":"boom"}]}`))
+	f.Add(uint16(500), true, []byte(`<html><body>Internal Server Error</body></html>`))
+	f.Add(uint16(500), false, []byte(``))
+	f.Add(uint16(504), false, []byte(`{"status":"gateway_timeout"}`))
+	f.Add(uint16(503), false, []byte(`{"message":"Maintenance"}`))
+	f.Add(uint16(500), false, []byte(`{"Message":"x","message":""}`))
 	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
@@ -170,8 +182,10 @@ func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []b
 	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
 		t.Fatalf("%s: a %d answer gave %T", op, status, err)
 	}
-	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not done.
-	unknown := write && status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable
+	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not
+	// done, and a refusal in Telphin's own error object, unless a gateway (502, 504) sent it.
+	unknown := write && status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable &&
+		(status == http.StatusBadGateway || status == http.StatusGatewayTimeout || !telphinfake.IsErrorBody(body))
 	if errors.Is(err, extensionuser.ErrOutcomeUnknown) != unknown {
 		t.Fatalf("%s: a %d answer matches ErrOutcomeUnknown: %v", op, status, errors.Is(err, extensionuser.ErrOutcomeUnknown))
 	}

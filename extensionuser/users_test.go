@@ -2,8 +2,10 @@ package extensionuser
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -129,6 +131,67 @@ func TestCreateForbidden(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, CodeAccessDenied, apiErr.Code)
 	assert.Equal(t, "Access denied", apiErr.Message)
+}
+
+// A create answered 5xx is never resent. Telphin's own error body proves the server
+// refused it; a gateway's 502, or a 500 without that body, leaves its outcome unknown.
+func TestCreateAnswered5xx(t *testing.T) {
+	for _, tt := range []struct {
+		status  int
+		body    string
+		unknown bool
+	}{
+		{http.StatusInternalServerError, `{"message":"Internal error"}`, false},
+		{http.StatusBadGateway, `{"message":"Internal error"}`, true},
+		{http.StatusInternalServerError, `<html><body>Internal Server Error</body></html>`, true},
+	} {
+		t.Run(strconv.Itoa(tt.status)+" "+tt.body, func(t *testing.T) {
+			rec := fixture.New(t)
+			rec.ExpectExchange(exchange(t, "testdata/create_forbidden.json", func(ex *fixture.Exchange) {
+				ex.Response = fixture.Response{Status: tt.status, BodyText: tt.body}
+			}))
+			c, err := New(WithBaseURL(testBaseURL), WithToken(testToken), WithHTTPClient(rec.Client()))
+			require.NoError(t, err)
+			_, err = c.Create(context.Background(), "67890", &CreateRequest{
+				ExtensionID: 5003, Login: "intruder", Name: "Support line", Password: "S3cret-pass", Email: "support@example.com",
+			})
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tt.status, apiErr.StatusCode)
+			assert.Equal(t, tt.unknown, errors.Is(err, ErrOutcomeUnknown), "%v", err)
+			assert.Len(t, rec.Received(), 1, "not resent")
+		})
+	}
+}
+
+// An answer holding no user (no id) is an error, never a zero user; for Create the user
+// may have been stored.
+func TestAnswerWithoutAUserIsAnError(t *testing.T) {
+	rec := fixture.New(t)
+	for _, file := range []string{"testdata/get.json", "testdata/create.json", "testdata/update.json"} {
+		rec.ExpectExchange(exchange(t, file, func(ex *fixture.Exchange) { ex.Response.Body = []byte(`{}`) }))
+	}
+	c, err := New(WithBaseURL(testBaseURL), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
+	require.NoError(t, err)
+	ctx := context.Background()
+	u, err := c.Get(ctx, "12345", 201)
+	assert.Nil(t, u)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	u, err = c.Create(ctx, Me, &CreateRequest{
+		ExtensionID: 5003, Login: "ext102", Name: "Support line", Password: "S3cret-pass", Email: "support@example.com",
+		Access: AccessFull, Comment: "Night shift", Status: StatusActive, ExtraParams: "shift=night",
+		Timezone: "Asia/Novosibirsk", EmailNotify: Ptr(false),
+	})
+	assert.Nil(t, u)
+	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	u, err = c.Update(ctx, Me, 203, &UpdateRequest{
+		ExtensionID: Ptr[int64](5004), Access: Ptr(AccessReadOnly), Timezone: Ptr("Europe/Moscow"), Email: Ptr("support-team@example.com"),
+	})
+	assert.Nil(t, u)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a PUT may be sent again")
+	assert.Len(t, rec.Received(), 3)
 }
 
 func TestConcurrentRequestRefused(t *testing.T) {
