@@ -62,6 +62,8 @@
 //   - Timestamps come without a zone ("2018-02-20T14:10:15.123", UTC); Time decodes them.
 //   - List without Take returns every user at once; All always pages with take and skip.
 //   - Create's answer lacks login, role and status; Create fills them in from the request.
+//   - The server asks for no old password when a user changes its own: its update has no
+//     such field, whatever the docs say.
 //   - Update and UpdateCurrent clear the user's data unless UpdateRequest.Data is set: see
 //     Update for the safe read-modify-write.
 //

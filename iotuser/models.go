@@ -290,17 +290,15 @@ func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 // CLEARS the user's data. To keep it, send the current value back (from Get). To clear it
 // on purpose, set Data to a pointer to json.RawMessage("null").
 //
-// A client-role user may change only its own password (giving OldPassword), data and
-// introReviewed; setting Login, Role or Status as a client is refused with 403.
+// A client-role user may change only its own password, data and introReviewed; setting
+// Login, Role or Status as a client is refused with 403. The server asks for no old
+// password (its UserUpdate has no such field, whatever the docs say).
 type UpdateRequest struct {
-	Login    *string     `json:"login,omitempty"`
-	Role     *Role       `json:"role,omitempty"`
-	Status   *UserStatus `json:"status,omitempty"`
-	Password *string     `json:"password,omitempty"`
-	// OldPassword is the current password, which the docs require when a user changes
-	// its own password.
-	OldPassword   *string `json:"oldPassword,omitempty"`
-	IntroReviewed *bool   `json:"introReviewed,omitempty"`
+	Login         *string     `json:"login,omitempty"`
+	Role          *Role       `json:"role,omitempty"`
+	Status        *UserStatus `json:"status,omitempty"`
+	Password      *string     `json:"password,omitempty"`
+	IntroReviewed *bool       `json:"introReviewed,omitempty"`
 	// Data is sent when non-nil, as JSON null if it points to nil or "null". See the type's
 	// doc: nil clears the user's data on the server.
 	Data *json.RawMessage `json:"data,omitempty"`
@@ -308,14 +306,10 @@ type UpdateRequest struct {
 
 // Validate checks the fields that are set as the server would (login 1..128 characters,
 // password 6..128 characters, defined role and status, valid JSON data). It refuses an
-// update that sets nothing, whose only effect would be to clear data, and an OldPassword
-// without a new Password.
+// update that sets nothing, whose only effect would be to clear data.
 func (r *UpdateRequest) Validate() error {
 	if r == nil {
 		return invalid("request", "is nil")
-	}
-	if r.OldPassword != nil && r.Password == nil {
-		return invalid("oldPassword", "is only sent together with password")
 	}
 	if r.Login == nil && r.Role == nil && r.Status == nil && r.Password == nil &&
 		r.IntroReviewed == nil && r.Data == nil {
@@ -331,9 +325,6 @@ func (r *UpdateRequest) Validate() error {
 			return err
 		}
 	}
-	if r.OldPassword != nil && *r.OldPassword == "" {
-		return invalid("oldPassword", "must not be empty when set")
-	}
 	if r.Role != nil && !r.Role.valid() {
 		return invalid("role", fmt.Sprintf("%d is not RoleAdmin (0) or RoleClient (1)", int(*r.Role)))
 	}
@@ -346,13 +337,13 @@ func (r *UpdateRequest) Validate() error {
 	return nil
 }
 
-// String prints the request with the passwords redacted.
+// String prints the request with the password redacted.
 func (r UpdateRequest) String() string { return core.RedactString(r) }
 
-// GoString prints the request with the passwords redacted.
+// GoString prints the request with the password redacted.
 func (r UpdateRequest) GoString() string { return core.RedactString(r) }
 
-// LogValue logs the request with the passwords redacted.
+// LogValue logs the request with the password redacted.
 func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
 // SortField is the field a user list is sorted by. The server refuses any other value

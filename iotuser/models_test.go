@@ -487,8 +487,8 @@ func TestUpdateRequestWire(t *testing.T) {
 			Data: ptr(json.RawMessage(`{"phone":"+1-555-0199"}`)),
 		}
 		current := UpdateRequest{
-			Password: ptr("n3w-Passw0rd"), OldPassword: ptr("s3cret-Pass"),
-			Data: ptr(json.RawMessage(`{"phone":"+1-555-0100"}`)),
+			Password: ptr("n3w-Passw0rd"),
+			Data:     ptr(json.RawMessage(`{"phone":"+1-555-0100"}`)),
 		}
 		clear := UpdateRequest{Data: ptr(json.RawMessage("null"))}
 		for name, req := range map[string]UpdateRequest{"update": full, "update_current": current, "update_clear_data": clear} {
@@ -584,7 +584,6 @@ func TestUpdateRequestValidate(t *testing.T) {
 		field string // "" when valid
 	}{
 		"nothing set":                   {UpdateRequest{}, "request"},
-		"only old password":             {UpdateRequest{OldPassword: ptr("secret")}, "oldPassword"},
 		"only data null":                {UpdateRequest{Data: ptr(json.RawMessage("null"))}, ""},
 		"only intro reviewed":           {UpdateRequest{IntroReviewed: ptr(false)}, ""},
 		"login 0":                       {UpdateRequest{Login: ptr("")}, "login"},
@@ -596,8 +595,6 @@ func TestUpdateRequestValidate(t *testing.T) {
 		"password 128":                  {UpdateRequest{Password: ptr(strings.Repeat("x", 128))}, ""},
 		"password 129":                  {UpdateRequest{Password: ptr(strings.Repeat("x", 129))}, "password"},
 		"password empty":                {UpdateRequest{Password: ptr("")}, "password"},
-		"password and old password":     {UpdateRequest{Password: ptr("newpass"), OldPassword: ptr("oldpass")}, ""},
-		"old password empty":            {UpdateRequest{Password: ptr("newpass"), OldPassword: ptr("")}, "oldPassword"},
 		"role undefined":                {UpdateRequest{Role: ptr(Role(9))}, "role"},
 		"role admin":                    {UpdateRequest{Role: ptr(RoleAdmin)}, ""},
 		"status undefined":              {UpdateRequest{Status: ptr(UserStatus(3))}, "status"},
@@ -619,10 +616,7 @@ func TestUpdateRequestValidate(t *testing.T) {
 	assertFieldError(t, (*UpdateRequest)(nil).Validate(), "request")
 }
 
-const (
-	secretPass = "hunter2-very-secret"
-	secretOld  = "old-secret-value"
-)
+const secretPass = "hunter2-very-secret"
 
 // printed returns every way fmt prints v, directly, by pointer and nested in a struct.
 func printed(v, p any) map[string]string {
@@ -654,7 +648,7 @@ func logged(v any) map[string]string {
 
 func TestRedaction(t *testing.T) {
 	create := CreateRequest{Login: "mary", Role: RoleClient, Password: secretPass}
-	update := UpdateRequest{Login: ptr("mary"), Password: ptr(secretPass), OldPassword: ptr(secretOld)}
+	update := UpdateRequest{Login: ptr("mary"), Password: ptr(secretPass)}
 	tokens := Tokens{AccessToken: "eyJhbGciOiJIUzI1NiJ9.access-secret.sig", RefreshToken: "eyJhbGciOiJIUzI1NiJ9.refresh-secret.sig"}
 
 	cases := map[string]struct {
@@ -663,7 +657,7 @@ func TestRedaction(t *testing.T) {
 		visible        string
 	}{
 		"create": {create, &create, []string{secretPass}, "mary"},
-		"update": {update, &update, []string{secretPass, secretOld}, "mary"},
+		"update": {update, &update, []string{secretPass}, "mary"},
 		"tokens": {tokens, &tokens, []string{"access-secret", "refresh-secret"}, "Tokens"},
 	}
 	for name, c := range cases {

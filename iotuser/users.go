@@ -115,7 +115,7 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 //	err = c.Update(ctx, id, &iotuser.UpdateRequest{Status: iotuser.Ptr(iotuser.StatusDisabled), Data: &u.Data})
 //
 // (a write made by someone else between the two calls is lost). A client-role user may
-// change only its own password (with OldPassword), data and introReviewed.
+// change only its own password, data and introReviewed.
 func (c *Client) Update(ctx context.Context, userID int64, req *UpdateRequest) error {
 	if err := core.PositiveID("id", userID); err != nil {
 		return err
@@ -125,8 +125,8 @@ func (c *Client) Update(ctx context.Context, userID int64, req *UpdateRequest) e
 
 // UpdateCurrent changes the user the session belongs to (PUT /user/current), sending only
 // the fields set in req. Like Update, it clears the user's data unless req.Data is set:
-// keep it by sending back the data GetCurrent returned. To change its own password a
-// client-role user gives OldPassword too.
+// keep it by sending back the data GetCurrent returned. A client-role user may change its
+// own password this way; the server asks for no old password.
 func (c *Client) UpdateCurrent(ctx context.Context, req *UpdateRequest) error {
 	return c.update(ctx, currentPath, req)
 }

@@ -193,8 +193,8 @@ func TestUpdateKeepingDataByReadModifyWrite(t *testing.T) {
 func TestUpdateCurrent(t *testing.T) {
 	c, _ := newTestClient(t, "testdata/update_current.json")
 	err := c.UpdateCurrent(context.Background(), &UpdateRequest{
-		Password: Ptr("n3w-Passw0rd"), OldPassword: Ptr("s3cret-Pass"),
-		Data: Ptr(json.RawMessage(`{"phone":"+1-555-0100"}`)),
+		Password: Ptr("n3w-Passw0rd"),
+		Data:     Ptr(json.RawMessage(`{"phone":"+1-555-0100"}`)),
 	})
 	require.NoError(t, err)
 }

@@ -29,7 +29,8 @@
 //
 // Faults, latency and the request log come from the embedded server (FailNext, DropNext,
 // Inject, SetLatency, Requests). With WithSeparateAuth the token endpoints run on a second
-// server (AuthURL, AuthServer), as they do in a real installation.
+// server (AuthURL, AuthServer), as they do in a real installation, and the API's server
+// answers 404 to /token as the real frontend does.
 package iotusertest
 
 import (
@@ -120,26 +121,25 @@ type Server struct {
 	auth *fakeserver.Server // the token endpoints; the same as Server unless WithSeparateAuth
 	key  []byte
 
-	mu                 sync.Mutex
-	clock              func() time.Time
-	accessTTL          time.Duration
-	refreshTTL         time.Duration
-	users              map[int64]*userRecord
-	networks           map[int64]iotuser.Network
-	deviceTypes        map[int64]iotuser.DeviceType
-	nextUser           int64
-	nextNetwork        int64
-	nextDeviceType     int64
-	adminID            int64
-	adminLogin         string
-	adminPassword      string
-	issuedAccess       map[string]bool
-	issuedRefresh      map[string]bool
-	expiredAccess      map[string]bool
-	expiredRefresh     map[string]bool
-	logins             int
-	refreshes          int
-	requireOldPassword bool
+	mu             sync.Mutex
+	clock          func() time.Time
+	accessTTL      time.Duration
+	refreshTTL     time.Duration
+	users          map[int64]*userRecord
+	networks       map[int64]iotuser.Network
+	deviceTypes    map[int64]iotuser.DeviceType
+	nextUser       int64
+	nextNetwork    int64
+	nextDeviceType int64
+	adminID        int64
+	adminLogin     string
+	adminPassword  string
+	issuedAccess   map[string]bool
+	issuedRefresh  map[string]bool
+	expiredAccess  map[string]bool
+	expiredRefresh map[string]bool
+	logins         int
+	refreshes      int
 }
 
 type userRecord struct {
@@ -304,15 +304,6 @@ func (s *Server) Refreshes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.refreshes
-}
-
-// RequireOldPassword makes a client-role user's password change need its current
-// password in "oldPassword" (403 otherwise), as the vendor's docs say. Off by default,
-// as on the real server, which ignores oldPassword.
-func (s *Server) RequireOldPassword(require bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requireOldPassword = require
 }
 
 // IssueTokens mints an access and refresh token for a user as a login would, without

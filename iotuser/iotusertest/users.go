@@ -359,13 +359,12 @@ func (s *Server) get(c *call) reply {
 }
 
 // userBody is the server's UserUpdate, the body of POST and PUT; nil pointers are absent
-// (or null) fields.
+// (or null) fields. It has no oldPassword: the server ignores one, whatever its docs say.
 type userBody struct {
 	Login                   *string         `json:"login"`
 	Role                    *int            `json:"role"`
 	Status                  *int            `json:"status"`
 	Password                *string         `json:"password"`
-	OldPassword             *string         `json:"oldPassword"`
 	Data                    json.RawMessage `json:"data"`
 	IntroReviewed           *bool           `json:"introReviewed"`
 	AllDeviceTypesAvailable *bool           `json:"allDeviceTypesAvailable"`
@@ -485,9 +484,6 @@ func (s *Server) update(c *call) reply {
 	if b.Password != nil && *b.Password != "" {
 		if !validPassword(*b.Password) {
 			return fail(http.StatusBadRequest, msgPasswordInvalid)
-		}
-		if client && s.requireOldPassword && (b.OldPassword == nil || *b.OldPassword != rec.password) {
-			return fail(http.StatusForbidden, "Invalid credentials")
 		}
 		password = *b.Password
 	}
