@@ -27,16 +27,25 @@ func parseError(e *core.APIError) bool {
 	return isReviveError(e.Body)
 }
 
-// isReviveError reports whether body is {"error": {...}} with a type or a message.
+// isReviveError reports whether body is the object Revive's exception handler writes: an
+// "error" member (spelt exactly so) that is an object holding "type" or "message" as a
+// string. A proxy's page or an empty body is not, nor is a looser shape another layer
+// could have written, so a 5xx answer to a write carrying one keeps its outcome unknown.
 func isReviveError(body []byte) bool {
-	var probe struct {
-		Error *struct {
-			Type    json.RawMessage `json:"type"`
-			Message json.RawMessage `json:"message"`
-		} `json:"error"`
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return false
 	}
-	return json.Unmarshal(body, &probe) == nil && probe.Error != nil &&
-		(len(probe.Error.Type) > 0 || len(probe.Error.Message) > 0)
+	var inner map[string]json.RawMessage
+	if e := bytes.TrimSpace(top["error"]); len(e) == 0 || e[0] != '{' || json.Unmarshal(e, &inner) != nil {
+		return false
+	}
+	for _, k := range []string{"type", "message"} {
+		if v := bytes.TrimSpace(inner[k]); len(v) > 0 && v[0] == '"' {
+			return true
+		}
+	}
+	return false
 }
 
 // isErrorObject reports whether a body is Revive's error answer: a JSON object whose

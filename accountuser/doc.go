@@ -47,5 +47,9 @@
 // errors. A Create, whether sent with POST or PUT, and an Update sent with POST are never
 // resent once they may have reached the server; such a failure matches
 // ErrOutcomeUnknown, and so does a Create whose 2xx answer is not the new user: look the
-// user up by username before creating it again.
+// user up by username before creating it again. A 5xx answer whose body is Revive's error
+// object (an "error" object with a string "type" or "message") is the application
+// refusing the write: it is an *APIError that does not match ErrOutcomeUnknown. A 502 or
+// 504, whatever its body, and any other 5xx with another body (a proxy's HTML page, an
+// empty body) still match it.
 package accountuser

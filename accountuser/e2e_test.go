@@ -399,3 +399,30 @@ func TestE2ERetriedReadAndUnretriedCreate(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1, "a create is never sent twice")
 	assert.Len(t, srv.Users(), 1)
 }
+
+// An installation that answers its refusals with 500 and Revive's error object: a refused
+// create or update is the server's answer, not an unknown outcome.
+func TestE2ERefusalWithStatus500(t *testing.T) {
+	srv, c := e2eSetup(t)
+	srv.SetErrorStatus(http.StatusInternalServerError)
+	ctx := context.Background()
+	u := srv.AddUser(accountuser.User{ContactName: "T", EmailAddress: "t@example.com", Username: "taken",
+		DefaultAccountID: 2, Active: accountuser.Enabled}, "pw")
+
+	created, err := c.Create(ctx, &accountuser.CreateRequest{ContactName: "N", EmailAddress: "n@example.com",
+		DefaultAccountID: 42, Username: "new", Password: "pw"})
+	assert.Nil(t, created)
+	apiErr := e2eAPIError(t, err)
+	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
+	assert.Equal(t, accountusertest.MsgUnknownAccount, apiErr.Message)
+	assert.NotErrorIs(t, err, accountuser.ErrOutcomeUnknown)
+	assert.NotContains(t, err.Error(), "may have been created")
+
+	updated, err := c.Update(ctx, u.UserID, &accountuser.UpdateRequest{DefaultAccountID: accountuser.Ptr(accountuser.ID(42))})
+	assert.Nil(t, updated)
+	assert.Equal(t, accountusertest.MsgUnknownAccount, e2eAPIError(t, err).Message)
+	assert.NotErrorIs(t, err, accountuser.ErrOutcomeUnknown)
+
+	assert.Len(t, srv.Users(), 1, "nothing was created")
+	assert.Len(t, srv.Requests(), 2, "a refusal is not retried")
+}

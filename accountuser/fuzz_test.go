@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/usersdk/usersdk-go/internal/fuzzkit"
+	"io"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jarcoal/httpmock"
+
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // FuzzSuccessBody feeds any 2xx body to every operation: none may panic, a result and an
@@ -147,8 +149,10 @@ func FuzzDecodedUsers(f *testing.F) {
 // FuzzErrorBody answers Get (a read) and Create (a write) with any 4xx or 5xx status and
 // body: the result is always an *APIError with that status and body, whose text is valid
 // UTF-8, holds the parsed message and names the status; it matches the sentinel of its
-// status (and ErrNotFound for Revive's "Unknown userId Error" whatever the status), and
-// only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown.
+// status (and ErrNotFound for Revive's "Unknown userId Error" whatever the status). Only
+// a write's 5xx can match ErrOutcomeUnknown: always a 502 or 504, never a 501 or 503, and
+// any other 5xx unless its body is Revive's error object (fuzzReviveObject). Create adds
+// its look-it-up hint exactly when the error matches.
 func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(404), false, []byte(`{"error": {"type": "Exception", "message": "Unknown userId Error"}}`))
 	f.Add(uint16(500), false, []byte(`{"error": {"type": "Exception", "message": "Unknown userId Error"}}`))
@@ -159,6 +163,16 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(429), false, []byte(`{"error":"slow down"}`))
 	f.Add(uint16(400), false, []byte(`{"error":{"message":7,"type":["x"]}}`))
 	f.Add(uint16(400), false, []byte(``))
+	f.Add(uint16(100), false, []byte(`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`)) // 500
+	f.Add(uint16(102), false, []byte(`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`)) // 502
+	f.Add(uint16(104), true, []byte(`{"error":{"message":"Gateway Timeout"}}`))                            // 504
+	f.Add(uint16(100), true, []byte(`<html><body>500 Internal Server Error</body></html>`))
+	f.Add(uint16(100), false, []byte(``))
+	f.Add(uint16(100), false, []byte(`{"error":"Internal error"}`))
+	f.Add(uint16(100), false, []byte(`{"Error":{"type":"Exception"}}`))
+	f.Add(uint16(100), false, []byte(`{"error":{"type":null,"message":7}}`))
+	f.Add(uint16(100), false, []byte(`{"error":{"type":"x"},"n":1e999}`))
+	f.Add(uint16(100), false, []byte(`{"error":{"type":"x"},"error":null}`))
 	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
@@ -214,11 +228,42 @@ func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []b
 	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
 		t.Fatalf("%s: a %d answer gave %T", op, status, err)
 	}
-	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not done.
-	unknown := write && status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable
-	if errors.Is(err, ErrOutcomeUnknown) != unknown {
-		t.Fatalf("%s: a %d answer matches ErrOutcomeUnknown: %v", op, status, errors.Is(err, ErrOutcomeUnknown))
+	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not
+	// done, and a refusal in Revive's own words; a gateway's 502 and 504 say nothing of it.
+	var unknown bool
+	switch {
+	case !write || status < 500 || status == http.StatusNotImplemented || status == http.StatusServiceUnavailable:
+	case status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
+		unknown = true
+	default:
+		unknown = !fuzzReviveObject(body)
 	}
+	if errors.Is(err, ErrOutcomeUnknown) != unknown {
+		t.Fatalf("%s: a %d answer %q matches ErrOutcomeUnknown: %v", op, status, body, errors.Is(err, ErrOutcomeUnknown))
+	}
+	if op == "Create" && strings.Contains(msg, "may have been created") != unknown {
+		t.Fatalf("%s: a %d answer %q gave %q", op, status, body, msg)
+	}
+}
+
+// fuzzReviveObject is the oracle's own reading of "Revive's error object": one JSON
+// value, an object whose "error" member (exactly so spelt; the last of duplicates counts,
+// as in every JSON decoder here) is an object holding "type" or "message" as a string.
+func fuzzReviveObject(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // a number too large for a float64 is still JSON
+	var v any
+	if dec.Decode(&v) != nil {
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return false // more than one value
+	}
+	top, _ := v.(map[string]any)
+	e, _ := top["error"].(map[string]any)
+	_, hasType := e["type"].(string)
+	_, hasMessage := e["message"].(string)
+	return hasType || hasMessage
 }
 
 // FuzzID checks ID, Revive's identifier that arrives as a number or a string. Any n

@@ -215,6 +215,74 @@ func TestCreateServerError(t *testing.T) {
 	assert.Equal(t, "POST /usr/new: 400 Bad Request: Unknown agencyId Error [Exception]", err.Error())
 }
 
+// Revive's error object proves the application handled the create and refused it, even
+// with a 500: the error is the server's, and says nothing of a user that may exist.
+func TestCreateRefusedWithStatus500(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/create_refused_status500.json"})
+	req := seedCreate()
+	req.DefaultAccountID = 99
+	u, err := c.Create(context.Background(), &req)
+	assert.Nil(t, u)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
+	assert.Equal(t, "Exception", apiErr.Code)
+	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "Revive answered: the user was not created")
+	assert.Equal(t, "POST /usr/new: 500 Internal Server Error: Unknown agencyId Error [Exception]", err.Error())
+}
+
+// Only Revive's own object proves a refusal: any other 5xx body, and a gateway's 502 or
+// 504 whatever its body, leave a create's outcome unknown.
+func TestCreate5xxOutcome(t *testing.T) {
+	const revive = `{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`
+	const hint = "; the user may have been created: look it up by username before creating it again"
+	for name, tc := range map[string]struct {
+		status  int
+		ct      string
+		body    string
+		unknown bool
+	}{
+		"500 Revive's object":          {500, "application/json", revive, false},
+		"500 Revive's object as html":  {500, "text/html", revive, false},
+		"500 Revive's type only":       {500, "application/json", `{"error":{"type":"Exception"}}`, false},
+		"500 html":                     {500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>", true},
+		"500 empty":                    {500, "application/json", "", true},
+		"500 error as a string":        {500, "application/json", `{"error":"Internal error"}`, true},
+		"500 message only":             {500, "application/json", `{"message":"upstream failed"}`, true},
+		"500 error without type":       {500, "application/json", `{"error":{"code":1}}`, true},
+		"500 error with numeric type":  {500, "application/json", `{"error":{"type":7}}`, true},
+		"500 Error spelt with capital": {500, "application/json", `{"Error":{"type":"Exception","message":"x"}}`, true},
+		"502 Revive's object":          {502, "application/json", revive, true},
+		"504 Revive's object":          {504, "application/json", revive, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "POST", Path: "/usr/new", Body: json.RawMessage(seedCreateJSON)},
+				Response: fixture.Response{Status: tc.status, BodyText: tc.body, Headers: map[string]string{"Content-Type": tc.ct}},
+			})
+			// Default retries: a second request would fail the recorder.
+			c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()))
+			require.NoError(t, err)
+			req := seedCreate()
+			u, err := c.Create(context.Background(), &req)
+			assert.Nil(t, u)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.unknown, errors.Is(err, ErrOutcomeUnknown), err.Error())
+			assert.Equal(t, tc.unknown, strings.HasSuffix(err.Error(), hint), err.Error())
+			if !tc.unknown {
+				assert.NotContains(t, err.Error(), "may have")
+			}
+			if tc.body == revive {
+				assert.Contains(t, err.Error(), ": Unknown agencyId Error [Exception]", "the server's message is quoted")
+			}
+			assert.Len(t, rec.Received(), 1)
+		})
+	}
+}
+
 func TestCreateErrorWithStatus200(t *testing.T) {
 	c, _ := newTestClient(t, []string{"testdata/create_duplicate_status200.json"})
 	req := seedCreate()
@@ -465,19 +533,26 @@ func TestRequestIDOfAnErrorWithStatus200(t *testing.T) {
 }
 
 func TestParseError(t *testing.T) {
-	for body, want := range map[string][2]string{
-		`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`: {"Exception", "Unknown agencyId Error"},
-		`{"error":{"message":"only a message"}}`:                            {"", "only a message"},
-		`{"error":"plain"}`:                                                 {"", "plain"},
-		`{"message":"proxy says no","code":"E1"}`:                           {"E1", "proxy says no"},
-		`{"error":{"type":7,"message":"odd type"}}`:                         {"7", "odd type"},
-		`[]`:             {"", ""},
-		`"text"`:         {"", ""},
-		`{"error":null}`: {"", ""},
+	for body, want := range map[string]struct {
+		code, message string
+		revive        bool // the body is Revive's own error object
+	}{
+		`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`: {"Exception", "Unknown agencyId Error", true},
+		`{"error":{"message":"only a message"}}`:                            {"", "only a message", true},
+		`{"error":"plain"}`:                                                 {"", "plain", false},
+		`{"message":"proxy says no","code":"E1"}`:                           {"E1", "proxy says no", false},
+		`{"error":{"type":7,"message":"odd type"}}`:                         {"7", "odd type", true},
+		`{"error":{"type":7,"message":8}}`:                                  {"7", "8", false},
+		`{"ERROR":{"TYPE":"Exception"}}`:                                    {"Exception", "", false}, // the core reads any case; Revive writes "error"
+		`[]`:                                                                {"", "", false},
+		`"text"`:                                                            {"", "", false},
+		`{"error":null}`:                                                    {"", "", false},
 	} {
 		e := &APIError{Body: []byte(body)}
-		parseError(e)
-		assert.Equal(t, want, [2]string{e.Code, e.Message}, body)
+		revive := parseError(e)
+		assert.Equal(t, want.code, e.Code, body)
+		assert.Equal(t, want.message, e.Message, body)
+		assert.Equal(t, want.revive, revive, body)
 	}
 	e := &APIError{StatusCode: 500, Body: []byte(`{"error":{"type":"Exception","message":"Unknown userId Error"}}`)}
 	parseError(e)
