@@ -35,5 +35,7 @@
 // {"error": ...}) is the server refusing the request: it does not match ErrOutcomeUnknown,
 // except for 502 and 504, which come from a gateway.
 //
-// The vendor documents no paging for the user list; List returns what one answer holds.
+// The vendor documents no paging for the user lists. ListOptions.Page and PerPage send
+// page and per_page, as Telphin's other lists take them, and All pages with them without
+// relying on them: it stops as soon as the server shows it ignores them, and never loops.
 package clientuser

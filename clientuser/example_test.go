@@ -103,6 +103,28 @@ func Example() {
 	// 404 Record not found true
 }
 
+// All pages through the list with page and per_page. Telphin does not document paging
+// for the user lists, and this server ignores it: All yields its whole list once and stops.
+func ExampleClient_All() {
+	var tokens atomic.Int32
+	c, err := clientuser.New(
+		clientuser.WithClientCredentials("my-app-id", "my-app-secret"),
+		clientuser.WithHTTPClient(exampleServer(&tokens)),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for u, err := range c.All(context.Background(), clientuser.Me, clientuser.ListOptions{PerPage: 50}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(u.ID, u.Login)
+	}
+	// Output:
+	// 101 operator1
+	// 102 operator2
+}
+
 // One token serves both packages: the extensionuser client takes the clientuser client's
 // token source, so the two share one cached token and renew it together after a 401.
 func ExampleClient_TokenSource() {

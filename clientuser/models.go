@@ -155,10 +155,17 @@ func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 // ListOptions filters a list of client-level users (GET /client/{client_id}/user/client/).
 // Each filter is an array, sent as repeated query keys (login=a&login=b); nil filters are
 // left out, so the zero value lists every user of the client. The API documents no paging
-// for this list.
+// for this list; Page and PerPage are sent when set.
 type ListOptions struct {
 	// Login keeps users with one of these logins.
 	Login []string `url:"login,omitempty"`
 	// ID keeps users with one of these ids.
 	ID []int64 `url:"id,omitempty"`
+
+	// Page asks for one page of the list, from 1; 0 leaves it out. Telphin's other
+	// lists take it, but the API does not document it for this one: a server that
+	// ignores it sends the whole list.
+	Page int `url:"page,omitempty"`
+	// PerPage is the page size; 0 leaves it out and the server decides.
+	PerPage int `url:"per_page,omitempty"`
 }

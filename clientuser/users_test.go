@@ -276,6 +276,14 @@ func TestAnswerWithoutAUserIsAnError(t *testing.T) {
 	assert.Len(t, rec.Received(), 3)
 }
 
+func TestListPage(t *testing.T) {
+	c, _ := newTestClient(t, "testdata/list_page.json")
+	users, err := c.List(context.Background(), Me, ListOptions{Login: []string{"operator2"}, Page: 2, PerPage: 1})
+	require.NoError(t, err)
+	require.Len(t, users, 1)
+	assert.Equal(t, int64(102), users[0].ID)
+}
+
 func TestClientIDStaysOneSegment(t *testing.T) {
 	tests := map[string]string{
 		"../1":  "/api/ver1.0/client/..%2F1/user/client/",
@@ -338,6 +346,14 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 		"update zero user":      {func() error { _, err := c.Update(ctx, Me, 0, &UpdateRequest{Name: Ptr("x")}); return err }, "user_id"},
 		"update empty password": {func() error { _, err := c.Update(ctx, Me, 1, &UpdateRequest{Password: Ptr("")}); return err }, "password"},
 		"delete empty client":   {func() error { return c.Delete(ctx, "", 1) }, "client_id"},
+		"list negative page":    {func() error { _, err := c.List(ctx, Me, ListOptions{Page: -1}); return err }, "page"},
+		"list negative size":    {func() error { _, err := c.List(ctx, Me, ListOptions{PerPage: -1}); return err }, "per_page"},
+		"all negative page": {func() error {
+			for _, err := range c.All(ctx, Me, ListOptions{Page: -2}) {
+				return err
+			}
+			return nil
+		}, "page"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -534,3 +534,43 @@ func TestE2ECreateNotResent(t *testing.T) {
 	assert.Equal(t, []string{"once"}, e2eLogins(found))
 	assert.Len(t, srv.ExtensionUsers(), 1)
 }
+
+func TestE2EAll(t *testing.T) {
+	srv, c := e2eSetup(t)
+	ctx := context.Background()
+	var want []string
+	for i := range 5 {
+		login := "paged" + strconv.Itoa(i)
+		srv.AddExtensionUser(0, extensionuser.User{ExtensionID: 5001, Login: login, Name: "U", Email: login + "@example.com"}, "pw")
+		want = append(want, login)
+	}
+	all := func(opts extensionuser.ListOptions) (logins []string) {
+		for u, err := range c.All(ctx, extensionuser.Me, opts) {
+			require.NoError(t, err)
+			logins = append(logins, u.Login)
+		}
+		return logins
+	}
+	_, err := c.List(ctx, extensionuser.Me, extensionuser.ListOptions{}) // the token first
+	require.NoError(t, err)
+
+	srv.ResetRequests()
+	assert.Equal(t, want, all(extensionuser.ListOptions{ExtensionID: []int64{5001}, PerPage: 2}))
+	reqs := srv.Requests()
+	require.Len(t, reqs, 3, "pages of 2, 2 and 1")
+	assert.Equal(t, []string{"3"}, reqs[2].Query["page"])
+	assert.Equal(t, []string{"2"}, reqs[2].Query["per_page"])
+
+	srv.ResetRequests()
+	assert.Equal(t, want[2:], all(extensionuser.ListOptions{Page: 2, PerPage: 2}))
+	assert.Len(t, srv.Requests(), 2)
+
+	// A server that ignores paging sends the whole list: All yields it once and stops.
+	srv.IgnorePaging(true)
+	srv.ResetRequests()
+	assert.Equal(t, want, all(extensionuser.ListOptions{PerPage: 2}))
+	assert.Len(t, srv.Requests(), 1)
+	srv.ResetRequests()
+	assert.Equal(t, want, all(extensionuser.ListOptions{PerPage: 5}))
+	assert.Len(t, srv.Requests(), 2, "a full page, then its repeat")
+}

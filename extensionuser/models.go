@@ -173,7 +173,8 @@ func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 // ListOptions filters a list of internal-number-level users
 // (GET /client/{client_id}/user/extension/). Each filter is an array, sent as repeated
 // query keys (status=active&status=blocked); nil filters are left out, so the zero value
-// lists every such user of the client. The API documents no paging for this list.
+// lists every such user of the client. The API documents no paging for this list; Page
+// and PerPage are sent when set.
 type ListOptions struct {
 	// ID keeps users with one of these ids.
 	ID []int64 `url:"id,omitempty"`
@@ -193,4 +194,11 @@ type ListOptions struct {
 	Status []Status `url:"status,omitempty"`
 	// Timezone keeps users in one of these time zones.
 	Timezone []string `url:"timezone,omitempty"`
+
+	// Page asks for one page of the list, from 1; 0 leaves it out. Telphin's other
+	// lists take it, but the API does not document it for this one: a server that
+	// ignores it sends the whole list.
+	Page int `url:"page,omitempty"`
+	// PerPage is the page size; 0 leaves it out and the server decides.
+	PerPage int `url:"per_page,omitempty"`
 }

@@ -194,6 +194,14 @@ func TestAnswerWithoutAUserIsAnError(t *testing.T) {
 	assert.Len(t, rec.Received(), 3)
 }
 
+func TestListPage(t *testing.T) {
+	c, _ := newTestClient(t, "testdata/list_page.json")
+	users, err := c.List(context.Background(), Me, ListOptions{Login: []string{"ext101"}, Page: 2, PerPage: 1})
+	require.NoError(t, err)
+	require.Len(t, users, 1)
+	assert.Equal(t, int64(202), users[0].ID)
+}
+
 func TestConcurrentRequestRefused(t *testing.T) {
 	c, _ := newTestClient(t, "testdata/list_rate_limited.json")
 	_, err := c.List(context.Background(), Me, ListOptions{})
@@ -295,6 +303,14 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 		"update nothing":     {func() error { _, err := c.Update(ctx, Me, 1, &UpdateRequest{}); return err }, "request"},
 		"update bad number":  {func() error { _, err := c.Update(ctx, Me, 1, &UpdateRequest{ExtensionID: Ptr[int64](0)}); return err }, "extension_id"},
 		"update negative id": {func() error { _, err := c.Update(ctx, Me, -3, &UpdateRequest{Name: Ptr("x")}); return err }, "user_id"},
+		"list negative page": {func() error { _, err := c.List(ctx, Me, ListOptions{Page: -1}); return err }, "page"},
+		"list negative size": {func() error { _, err := c.List(ctx, Me, ListOptions{PerPage: -1}); return err }, "per_page"},
+		"all negative size": {func() error {
+			for _, err := range c.All(ctx, Me, ListOptions{PerPage: -2}) {
+				return err
+			}
+			return nil
+		}, "per_page"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 
 	"golang.org/x/oauth2"
@@ -87,6 +88,72 @@ func (u *Users[U]) TokenSource() oauth2.TokenSource { return u.source }
 
 // RateLimit returns the last X-RateLimit-* values the server sent, if any.
 func (u *Users[U]) RateLimit() (core.RateLimit, bool) { return u.core.RateLimit() }
+
+// DefaultPageSize is the page size All asks for when the options set no PerPage.
+const DefaultPageSize = 100
+
+// CheckPaging refuses a negative page or page size before anything is sent; zero means
+// "not sent".
+func CheckPaging(page, perPage int) error {
+	if page < 0 {
+		return core.Invalid("page", "must not be negative")
+	}
+	if perPage < 0 {
+		return core.Invalid("per_page", "must not be negative")
+	}
+	return nil
+}
+
+// All pages through the list with page and per_page, which Telphin does not document for
+// its user lists, so it never trusts them: it starts at page (1 when 0) with pages of
+// perPage users (DefaultPageSize when 0) and stops after an empty page, a page shorter
+// than perPage, a page longer than perPage (the server ignores per_page and sent its whole
+// list) or a page holding no user it has not yielded yet (the server ignores page). Users
+// are told apart by id: each is yielded once. query builds the query of one page; id reads
+// a user's id. The first error is yielded and ends the iteration.
+func (u *Users[U]) All(ctx context.Context, clientID string, page, perPage int,
+	query func(page, perPage int) any, id func(*U) int64) iter.Seq2[U, error] {
+	if page == 0 {
+		page = 1
+	}
+	if perPage == 0 {
+		perPage = DefaultPageSize
+	}
+	return func(yield func(U, error) bool) {
+		var zero U
+		if err := CheckPaging(page, perPage); err != nil {
+			yield(zero, err)
+			return
+		}
+		seen := map[int64]bool{}
+		for ; ; page++ {
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			items, err := u.List(ctx, clientID, query(page, perPage))
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			fresh := 0
+			for i := range items {
+				k := id(&items[i])
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				fresh++
+				if !yield(items[i], nil) {
+					return
+				}
+			}
+			if len(items) != perPage || fresh == 0 {
+				return
+			}
+		}
+	}
+}
 
 // List returns the users matching query (a struct with url tags, or nil).
 func (u *Users[U]) List(ctx context.Context, clientID string, query any) ([]U, error) {

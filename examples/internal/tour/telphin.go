@@ -129,6 +129,16 @@ func (t *telphin) clientUsers(ctx context.Context, w io.Writer) error {
 	}
 	s.Printf("listed client users with login=%s: %d found", login, len(list))
 
+	// All pages with page and per_page, and stops by itself if the server ignores them.
+	n := 0
+	for _, err := range users.All(ctx, clientuser.Me, clientuser.ListOptions{PerPage: 50}) {
+		if err != nil {
+			return fmt.Errorf("all: %w", err)
+		}
+		n++
+	}
+	s.Printf("walked every client user with All, 50 a page: %d", n)
+
 	got, err := users.Get(ctx, clientuser.Me, u.ID)
 	if err != nil {
 		return fmt.Errorf("get: %w", err)
