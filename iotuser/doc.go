@@ -57,11 +57,21 @@
 // service's answer. Token requests create nothing, so they never match
 // ErrOutcomeUnknown.
 //
+// Create may fail after the request reached the server; the error then matches
+// ErrOutcomeUnknown: look the user up by login before creating it again. That is the case
+// for a lost answer, a 502 or 504, any other 5xx (but 501 and 503) whose body is not
+// DeviceHive's own error object (an HTML page from a proxy, an empty body), and a 2xx
+// answer that holds no user with an id. A 5xx carrying DeviceHive's
+// {"error": <number>, "message": "..."} was a refusal by the server itself: a plain
+// *APIError. Get and GetCurrent refuse an answer without a user id too.
+//
 // # Gotchas the client handles or documents
 //
 //   - Timestamps come without a zone ("2018-02-20T14:10:15.123", UTC); Time decodes them.
 //   - List without Take returns every user at once; All always pages with take and skip.
-//   - Create's answer lacks login, role and status; Create fills them in from the request.
+//   - Create's answer lacks login, role and status; Create fills them in from the request,
+//     the login trimmed as the server stores it (spaces and control characters at either
+//     end removed).
 //   - The server asks for no old password when a user changes its own: its update has no
 //     such field, whatever the docs say.
 //   - Update and UpdateCurrent clear the user's data unless UpdateRequest.Data is set: see
@@ -69,5 +79,5 @@
 //
 // Reads, PUT, DELETE and the token requests (login and refresh, which create nothing) are
 // retried on 429, 502, 503, 504 and network errors; Create is not retried once it may have
-// reached the server and reports ErrOutcomeUnknown instead.
+// reached the server.
 package iotuser

@@ -128,6 +128,26 @@ func TestAgainstTheFake(t *testing.T) {
 	assert.ErrorIs(t, err, iotuser.ErrNotFound)
 }
 
+// Create reports the login as the server stores it, trimmed, so that it can be used to
+// look the user up and to sign in.
+func TestCreateAgainstTheFakeTrimsTheLogin(t *testing.T) {
+	srv := iotusertest.NewServer()
+	defer srv.Close()
+	c, err := iotuser.New(iotuser.WithBaseURL(srv.BaseURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()))
+	require.NoError(t, err)
+	ctx := context.Background()
+	u, err := c.Create(ctx, &iotuser.CreateRequest{Login: "\t anna \n", Role: iotuser.RoleClient, Password: "s3cret-Pass"})
+	require.NoError(t, err)
+	assert.Equal(t, "anna", u.Login)
+	stored, err := c.Get(ctx, u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, stored.Login, u.Login)
+	found, err := c.List(ctx, iotuser.ListOptions{Login: u.Login})
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, u.ID, found[0].ID)
+}
+
 // A DeviceHive whose token service runs apart (as every current one does) answers 404 to
 // {base}/token: the client says to set WithAuthURL.
 func TestSeparateAuthServiceWithoutWithAuthURL(t *testing.T) {

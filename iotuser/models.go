@@ -197,7 +197,7 @@ const (
 // String's length (UTF-16 units, so a character outside the BMP counts twice). The server
 // trims the login, so a blank one would be stored empty.
 func checkLogin(field, login string) error {
-	if strings.TrimSpace(login) == "" {
+	if trimLogin(login) == "" {
 		return invalid(field, "is required")
 	}
 	if n := utf16Len(login); n > maxLogin {
@@ -219,6 +219,13 @@ func checkPassword(field, password string) error {
 		return invalid(field, fmt.Sprintf("is %d characters long, must be %d to %d", n, minPassword, maxPassword))
 	}
 	return nil
+}
+
+// trimLogin trims a login as the server does before storing it (StringUtils.trim, that
+// is Java's String.trim): every character up to U+0020 at either end, control
+// characters included, and no other white space.
+func trimLogin(login string) string {
+	return strings.TrimFunc(login, func(r rune) bool { return r <= ' ' })
 }
 
 func checkData(field string, data json.RawMessage) error {

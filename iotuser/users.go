@@ -78,25 +78,26 @@ func (c *Client) GetCurrent(ctx context.Context) (*UserWithNetworks, error) {
 
 // Create adds a user (POST /user) after checking the request as the server would (login
 // 1..128 characters, password 6..128). The server answers with the new id, data and flags
-// only; the returned User has Login, Role and Status filled in from the request.
+// only; the returned User has Login, Role and Status filled in from the request, the
+// login trimmed of leading and trailing spaces and control characters as the server
+// stores it.
 //
 // A login that is taken is refused with 403 (DeviceHive's choice); the error matches
 // ErrConflict as well as ErrForbidden. If the answer is lost after the request may have
-// reached the server, the error matches ErrOutcomeUnknown and the request is not retried:
-// look the user up by login (List with Login) before creating it again.
+// reached the server, or a 2xx answer holds no user with an id, the error matches
+// ErrOutcomeUnknown and the request is not retried: look the user up by login (List with
+// Login) before creating it again.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	u, err := core.Call[*User](ctx, c.core, &core.Request{Method: http.MethodPost, Path: usersPath, Body: req})
+	u, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodPost, Path: usersPath, Body: req},
+		func(u *User) bool { return u.ID != 0 })
 	if err != nil {
 		return nil, err
 	}
-	if u == nil {
-		return nil, errors.New("iotuser: POST /user: empty answer")
-	}
 	if u.Login == "" {
-		u.Login, u.Role, u.Status = req.Login, req.Role, req.Status
+		u.Login, u.Role, u.Status = trimLogin(req.Login), req.Role, req.Status
 	}
 	if len(u.Data) == 0 && len(req.Data) > 0 {
 		u.Data = req.Data

@@ -298,25 +298,29 @@ func TestParseError(t *testing.T) {
 		body          string
 		message, code string
 		conflict      bool
+		vendor        bool // DeviceHive's own error object
 	}{
-		"devicehive":            {404, `{"error":404,"message":"User with id = 9 not found"}`, "User with id = 9 not found", "", false},
-		"number differs":        {502, `{"error":500,"message":"Internal error"}`, "Internal error", "500", false},
-		"taken login":           {403, `{"error":403,"message":"User with such login already exists. Please, select another one"}`, "User with such login already exists. Please, select another one", "", true},
-		"no message":            {401, `{"error":401}`, "", "", false},
-		"spring default":        {401, `{"timestamp":"2018-02-20T14:10:15.123","status":401,"error":"Unauthorized","message":"Full authentication is required","path":"/dh/rest/user"}`, "Full authentication is required", "", false},
-		"error string only":     {400, `{"error":"bad things"}`, "bad things", "", false},
-		"array":                 {500, `[1,2]`, "", "", false},
-		"message not a string":  {500, `{"error":500,"message":{"a":1}}`, "", "", false},
-		"error is an object":    {409, `{"error":{"message":"inner","code":"dup"}}`, "inner", "dup", false},
-		"exists in another way": {409, `{"error":409,"message":"Network already exists"}`, "Network already exists", "", true},
+		"devicehive":            {404, `{"error":404,"message":"User with id = 9 not found"}`, "User with id = 9 not found", "", false, true},
+		"number differs":        {502, `{"error":500,"message":"Internal error"}`, "Internal error", "500", false, true},
+		"taken login":           {403, `{"error":403,"message":"User with such login already exists. Please, select another one"}`, "User with such login already exists. Please, select another one", "", true, true},
+		"no message":            {401, `{"error":401}`, "", "", false, true},
+		"null message":          {500, `{"error":500,"message":null}`, "", "", false, true},
+		"spring default":        {401, `{"timestamp":"2018-02-20T14:10:15.123","status":401,"error":"Unauthorized","message":"Full authentication is required","path":"/dh/rest/user"}`, "Full authentication is required", "", false, false},
+		"error string only":     {400, `{"error":"bad things"}`, "bad things", "", false, false},
+		"array":                 {500, `[1,2]`, "", "", false, false},
+		"message not a string":  {500, `{"error":500,"message":{"a":1}}`, "", "", false, false},
+		"keys in another case":  {500, `{"ERROR":500,"Message":"x"}`, "x", "", false, false},
+		"error is an object":    {409, `{"error":{"message":"inner","code":"dup"}}`, "inner", "dup", false, false},
+		"exists in another way": {409, `{"error":409,"message":"Network already exists"}`, "Network already exists", "", true, true},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			e := &APIError{StatusCode: tt.status, Body: []byte(tt.body)}
-			parseError(e)
+			vendor := parseError(e)
 			assert.Equal(t, tt.message, e.Message)
 			assert.Equal(t, tt.code, e.Code)
 			assert.Equal(t, tt.conflict || tt.status == 409, errors.Is(e, ErrConflict))
+			assert.Equal(t, tt.vendor, vendor, "only DeviceHive's exact shape proves who answered")
 		})
 	}
 }
@@ -372,11 +376,73 @@ func TestOddAnswers(t *testing.T) {
 	ctx := context.Background()
 
 	_, err = c.Create(ctx, createRequest())
-	require.ErrorContains(t, err, "empty answer")
+	require.ErrorIs(t, err, ErrOutcomeUnknown, "a 201 with null: what was stored is unknown")
 	u, err := c.Create(ctx, createRequest())
 	require.NoError(t, err)
 	assert.Equal(t, StatusLocked, u.Status, "what the server says wins over the request")
 	assert.JSONEq(t, maryData, string(u.Data), "data missing from the answer comes from the request")
 	_, err = c.GetNetwork(ctx, 2, 1)
 	require.ErrorContains(t, err, "the answer has no network")
+}
+
+// The server stores the login trimmed (StringUtils.trim: characters up to U+0020 at
+// either end), and Create, whose answer has no login, reports it as stored.
+func TestCreateReturnsTheLoginTrimmed(t *testing.T) {
+	ex := fixture.Load(t, "testdata/create.json")
+	var body map[string]any
+	require.NoError(t, json.Unmarshal(ex.Request.Body, &body))
+	body["login"] = " \tmary\x01 "
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	ex.Request.Body = raw // sent as given: the server does the trimming
+	rec := fixture.New(t).ExpectExchange(ex)
+	c, err := New(WithBaseURL(testBaseURL), WithTokens(testToken, ""), WithHTTPClient(rec.Client()))
+	require.NoError(t, err)
+	req := createRequest()
+	req.Login = " \tmary\x01 "
+	u, err := c.Create(context.Background(), req)
+	require.NoError(t, err)
+	assert.Equal(t, "mary", u.Login)
+	assert.Equal(t, " \tmary\x01 ", req.Login, "the request is not changed")
+}
+
+// A 2xx answer to Create that holds no user is not a user with id 0: the user may or may
+// not have been stored.
+func TestCreateAnswerWithoutAUser(t *testing.T) {
+	for _, body := range []string{`{}`, `{"lastLogin":null,"data":null,"introReviewed":false}`, `{"id":0}`} {
+		t.Run(body, func(t *testing.T) {
+			ex := fixture.Load(t, "testdata/create.json")
+			ex.Response.Body = json.RawMessage(body)
+			rec := fixture.New(t).ExpectExchange(ex)
+			c, err := New(WithBaseURL(testBaseURL), WithTokens(testToken, ""), WithHTTPClient(rec.Client()))
+			require.NoError(t, err)
+			u, err := c.Create(context.Background(), createRequest())
+			assert.Nil(t, u)
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			assert.Len(t, rec.Received(), 1, "a write is not sent twice")
+		})
+	}
+}
+
+// DeviceHive's own error object on a 500 proves the application refused the write; a
+// proxy's HTML page proves nothing.
+func TestCreateAnswered500(t *testing.T) {
+	c, rec := newTestClient(t, "testdata/create_server_error.json")
+	_, err := c.Create(context.Background(), createRequest())
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
+	assert.Equal(t, "Internal server error", apiErr.Message)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "refused by DeviceHive itself")
+	assert.NotContains(t, err.Error(), "may have taken effect")
+
+	html := fixture.Load(t, "testdata/create_server_error.json")
+	html.Response = fixture.Response{Status: http.StatusInternalServerError, Headers: map[string]string{"Content-Type": "text/html"},
+		BodyText: "<html><body><h1>500 Internal Server Error</h1></body></html>"}
+	rec.ExpectExchange(html)
+	_, err = c.Create(context.Background(), createRequest())
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "a proxy's page says nothing of the write")
+	assert.Len(t, rec.Received(), 2)
 }
