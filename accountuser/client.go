@@ -17,10 +17,11 @@ const (
 	contentTypeJSON       = "application/json"
 )
 
-// Paths under which ListByAccount finds an account's users.
+// Paths under which ListByAccount finds an account's users: the vendor's current docs and
+// its own example use listPath; pubListPath is for installations that need WithPubListPath.
 const (
-	pubListPath   = "/pub/usr/acc/"
-	plainListPath = "/usr/acc/"
+	listPath    = "/usr/acc/"
+	pubListPath = "/pub/usr/acc/"
 )
 
 // Client talks to one Revive Adserver REST API installation. It is safe for concurrent
@@ -42,10 +43,10 @@ type settings struct {
 // New does no network I/O.
 //
 // Defaults follow the vendor's User Management page: accounts are listed at
-// /pub/usr/acc/{accountId} (WithoutPubPrefix changes that), Create and Update are sent
-// with POST (WithPUT) and bodies go as text/javascript (WithJSONContentType).
+// /usr/acc/{accountId} (WithPubListPath changes that), Create and Update are sent with
+// POST (WithPUT) and bodies go as text/javascript (WithJSONContentType).
 func New(opts ...Option) (*Client, error) {
-	fs := &settings{listPath: pubListPath, writeMethod: http.MethodPost, contentType: contentTypeJavaScript}
+	fs := &settings{listPath: listPath, writeMethod: http.MethodPost, contentType: contentTypeJavaScript}
 	s := core.NewSettings("", fs)
 	if err := core.Apply(s, opts); err != nil {
 		return nil, err
@@ -81,17 +82,19 @@ func WithBasicAuth(user, password string) Option {
 	}
 }
 
-// WithoutPubPrefix makes ListByAccount read /usr/acc/{accountId} instead of
-// /pub/usr/acc/{accountId}. The default is the path the vendor's User Management page
-// gives as the implementation; its own example and the vendor's newer docs use the path
-// without /pub, which some installations serve instead. No other path has the prefix.
-func WithoutPubPrefix() Option {
+// WithPubListPath makes ListByAccount read /pub/usr/acc/{accountId} instead of
+// /usr/acc/{accountId}, for an installation that serves the list only there (a 404
+// without Revive's error object is the sign: ListByAccount's error then names this option). The default is the path of the vendor's current User
+// Management page and of its example; an older revision of that page gave /pub/usr/acc/
+// as the implementation, though Revive's /pub/ prefix otherwise belongs to its website
+// (publisher) endpoints. No other path has the prefix.
+func WithPubListPath() Option {
 	return func(s *core.Settings) error {
-		fs, err := core.FamilySettings[settings](s, "WithoutPubPrefix")
+		fs, err := core.FamilySettings[settings](s, "WithPubListPath")
 		if err != nil {
 			return err
 		}
-		fs.listPath = plainListPath
+		fs.listPath = pubListPath
 		return nil
 	}
 }

@@ -15,9 +15,11 @@
 // The defaults follow the vendor's User Management page, and an option changes each where
 // installations differ:
 //
-//   - ListByAccount reads /pub/usr/acc/{accountId}, the page's implementation path;
-//     WithoutPubPrefix reads /usr/acc/{accountId}, as the page's own example and the
-//     vendor's newer docs do.
+//   - ListByAccount reads /usr/acc/{accountId}, the path of the page's current revision
+//     and of its example. WithPubListPath reads /pub/usr/acc/{accountId} instead, the
+//     "implementation" path of an older revision, for an installation that serves the
+//     list only there; a 404 that is not Revive's error object means the path is wrong,
+//     and ListByAccount's error then names the other path.
 //   - Create (/usr/new) and Update (/usr/{userId}) are sent with POST; WithPUT sends PUT,
 //     which the vendor accepts too.
 //   - Request bodies are JSON sent as text/javascript, as in the vendor's examples;

@@ -119,7 +119,7 @@ func TestE2EEveryMethod(t *testing.T) {
 	assert.Equal(t, accountuser.Disabled, stored.Active)
 
 	// The fake sends every number as a string; the client decodes them.
-	raw := e2eRawGet(t, srv, "/pub/usr/acc/2")
+	raw := e2eRawGet(t, srv, "/usr/acc/2")
 	assert.Contains(t, raw, `"userId":"`+created.UserID.String()+`"`)
 	assert.Contains(t, raw, `"defaultAccountId":"2"`)
 	assert.Contains(t, raw, `"active":"0"`)
@@ -129,16 +129,23 @@ func TestE2EEveryMethod(t *testing.T) {
 	require.NoError(t, err)
 	stored2, _ := srv.User(inactive.UserID)
 	assert.Equal(t, []accountuser.User{want, stored2}, users)
-	assert.Equal(t, "/pub/usr/acc/2", e2eLast(t, srv).Path)
+	assert.Equal(t, "/usr/acc/2", e2eLast(t, srv).Path)
 	users, err = c.ListByAccount(ctx, accountusertest.DefaultAccount)
 	require.NoError(t, err)
 	assert.Empty(t, users, "an account without users")
 
-	legacy := e2eClient(t, srv, accountuser.WithoutPubPrefix())
-	legacyUsers, err := legacy.ListByAccount(ctx, 2)
+	// An installation that lists under /pub/: the default client is told which option to
+	// use, and WithPubListPath reads it.
+	srv.SetPubListPath(true)
+	_, err = c.ListByAccount(ctx, 2)
+	require.ErrorIs(t, err, accountuser.ErrNotFound)
+	assert.Contains(t, err.Error(), "use WithPubListPath")
+	pub := e2eClient(t, srv, accountuser.WithPubListPath())
+	pubUsers, err := pub.ListByAccount(ctx, 2)
 	require.NoError(t, err)
-	assert.Equal(t, []accountuser.User{want, stored2}, legacyUsers)
-	assert.Equal(t, "/usr/acc/2", e2eLast(t, srv).Path)
+	assert.Equal(t, []accountuser.User{want, stored2}, pubUsers)
+	assert.Equal(t, "/pub/usr/acc/2", e2eLast(t, srv).Path)
+	srv.SetPubListPath(false)
 
 	got, err := c.Get(ctx, created.UserID)
 	require.NoError(t, err)

@@ -20,7 +20,7 @@ func exampleServer() *http.Client {
 	const mary = `{"userId":"21","contactName":"Mary","emailAddress":"mary@example.com",` +
 		`"username":"mary","password":null,"defaultAccountId":"2","active":"1"}`
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /pub/usr/acc/2", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /usr/acc/2", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "["+mary+"]")
 	})
 	mux.HandleFunc("GET /usr/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -146,12 +146,12 @@ func ExampleID() {
 }
 
 func ExampleNew() {
-	// An installation that serves /usr/acc/{accountId}, takes PUT and wants
-	// application/json.
+	// An installation that lists accounts under /pub/usr/acc/{accountId}, takes PUT
+	// and wants application/json.
 	_, err := accountuser.New(
 		accountuser.WithBaseURL("https://revive.example.com/api"),
 		accountuser.WithBasicAuth("admin", "secret"),
-		accountuser.WithoutPubPrefix(),
+		accountuser.WithPubListPath(),
 		accountuser.WithPUT(),
 		accountuser.WithJSONContentType(),
 	)

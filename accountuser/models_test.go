@@ -341,7 +341,7 @@ func TestRecordings(t *testing.T) {
 		assert.Equal(t, len(ex.Request.Body) > 0, hasType, "%s: Content-Type goes with a body", file)
 	}
 	for _, name := range []string{
-		"list_by_account", "list_by_account_legacy", "get", "create", "create_put", "create_json",
+		"list_by_account", "list_by_account_pub", "get", "create", "create_put", "create_json",
 		"update", "update_put", "delete", "get_unknown", "create_error",
 	} {
 		assert.True(t, seen[name], "testdata/%s.json is missing", name)
@@ -349,7 +349,7 @@ func TestRecordings(t *testing.T) {
 
 	t.Run("lists", func(t *testing.T) {
 		for file, path := range map[string]string{
-			"list_by_account": "/pub/usr/acc/2", "list_by_account_legacy": "/usr/acc/2",
+			"list_by_account": "/usr/acc/2", "list_by_account_pub": "/pub/usr/acc/2",
 		} {
 			ex := fixture.Load(t, filepath.Join("testdata", file+".json"))
 			assert.Equal(t, "GET", ex.Request.Method)

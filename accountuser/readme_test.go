@@ -32,7 +32,7 @@ func readmeSnippet(ctx context.Context, pw string) error {
 	if err != nil {
 		return err
 	}
-	users, err := c.ListByAccount(ctx, 2) // GET /pub/usr/acc/2 (WithoutPubPrefix: /usr/acc/2)
+	users, err := c.ListByAccount(ctx, 2) // GET /usr/acc/2 (WithPubListPath: /pub/usr/acc/2)
 	if err != nil {
 		return err
 	}

@@ -46,8 +46,8 @@ func TestNoCredentialInErrorsOrLogs(t *testing.T) {
 	rec := fixture.New(t)
 	for _, ex := range []*fixture.Exchange{
 		// failures
-		exchange("GET", "/pub/usr/acc/2", nil, 401, nil, "Unauthorized"),
-		exchange("GET", "/pub/usr/acc/2", nil, 200, nil, "not a list"),
+		exchange("GET", "/usr/acc/2", nil, 401, nil, "Unauthorized"),
+		exchange("GET", "/usr/acc/2", nil, 200, nil, "not a list"),
 		exchange("GET", "/usr/5", nil, 404, errBody, ""),
 		exchange("GET", "/usr/5", nil, 200, errBody, ""),
 		exchange("POST", "/usr/new", createBody, 400, json.RawMessage(`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`), ""),
@@ -57,7 +57,7 @@ func TestNoCredentialInErrorsOrLogs(t *testing.T) {
 		exchange("POST", "/usr/5", updateBody, 200, errBody, ""),
 		exchange("DELETE", "/usr/5", nil, 200, errBody, ""),
 		// successes
-		exchange("GET", "/pub/usr/acc/2", nil, 200, list, ""),
+		exchange("GET", "/usr/acc/2", nil, 200, list, ""),
 		exchange("GET", "/usr/5", nil, 200, user, ""),
 		exchange("POST", "/usr/new", createBody, 200, user, ""),
 		exchange("POST", "/usr/5", updateBody, 200, user, ""),

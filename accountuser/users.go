@@ -17,15 +17,33 @@ const (
 	createPath = "/usr/new"
 )
 
-// ListByAccount returns the users of an account (GET /pub/usr/acc/{accountId}, or
-// /usr/acc/{accountId} with WithoutPubPrefix). The API does not page: the answer is one
-// array. A 2xx answer holding Revive's error object (an unknown account, say) is
-// returned as an *APIError.
+// ListByAccount returns the users of an account (GET /usr/acc/{accountId}, or
+// /pub/usr/acc/{accountId} with WithPubListPath). The API does not page: the answer is
+// one array. A 2xx answer holding Revive's error object (an unknown account, say) is
+// returned as an *APIError. A 404 without that object means the installation serves no
+// list at that path; the error then names the other path and its option.
 func (c *Client) ListByAccount(ctx context.Context, accountID ID) ([]User, error) {
 	if err := core.PositiveID("accountId", int64(accountID)); err != nil {
 		return nil, err
 	}
-	return core.List[User](ctx, c.core, &core.Request{Method: http.MethodGet, Path: c.listPath + accountID.String()})
+	users, err := core.List[User](ctx, c.core, &core.Request{Method: http.MethodGet, Path: c.listPath + accountID.String()})
+	if err != nil {
+		return nil, c.listHint(err)
+	}
+	return users, nil
+}
+
+// listHint adds to a 404 that Revive did not write (no route at that path) the other
+// list path, so that a caller on the wrong one learns the fix from the error.
+func (c *Client) listHint(err error) error {
+	var apiErr *core.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || isReviveError(apiErr.Body) {
+		return err
+	}
+	if c.listPath == pubListPath {
+		return fmt.Errorf("%w (no list at %s{accountId}: if the installation serves %s{accountId}, drop WithPubListPath)", err, pubListPath, listPath)
+	}
+	return fmt.Errorf("%w (no list at %s{accountId}: if the installation serves %s{accountId}, use WithPubListPath)", err, listPath, pubListPath)
 }
 
 // Get returns one user (GET /usr/{userId}). An unknown id is an error matching

@@ -65,8 +65,8 @@ func TestListByAccount(t *testing.T) {
 	assert.Equal(t, Disabled, users[1].Active)
 }
 
-func TestListByAccountWithoutPubPrefix(t *testing.T) {
-	c, _ := newTestClient(t, []string{"testdata/list_by_account_legacy.json"}, WithoutPubPrefix())
+func TestListByAccountWithPubListPath(t *testing.T) {
+	c, _ := newTestClient(t, []string{"testdata/list_by_account_pub.json"}, WithPubListPath())
 	users, err := c.ListByAccount(context.Background(), 2)
 	require.NoError(t, err)
 	require.Len(t, users, 2)
@@ -82,8 +82,35 @@ func TestListByAccountErrorWithStatus200(t *testing.T) {
 	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 	assert.Equal(t, "Exception", apiErr.Code)
 	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
-	assert.Equal(t, "https://api.test/pub/usr/acc/99", apiErr.URL)
-	assert.Equal(t, "GET /pub/usr/acc/99: 200 OK: Unknown agencyId Error [Exception]", err.Error())
+	assert.Equal(t, "https://api.test/usr/acc/99", apiErr.URL)
+	assert.Equal(t, "GET /usr/acc/99: 200 OK: Unknown agencyId Error [Exception]", err.Error())
+}
+
+// A 404 that Revive did not write means no route at that path: the error names the other
+// list path and the option that selects it. Revive's own 404 (an unknown account) does not.
+func TestListByAccountNoRouteNamesTheOtherPath(t *testing.T) {
+	for name, tc := range map[string]struct {
+		path, body, err string
+		opts            []Option
+	}{
+		"default": {path: "/usr/acc/2", body: "404 page not found",
+			err: "GET /usr/acc/2: 404 Not Found: 404 page not found (no list at /usr/acc/{accountId}: if the installation serves /pub/usr/acc/{accountId}, use WithPubListPath)"},
+		"pub": {path: "/pub/usr/acc/2", body: "<html><body>Not Found</body></html>", opts: []Option{WithPubListPath()},
+			err: "GET /pub/usr/acc/2: 404 Not Found: <html><body>Not Found</body></html> (no list at /pub/usr/acc/{accountId}: if the installation serves /usr/acc/{accountId}, drop WithPubListPath)"},
+		"Revive's own 404": {path: "/usr/acc/2", body: `{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`,
+			err: "GET /usr/acc/2: 404 Not Found: Unknown agencyId Error [Exception]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := answering(t, "GET", tc.path, "", 404, tc.body, tc.opts...)
+			users, err := c.ListByAccount(context.Background(), 2)
+			assert.Nil(t, users)
+			require.ErrorIs(t, err, ErrNotFound)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
+			assert.Equal(t, tc.err, err.Error())
+		})
+	}
 }
 
 func TestListByAccountAnswers(t *testing.T) {
@@ -96,16 +123,16 @@ func TestListByAccountAnswers(t *testing.T) {
 		"null":              {body: "null", n: 0},
 		"plain numbers":     {body: `[{"userId":5,"defaultAccountId":2,"active":true}]`, n: 1},
 		"wrapped":           {body: `{"users":[{"userId":5}]}`, n: 1},
-		"object":            {body: `{"OK":true}`, err: "GET /pub/usr/acc/2: decoding response: no list found in the response object"},
-		"not JSON":          {body: `{"OK"}`, err: "GET /pub/usr/acc/2: decoding response: expected colon after object key"},
+		"object":            {body: `{"OK":true}`, err: "GET /usr/acc/2: decoding response: no list found in the response object"},
+		"not JSON":          {body: `{"OK"}`, err: "GET /usr/acc/2: decoding response: expected colon after object key"},
 		"empty body":        {body: "", err: "empty body where a list was expected"},
 		"text":              {body: "OK", err: "invalid character 'O'"},
 		"bad element":       {body: `[{"userId":"x"}]`, err: "accountuser: id must be a whole number"},
-		"truncated":         {body: `[{"userId":"1"}`, err: "GET /pub/usr/acc/2: decoding response: EOF"},
-		"error in a string": {body: `{"error":"Unknown agencyId Error"}`, err: "GET /pub/usr/acc/2: 200 OK: Unknown agencyId Error"},
+		"truncated":         {body: `[{"userId":"1"}`, err: "GET /usr/acc/2: decoding response: EOF"},
+		"error in a string": {body: `{"error":"Unknown agencyId Error"}`, err: "GET /usr/acc/2: 200 OK: Unknown agencyId Error"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := answering(t, "GET", "/pub/usr/acc/2", "", 200, tc.body)
+			c := answering(t, "GET", "/usr/acc/2", "", 200, tc.body)
 			users, err := c.ListByAccount(context.Background(), 2)
 			if tc.err != "" {
 				require.Error(t, err)
@@ -485,7 +512,7 @@ func TestPathsIncludeTheBasePath(t *testing.T) {
 		rec.ExpectExchange(&ex)
 	}
 	c, err := New(WithBaseURL("https://api.test/revive/api/"), WithBasicAuth(testUser, testPassword),
-		WithHTTPClient(rec.Client()), WithoutRetries(), WithoutPubPrefix())
+		WithHTTPClient(rec.Client()), WithoutRetries())
 	require.NoError(t, err)
 	ctx := context.Background()
 	_, err = c.Get(ctx, 1)
@@ -637,10 +664,10 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 func TestOptionsSetTheirDefaults(t *testing.T) {
 	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth("u", "p"))
 	require.NoError(t, err)
-	assert.Equal(t, settings{listPath: "/pub/usr/acc/", writeMethod: "POST", contentType: "text/javascript"}, c.settings)
-	c, err = New(WithBaseURL("https://api.test"), WithBasicAuth("u", "p"), WithoutPubPrefix(), WithPUT(), WithJSONContentType())
+	assert.Equal(t, settings{listPath: "/usr/acc/", writeMethod: "POST", contentType: "text/javascript"}, c.settings)
+	c, err = New(WithBaseURL("https://api.test"), WithBasicAuth("u", "p"), WithPubListPath(), WithPUT(), WithJSONContentType())
 	require.NoError(t, err)
-	assert.Equal(t, settings{listPath: "/usr/acc/", writeMethod: "PUT", contentType: "application/json"}, c.settings)
+	assert.Equal(t, settings{listPath: "/pub/usr/acc/", writeMethod: "PUT", contentType: "application/json"}, c.settings)
 }
 
 func TestErrorKindsStayApart(t *testing.T) {

@@ -10,10 +10,13 @@
 //
 // It keeps users and accounts in memory and behaves as the vendor documents:
 //
-//   - Routes: GET /pub/usr/acc/{accountId} and GET /usr/acc/{accountId} (the vendor documents
-//     both) list the users of an account as a bare array; GET /usr/{userId} reads one; POST or
-//     PUT /usr/new adds one; POST or PUT /usr/{userId} modifies one; DELETE /usr/{userId}
-//     deletes one.
+//   - Routes: GET /usr/acc/{accountId} lists the users of an account as a bare array (the
+//     path of the vendor's current docs and of accountuser's default); GET /usr/{userId}
+//     reads one; POST or PUT /usr/new adds one; POST or PUT /usr/{userId} modifies one;
+//     DELETE /usr/{userId} deletes one. SetPubListPath moves the list to
+//     /pub/usr/acc/{accountId}, for testing a client built with accountuser.WithPubListPath.
+//     The fake serves one list path at a time, so a client on the wrong one gets the 404
+//     of a path that has no route, as it would from a real installation.
 //   - Auth: HTTP Basic, user "admin" and a generated password by default (Credentials,
 //     SetCredentials); anything else gets 401 with a WWW-Authenticate challenge.
 //   - Bodies: JSON sent as Content-Type text/javascript (the vendor's example) or
@@ -113,6 +116,7 @@ type Server struct {
 	password    string
 	errorStatus int
 	deleteBody  string
+	pubList     bool
 }
 
 type record struct {
@@ -138,8 +142,8 @@ func NewServer() *Server {
 		deleteBody: deleteOK,
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /pub/usr/acc/{accountId}", s.auth(s.list))
-	mux.HandleFunc("GET /usr/acc/{accountId}", s.auth(s.list))
+	mux.HandleFunc("GET /usr/acc/{accountId}", s.listRoute(false, s.auth(s.list)))
+	mux.HandleFunc("GET /pub/usr/acc/{accountId}", s.listRoute(true, s.auth(s.list)))
 	mux.HandleFunc("GET /usr/{userId}", s.auth(s.get))
 	mux.HandleFunc("POST /usr/new", s.auth(s.add))
 	mux.HandleFunc("PUT /usr/new", s.auth(s.add))
@@ -184,6 +188,16 @@ func (s *Server) SetDeleteResponse(body string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deleteBody = body
+}
+
+// SetPubListPath serves the account list at /pub/usr/acc/{accountId} instead of
+// /usr/acc/{accountId} when on, as an installation that needs accountuser.WithPubListPath
+// does; the other path then has no route (404, text "404 page not found"). Off is the
+// default.
+func (s *Server) SetPubListPath(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pubList = on
 }
 
 // AddAccount makes accounts exist, so users can be added to and listed by them.
@@ -301,6 +315,21 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 			fakeserver.JSON(w, http.StatusUnauthorized, map[string]any{
 				"error": map[string]string{"type": "Exception", "message": "Unauthorized"},
 			})
+			return
+		}
+		next(w, r)
+	}
+}
+
+// listRoute serves next only when pub is the list path the server was set to; the other
+// path answers as one with no route does, before any auth check.
+func (s *Server) listRoute(pub bool, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		served := s.pubList == pub
+		s.mu.Unlock()
+		if !served {
+			http.NotFound(w, r)
 			return
 		}
 		next(w, r)

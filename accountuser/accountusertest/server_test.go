@@ -93,7 +93,7 @@ func TestGetEncodesNumbersAsStrings(t *testing.T) {
 	assert.Contains(t, a.body, `"active":"0"`)
 }
 
-func TestListByAccountOnBothPaths(t *testing.T) {
+func TestListByAccount(t *testing.T) {
 	srv := newServer(t)
 	srv.AddAccount(7)
 	srv.AddUser(accountuser.User{UserID: 23, ContactName: "Jane Roe", EmailAddress: "jane.roe@example.com", Username: "janeroe", DefaultAccountID: 2}, "pw")
@@ -104,23 +104,58 @@ func TestListByAccountOnBothPaths(t *testing.T) {
 		{"userId":"21","contactName":"John Doe","emailAddress":"john.doe@example.com","username":"johndoe","password":null,"defaultAccountId":"2","active":"1"},
 		{"userId":"23","contactName":"Jane Roe","emailAddress":"jane.roe@example.com","username":"janeroe","password":null,"defaultAccountId":"2","active":"0"}
 	]`
-	for _, path := range []string{"/pub/usr/acc/2", "/usr/acc/2"} {
-		t.Run(path, func(t *testing.T) {
-			a := call(t, srv, http.MethodGet, path, "", "")
-			require.Equal(t, http.StatusOK, a.status, a.body)
-			assert.JSONEq(t, want, a.body, "a bare array, by id, only account 2")
-		})
-	}
+	a := call(t, srv, http.MethodGet, "/usr/acc/2", "", "")
+	require.Equal(t, http.StatusOK, a.status, a.body)
+	assert.JSONEq(t, want, a.body, "a bare array, by id, only account 2")
 
-	a := call(t, srv, http.MethodGet, "/usr/acc/7", "", "")
+	a = call(t, srv, http.MethodGet, "/usr/acc/7", "", "")
 	require.Equal(t, http.StatusOK, a.status)
 	assert.JSONEq(t, `[]`, a.body, "an account without users is an empty array, not null")
 
-	for _, path := range []string{"/usr/acc/99", "/pub/usr/acc/99", "/usr/acc/x"} {
+	for _, path := range []string{"/usr/acc/99", "/usr/acc/x"} {
 		a = call(t, srv, http.MethodGet, path, "", "")
 		assert.Equal(t, http.StatusNotFound, a.status, path)
 		assert.JSONEq(t, vendorError(accountusertest.MsgUnknownAccount), a.body, path)
 	}
+}
+
+// One list path at a time: a client on the other one must see it fail, as it would on a
+// real installation, not be served anyway.
+func TestListPathIsOneAtATime(t *testing.T) {
+	srv := newServer(t)
+	srv.AddUser(accountuser.User{UserID: 21, Username: "johndoe", DefaultAccountID: 2}, "pw")
+	noRoute := func(path string) {
+		t.Helper()
+		for _, cred := range [][2]string{{"", ""}, {accountusertest.DefaultUsername, "wrong"}} {
+			a := callAs(t, srv, cred[0], cred[1], http.MethodGet, path, "", "")
+			assert.Equal(t, http.StatusNotFound, a.status, "%s with %q", path, cred)
+			assert.Equal(t, "404 page not found\n", a.body, "%s answers as a path with no route", path)
+		}
+		a := call(t, srv, http.MethodGet, path, "", "")
+		assert.Equal(t, http.StatusNotFound, a.status, path)
+		assert.NotContains(t, a.body, "error", "no vendor error object: nothing handled %s", path)
+	}
+	served := func(path string) {
+		t.Helper()
+		a := call(t, srv, http.MethodGet, path, "", "")
+		require.Equal(t, http.StatusOK, a.status, "%s: %s", path, a.body)
+		assert.Contains(t, a.body, `"userId":"21"`)
+		a = call(t, srv, http.MethodGet, strings.Replace(path, "/2", "/99", 1), "", "")
+		assert.JSONEq(t, vendorError(accountusertest.MsgUnknownAccount), a.body, "an unknown account on the served path")
+	}
+
+	served("/usr/acc/2")
+	noRoute("/pub/usr/acc/2")
+
+	srv.SetPubListPath(true)
+	served("/pub/usr/acc/2")
+	noRoute("/usr/acc/2")
+	assert.Equal(t, http.StatusUnauthorized, callAs(t, srv, "", "", http.MethodGet, "/pub/usr/acc/2", "", "").status,
+		"the served path still needs credentials")
+
+	srv.SetPubListPath(false)
+	served("/usr/acc/2")
+	noRoute("/pub/usr/acc/2")
 }
 
 func TestAddWithPostAndPutAndBothContentTypes(t *testing.T) {
@@ -359,7 +394,6 @@ func TestBasicAuth(t *testing.T) {
 	assert.NotEqual(t, pass, otherPass, "each server generates its own password")
 
 	routes := []struct{ method, path, body string }{
-		{http.MethodGet, "/pub/usr/acc/1", ""},
 		{http.MethodGet, "/usr/acc/1", ""},
 		{http.MethodGet, "/usr/1", ""},
 		{http.MethodPost, "/usr/new", johnDoe},

@@ -62,7 +62,7 @@ func Accountuser(ctx context.Context, w io.Writer, env Env) error {
 			found++
 		}
 	}
-	s.Printf("listed account %d: %d users, ours among them: %t", account, len(users), found == 1)
+	s.Printf("listed account %d (GET /usr/acc/%d): %d users, ours among them: %t", account, account, len(users), found == 1)
 
 	got, err := c.Get(ctx, u.UserID)
 	if err != nil {
