@@ -25,12 +25,16 @@
 // (access_denied, client_not_found, rate_limit_exceeded, ...) in Code. Missing required
 // fields and empty ids are refused before anything is sent.
 //
-// Telphin limits requests per client and per hour. A 429 is a *RateLimitError: when the
-// server's X-RateLimit-Reset is further away than the longest retry wait (30 s by default,
-// see WithRetry), it is returned at once with Reset set, instead of sleeping for up to an
-// hour. Client.RateLimit reports the last X-RateLimit-* values seen. Reads, updates and
-// deletes are retried on 429, 502, 503, 504 and network errors; Create is not retried once
-// it may have reached the server, and reports ErrOutcomeUnknown instead. A 5xx answer
+// Telphin limits requests per client and per hour. A 429 is a *RateLimitError. One whose
+// status is rate_limit_exceeded means the hour's budget is spent: it is returned at once,
+// never retried, with Reset from X-RateLimit-Reset or, without that header, the start of
+// the next hour (an estimate). Once an answer says X-RateLimit-Remaining: 0, later calls
+// fail at once, sent to nobody, until the reset; WithoutRateLimitCheck turns this off.
+// Other 429s are retried unless the server's wait is beyond the longest retry wait (30 s
+// by default, see WithRetry). Client.RateLimit reports the last X-RateLimit-* values
+// seen. Reads, updates and deletes are retried on 429, 502, 503, 504 and network errors;
+// Create is not retried once it may have reached the server, and reports
+// ErrOutcomeUnknown instead. A 5xx answer
 // carrying Telphin's own error body ({"message": ...}, {"status": ...} or OAuth's
 // {"error": ...}) is the server refusing the request: it does not match ErrOutcomeUnknown,
 // except for 502 and 504, which come from a gateway.
