@@ -42,8 +42,9 @@
 // anything is sent.
 //
 // Delete takes any 2xx answer but the error object as success, including the text
-// {"OK"}, which is not JSON. Update returns the user when the answer is one and nil
-// otherwise (see Update).
+// {"OK"}, which is not JSON. Update returns the user when the answer is one and
+// otherwise reads it back with Get (see Update): it never returns a nil user without an
+// error.
 //
 // Reads, deletes and Updates sent with PUT are retried on 429, 502, 503, 504 and network
 // errors. A Create, whether sent with POST or PUT, and an Update sent with POST are never

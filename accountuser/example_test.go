@@ -15,23 +15,36 @@ import (
 
 // exampleServer stands in for a Revive installation in these examples. It answers as
 // Revive does: numbers as strings, "password" as null, an unknown user with its error
-// object and status 200, a delete with the text {"OK"}. Bodies it receives are printed.
+// object and status 200, a modify or a delete with the text {"OK"}. Bodies it receives
+// on a modify are printed. It keeps one user, Mary (21), whose active flag a modify sets.
 func exampleServer() *http.Client {
-	const mary = `{"userId":"21","contactName":"Mary","emailAddress":"mary@example.com",` +
-		`"username":"mary","password":null,"defaultAccountId":"2","active":"1"}`
+	active := "1"
+	mary := func() string {
+		return `{"userId":"21","contactName":"Mary","emailAddress":"mary@example.com",` +
+			`"username":"mary","password":null,"defaultAccountId":"2","active":"` + active + `"}`
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /usr/acc/2", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, "["+mary+"]")
+		fmt.Fprint(w, "["+mary()+"]")
+	})
+	mux.HandleFunc("GET /usr/21", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, mary())
 	})
 	mux.HandleFunc("GET /usr/{id}", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"error":{"type":"Exception","message":"Unknown userId Error"}}`)
 	})
 	mux.HandleFunc("POST /usr/new", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, mary)
+		fmt.Fprint(w, mary())
 	})
 	mux.HandleFunc("POST /usr/{id}", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		fmt.Println("server got", r.Header.Get("Content-Type"), string(body))
+		fmt.Println("server got", r.Method, r.URL.Path, r.Header.Get("Content-Type"), string(body))
+		var change struct {
+			Active *int `json:"active"`
+		}
+		if json.Unmarshal(body, &change) == nil && change.Active != nil {
+			active = fmt.Sprint(*change.Active)
+		}
 		fmt.Fprint(w, `{"OK"}`)
 	})
 	mux.HandleFunc("DELETE /usr/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -116,15 +129,15 @@ func ExampleClient_Create() {
 func ExampleClient_Update() {
 	c := newExampleClient()
 	// Only the fields set are sent. This server answers {"OK"}, not a user, so Update
-	// returns nil: the change is made, and Get would read the user.
+	// reads the stored user back (GET /usr/21) and returns it.
 	u, err := c.Update(context.Background(), 21, &accountuser.UpdateRequest{Active: accountuser.Ptr(accountuser.Disabled)})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(u == nil)
+	fmt.Println(u.UserID, u.Username, u.Active.Bool())
 	// Output:
-	// server got text/javascript {"active":0}
-	// true
+	// server got POST /usr/21 text/javascript {"active":0}
+	// 21 mary false
 }
 
 func ExampleClient_Delete() {

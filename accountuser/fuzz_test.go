@@ -19,8 +19,8 @@ import (
 )
 
 // FuzzSuccessBody feeds any 2xx body to every operation: none may panic, a result and an
-// error never come together, Get never returns a zero user and Revive's error object is
-// always an *APIError.
+// error never come together, Get and Update never return a zero user, nor a nil user
+// without an error, and Revive's error object is always an *APIError.
 func FuzzSuccessBody(f *testing.F) {
 	for _, seed := range []string{
 		`{"userId":"21","contactName":"John Doe","emailAddress":"john.doe@example.com","username":"johndoe","password":null,"defaultAccountId":"2","active":"1"}`,
@@ -65,8 +65,11 @@ func FuzzSuccessBody(f *testing.F) {
 		checkAPIError("ListByAccount", err)
 
 		u, err = c.Update(ctx, 1, &UpdateRequest{Active: Ptr(Enabled)})
-		if u != nil && err != nil {
+		if (u == nil) == (err == nil) {
 			t.Fatalf("Update: user %v and error %v", u, err)
+		}
+		if u != nil && u.UserID == 0 {
+			t.Fatalf("Update: zero user from %q", body)
 		}
 		checkAPIError("Update", err)
 

@@ -92,14 +92,16 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 }
 
 // Update changes a user (POST /usr/{userId}, or PUT with WithPUT), sending only the
-// fields the request sets.
+// fields the request sets, and returns the user as the server stored it.
 //
 // The vendor does not document the answer. When the 2xx body is a user (a JSON object
-// with a userId), Update returns it. Any other 2xx body (empty, true, {"OK"}, an object
-// without a userId) means the update was applied but the stored user is unknown: Update
-// then returns a nil *User and a nil error, and Get reads the user. It never returns a
-// user made up from the request, whose unset fields would read as zero values. Revive's
-// error object in a 2xx body is an *APIError.
+// with a userId), Update returns it. Any other 2xx body (empty, true, the text {"OK"},
+// an object without a userId) means the update was applied but the answer does not show
+// the stored user: Update then reads it back with Get and returns what Get returns. It
+// never returns a nil user with a nil error, nor a user made up from the request, whose
+// unset fields would read as zero values. If that read fails, the error says the update
+// was applied and wraps Get's error (ErrNotFound if the user was deleted meanwhile); it
+// does not match ErrOutcomeUnknown. Revive's error object in a 2xx body is an *APIError.
 func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*User, error) {
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
 		return nil, err
@@ -121,6 +123,12 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 	u, err := userIn(body)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: decoding response: %w", r.Method, c.core.Path(r), err)
+	}
+	if u != nil {
+		return u, nil
+	}
+	if u, err = c.Get(ctx, userID); err != nil {
+		return nil, fmt.Errorf("%s %s: applied, but the answer holds no user and reading it back failed: %w", r.Method, c.core.Path(r), err)
 	}
 	return u, nil
 }

@@ -400,33 +400,51 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestUpdateSendsOnlyFieldsSet(t *testing.T) {
-	// The recording's body is {"active":0}; its answer is the text {"OK"}, not a user.
-	c, _ := newTestClient(t, []string{"testdata/update_partial.json"})
+	// The recording's body is {"active":0}; its answer is the text {"OK"}, not a user, so
+	// the user is read back.
+	c, rec := newTestClient(t, []string{"testdata/update_partial.json", "testdata/update_read_back.json"})
 	u, err := c.Update(context.Background(), 2, &UpdateRequest{Active: Ptr(Disabled)})
 	require.NoError(t, err)
-	assert.Nil(t, u, "no user is made up from the request")
+	require.NotNil(t, u)
+	assert.Equal(t, seedUser2, *u, "the stored user, not one made up from the request")
+	assert.Len(t, rec.Received(), 2)
 }
 
+// An answer that is not the user is followed by a read: Update never returns a nil user
+// with a nil error.
 func TestUpdateAnswers(t *testing.T) {
+	const stored = `{"userId":"2","contactName":"John Doe","username":"test","active":"0","password":null,"defaultAccountId":"1"}`
+	storedUser := &User{UserID: 2, ContactName: "John Doe", Username: "test", DefaultAccountID: 1}
 	for name, tc := range map[string]struct {
+		status int
 		body   string
 		user   *User
 		err    string
-		status int
+		readBy bool // a GET /usr/2 follows, answered with stored
 	}{
 		"user":               {body: `{"userId":"2","username":"test","active":"0","password":null}`, user: &User{UserID: 2, Username: "test"}},
-		"empty":              {body: ""},
-		"true":               {body: "true"},
-		"OK object":          {body: `{"OK":true}`},
-		"OK text":            {body: `{"OK"}`},
-		"object without id":  {body: `{"result":"updated"}`},
-		"no content":         {body: "", status: http.StatusNoContent},
+		"empty":              {body: "", user: storedUser, readBy: true},
+		"true":               {body: "true", user: storedUser, readBy: true},
+		"OK object":          {body: `{"OK":true}`, user: storedUser, readBy: true},
+		"OK text":            {body: `{"OK"}`, user: storedUser, readBy: true},
+		"object without id":  {body: `{"result":"updated"}`, user: storedUser, readBy: true},
+		"no content":         {status: http.StatusNoContent, body: "", user: storedUser, readBy: true},
 		"user with bad type": {body: `{"userId":"2","active":"yes"}`, err: "POST /usr/2: decoding response: accountuser: active must be"},
 		"error object":       {body: `{"error":{"type":"Exception","message":"Unknown userId Error"}}`, err: "POST /usr/2: 200 OK: Unknown userId Error [Exception]"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			status := cmpOr(tc.status, 200)
-			c := answering(t, "POST", "/usr/2", `{"username":"test"}`, status, tc.body)
+			rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "POST", Path: "/usr/2", Body: json.RawMessage(`{"username":"test"}`)},
+				Response: fixture.Response{Status: cmpOr(tc.status, 200), BodyText: tc.body, Headers: map[string]string{"Content-Type": "application/json"}},
+			})
+			if tc.readBy {
+				rec.ExpectExchange(&fixture.Exchange{
+					Request:  fixture.Request{Method: "GET", Path: "/usr/2"},
+					Response: fixture.Response{Status: 200, BodyText: stored},
+				})
+			}
+			c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()), WithoutRetries())
+			require.NoError(t, err)
 			u, err := c.Update(context.Background(), 2, &UpdateRequest{Username: Ptr("test")})
 			if tc.err != "" {
 				require.Error(t, err)
@@ -436,6 +454,63 @@ func TestUpdateAnswers(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tc.user, u)
+		})
+	}
+}
+
+// When the read after an answer without the user fails, the error says the update was
+// applied and keeps the read's error; it is not an unknown outcome.
+func TestUpdateReadBackFails(t *testing.T) {
+	for name, tc := range map[string]struct {
+		status   int
+		body     string
+		err      string
+		notFound bool
+	}{
+		"deleted meanwhile": {404, `{"error":{"type":"Exception","message":"Unknown userId Error"}}`,
+			"POST /usr/2: applied, but the answer holds no user and reading it back failed: GET /usr/2: 404 Not Found: Unknown userId Error [Exception]", true},
+		"not a user either": {200, `{"OK"}`,
+			"POST /usr/2: applied, but the answer holds no user and reading it back failed: GET /usr/2: decoding response: invalid character '}' after object key", false},
+		"no id either": {200, `{}`,
+			"POST /usr/2: applied, but the answer holds no user and reading it back failed: GET /usr/2: the answer is not a user (no userId)", false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "POST", Path: "/usr/2", Body: json.RawMessage(`{"active":0}`)},
+				Response: fixture.Response{Status: 200, BodyText: `{"OK"}`},
+			}).ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "GET", Path: "/usr/2"},
+				Response: fixture.Response{Status: tc.status, BodyText: tc.body, Headers: map[string]string{"Content-Type": "application/json"}},
+			})
+			c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()), WithoutRetries())
+			require.NoError(t, err)
+			u, err := c.Update(context.Background(), 2, &UpdateRequest{Active: Ptr(Disabled)})
+			assert.Nil(t, u)
+			require.Error(t, err)
+			assert.Equal(t, tc.err, err.Error())
+			assert.Equal(t, tc.notFound, errors.Is(err, ErrNotFound))
+			assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the update was applied")
+		})
+	}
+}
+
+// An Update sent with POST is a write like Create: Revive's object in a 500 is a refusal,
+// an HTML 500 leaves the outcome unknown.
+func TestUpdate5xxOutcome(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body    string
+		unknown bool
+	}{
+		"Revive's object": {`{"error":{"type":"Exception","message":"Unknown agencyId Error"}}`, false},
+		"html":            {"<html>Internal Server Error</html>", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := answering(t, "POST", "/usr/2", `{"defaultAccountId":99}`, 500, tc.body)
+			u, err := c.Update(context.Background(), 2, &UpdateRequest{DefaultAccountID: Ptr(ID(99))})
+			assert.Nil(t, u)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.unknown, errors.Is(err, ErrOutcomeUnknown), err.Error())
 		})
 	}
 }

@@ -70,12 +70,10 @@ func Accountuser(ctx context.Context, w io.Writer, env Env) error {
 	}
 	s.Printf("got user %d: %s <%s>, active=%t", got.UserID, got.ContactName, got.EmailAddress, got.Active.Bool())
 
-	if _, err := c.Update(ctx, u.UserID, &accountuser.UpdateRequest{Active: accountuser.Ptr(accountuser.Disabled)}); err != nil {
-		return fmt.Errorf("update: %w", err)
-	}
-	got, err = c.Get(ctx, u.UserID)
+	// Update returns the stored user, reading it back when the answer does not hold it.
+	got, err = c.Update(ctx, u.UserID, &accountuser.UpdateRequest{Active: accountuser.Ptr(accountuser.Disabled)})
 	if err != nil {
-		return fmt.Errorf("get: %w", err)
+		return fmt.Errorf("update: %w", err)
 	}
 	s.Printf("updated only the active flag: active=%t", got.Active.Bool())
 
