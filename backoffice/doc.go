@@ -14,11 +14,21 @@
 // (ErrNotFound, ErrConflict, ErrInvalidInput, ...) or errors.As (*APIError,
 // *ValidationError, *RateLimitError). Bad input is refused before anything is sent.
 //
-// What the vendor leaves undocumented is decoded leniently: a list may come as a bare
-// array or wrapped in an object ({"data": [...]}), and an error body of any shape is kept
-// whole on APIError.Body, with a message and code picked out when the body has them.
+// What the vendor leaves undocumented is decoded leniently:
+//
+//   - a list may come as a bare array or wrapped in an object ({"data": [...]}), and a
+//     single user bare or wrapped under the same keys ({"data": {...}});
+//   - a user's tfa may be a bool or a method ("email", "totp"): see TFA;
+//   - a user's groups may be ids or group objects with an id: see GroupIDs;
+//   - an error body of any shape is kept whole on APIError.Body, with a message and code
+//     picked out when the body has them.
+//
+// An answer that holds no user (no id) is an error, never an empty User. When Create is
+// answered without a body (202 or 204), it reads the new user back by e-mail, inactive
+// users included.
 //
 // Reads and PUT are retried on 429, 502, 503, 504 and network errors; Create and Patch
 // are not retried once they may have reached the server, and report ErrOutcomeUnknown
-// instead: look the user up by e-mail before trying again.
+// instead: look the user up by e-mail before trying again. They report it too when the
+// write took effect but its answer does not say what was stored.
 package backoffice

@@ -83,3 +83,14 @@ func ExampleClient_Patch() {
 	fmt.Println(string(body))
 	// Output: {"active":false,"ipWhitelist":[]}
 }
+
+func ExampleTFA() {
+	// An answer may name the 2FA method and list groups as objects.
+	var u backoffice.User
+	err := json.Unmarshal([]byte(`{"id":1,"tfa":"TOTP","groups":[{"id":2,"name":"VIP"}]}`), &u)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u.TFA, u.TFA.Enabled(), u.Groups)
+	// Output: totp true [2]
+}

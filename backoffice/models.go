@@ -3,25 +3,193 @@ package backoffice
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
 // User is a Back Office user as the API returns it. The vendor does not document the
-// response object beyond the request fields; fields it sends that are not listed here
-// are ignored.
+// response object beyond the request fields, so TFA and Groups decode more than one shape;
+// fields it sends that are not listed here are ignored.
 type User struct {
-	ID                int64       `json:"id"`
-	Name              string      `json:"name"`
-	Email             string      `json:"email"`
-	Phone             string      `json:"phone,omitempty"`
-	Active            bool        `json:"active"`
-	TFA               bool        `json:"tfa"`
-	Groups            []int64     `json:"groups,omitempty"`
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Phone  string `json:"phone,omitempty"`
+	Active bool   `json:"active"`
+	// TFA is the user's two-factor authentication; TFA.Enabled says whether it is on.
+	TFA TFA `json:"tfa"`
+	// Groups are the ids of the user's groups.
+	Groups            GroupIDs    `json:"groups,omitempty"`
 	IPWhitelist       []string    `json:"ipWhitelist,omitempty"`
 	ClientTags        []ClientTag `json:"clientTags,omitempty"`
 	CanViewMaskedData bool        `json:"canViewMaskedData"`
+}
+
+// TFA is a user's two-factor authentication as an answer reports it. The API takes a bool
+// in requests, while the Back Office offers 2FA as Disabled, Email or TOTP, so an answer
+// may carry either; both decode:
+//
+//   - false, null, 0 and the strings "", "disabled", "none", "off" and "false" give
+//     TFADisabled, the zero value;
+//   - true and non-zero numbers give TFAEnabled: on, with the method not reported;
+//   - "email" and "totp" give TFAEmail and TFATOTP, in any case;
+//   - any other string is kept, lower-cased, as a method this package does not name.
+//
+// To ask whether 2FA is on, use Enabled rather than comparing with TFAEnabled, which
+// only stands for a bare true.
+type TFA string
+
+// Two-factor authentication states.
+const (
+	// TFADisabled is 2FA off. It is the zero value.
+	TFADisabled TFA = ""
+	// TFAEnabled is 2FA on with the method not reported (the answer said true).
+	TFAEnabled TFA = "enabled"
+	// TFAEmail is 2FA by a code sent by e-mail.
+	TFAEmail TFA = "email"
+	// TFATOTP is 2FA by an authenticator app (time-based one-time passwords).
+	TFATOTP TFA = "totp"
+)
+
+// Enabled reports whether two-factor authentication is on, by whatever method.
+func (t TFA) Enabled() bool { return t != TFADisabled }
+
+// String returns the state's name, "disabled" for TFADisabled.
+func (t TFA) String() string {
+	if t == TFADisabled {
+		return "disabled"
+	}
+	return string(t)
+}
+
+// MarshalJSON encodes TFADisabled as false and TFAEnabled as true, as the API's requests
+// do, and a method as its string.
+func (t TFA) MarshalJSON() ([]byte, error) {
+	switch t {
+	case TFADisabled:
+		return []byte("false"), nil
+	case TFAEnabled:
+		return []byte("true"), nil
+	}
+	return json.Marshal(string(t))
+}
+
+// UnmarshalJSON accepts a bool, a string, a number or null, as the TFA type describes.
+func (t *TFA) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return errors.New("tfa: empty value")
+	}
+	switch c := b[0]; {
+	case c == 'n' && string(b) == "null":
+		return nil // as encoding/json leaves a non-pointer alone on null
+	case string(b) == "true" || string(b) == "false":
+		*t = tfaOf(b[0] == 't')
+	case c == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = parseTFA(s)
+	case c == '-' || ('0' <= c && c <= '9'):
+		n, err := strconv.ParseFloat(string(b), 64)
+		if err != nil {
+			return fmt.Errorf("tfa: %w", err)
+		}
+		*t = tfaOf(n != 0)
+	default:
+		return fmt.Errorf("tfa: want a bool or a string, got %.40s", b)
+	}
+	return nil
+}
+
+func tfaOf(on bool) TFA {
+	if on {
+		return TFAEnabled
+	}
+	return TFADisabled
+}
+
+func parseTFA(s string) TFA {
+	switch s = strings.ToLower(strings.TrimSpace(s)); s {
+	case "", "disabled", "none", "off", "false", "0":
+		return TFADisabled
+	case "true", "on", "1":
+		return TFAEnabled
+	}
+	return TFA(s)
+}
+
+// GroupIDs are the ids of a user's groups. An answer may list them as ids ([1, 2], as
+// requests send them) or as group objects that carry an id ([{"id": 1, "name": "VIP"}]);
+// both decode to the ids, and the other members of a group object are dropped. Being a
+// []int64 underneath, GroupIDs can be passed where requests take []int64.
+type GroupIDs []int64
+
+// UnmarshalJSON accepts an array of ids (numbers or numeric strings) or of objects with an
+// "id" member; null gives nil. An element without an id is an error.
+func (g *GroupIDs) UnmarshalJSON(b []byte) error {
+	var ids []int64
+	// The common shape, in one pass; a null element would pass there as group 0.
+	if !bytes.Contains(b, []byte("null")) && json.Unmarshal(b, &ids) == nil {
+		*g = ids
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		return fmt.Errorf("groups: want an array, got %.40s", bytes.TrimSpace(b))
+	}
+	if items == nil {
+		*g = nil
+		return nil
+	}
+	ids = make([]int64, len(items))
+	for i, raw := range items {
+		id, err := groupID(raw)
+		if err != nil {
+			return fmt.Errorf("groups[%d]: %w", i, err)
+		}
+		ids[i] = id
+	}
+	*g = ids
+	return nil
+}
+
+// groupID reads one group: an id, or an object whose "id" member is one.
+func groupID(raw json.RawMessage) (int64, error) {
+	if raw = bytes.TrimSpace(raw); len(raw) > 0 && raw[0] == '{' {
+		var obj struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return 0, err
+		}
+		if obj.ID == nil {
+			return 0, errors.New("a group object without an id")
+		}
+		raw = bytes.TrimSpace(obj.ID)
+	}
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return 0, err
+		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("group id %q is not an integer", s)
+		}
+		return id, nil
+	}
+	var id int64
+	if err := json.Unmarshal(raw, &id); err != nil || string(raw) == "null" {
+		return 0, fmt.Errorf("group id %.40s is not an integer", raw)
+	}
+	return id, nil
 }
 
 // ClientTag is a client tag assigned to a user. The vendor's docs call tags objects but
@@ -65,12 +233,14 @@ func (t *ClientTag) UnmarshalJSON(b []byte) error {
 // CreateRequest is a new user. Name, Email, Password and at least one group are
 // required; Active and TFA are always sent, false included, as the API requires them.
 type CreateRequest struct {
-	Name     string  `json:"name"`
-	Email    string  `json:"email"`
-	Password string  `json:"password"`
-	Active   bool    `json:"active"`
-	TFA      bool    `json:"tfa"`
-	Groups   []int64 `json:"groups"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Active   bool   `json:"active"`
+	// TFA turns two-factor authentication on. Requests take a bool; an answer may name
+	// the method (see TFA).
+	TFA    bool    `json:"tfa"`
+	Groups []int64 `json:"groups"`
 
 	Phone             string      `json:"phone,omitempty"`
 	IPWhitelist       []string    `json:"ipWhitelist,omitempty"`
@@ -108,11 +278,12 @@ func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 // set are sent: nil pointers and nil slices are left out, while an empty non-nil slice is
 // sent as [] (to clear a list). Ptr makes the pointers.
 type UpdateRequest struct {
-	Name              *string     `json:"name,omitempty"`
-	Email             *string     `json:"email,omitempty"`
-	Password          *string     `json:"password,omitempty"`
-	Phone             *string     `json:"phone,omitempty"`
-	Active            *bool       `json:"active,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	Email    *string `json:"email,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Phone    *string `json:"phone,omitempty"`
+	Active   *bool   `json:"active,omitempty"`
+	// TFA turns two-factor authentication on or off; requests take a bool.
 	TFA               *bool       `json:"tfa,omitempty"`
 	IPWhitelist       []string    `json:"ipWhitelist,omitzero"`
 	Groups            []int64     `json:"groups,omitzero"`

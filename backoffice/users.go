@@ -1,10 +1,14 @@
 package backoffice
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
+	"strings"
 
 	"github.com/usersdk/usersdk-go/internal/core"
 )
@@ -40,20 +44,28 @@ func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, erro
 	})
 }
 
-// Get returns one user (GET /api/v2/users/{userId}).
+// Get returns one user (GET /api/v2/users/{userId}). The user may come bare or wrapped
+// in an object under the keys lists use ({"data": {...}}); an answer that holds no user
+// (no id) is an error.
 func (c *Client) Get(ctx context.Context, userID int64) (*User, error) {
 	if err := core.PositiveID("userId", userID); err != nil {
 		return nil, err
 	}
-	u, err := call[User](ctx, c, http.MethodGet, userID, nil)
-	if err == nil && u == nil {
-		return nil, fmt.Errorf("backoffice: GET %s: the answer had no user", userPath(userID))
-	}
-	return u, err
+	u, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)}, hasID)
+	return (*User)(u), err
 }
 
-// Create adds a user (POST /api/v2/users) and returns it as the server stored it. When the
-// server accepts the user without returning it (202 or 204), Create reads it back by e-mail.
+// Create adds a user (POST /api/v2/users) and returns it as the server stored it, bare or
+// wrapped as Get reads it. An answer with a body that holds no user is an error matching
+// ErrOutcomeUnknown: the user was created, but what was stored is unknown.
+//
+// When the server accepts the user without returning it (202 or 204, or any 2xx with an
+// empty body), Create reads it back: it lists users with filter[email] and
+// filter[active]=0 (users whatever their status, so an inactive new user is found) and
+// takes the one whose e-mail equals req.Email. It compares exactly first and, when no
+// e-mail is equal, case-insensitively, since servers often store e-mails lower-cased;
+// two users matching that way are ambiguous. Only when that look-up fails or finds no
+// single user does Create return an error matching ErrOutcomeUnknown.
 //
 // If the answer is lost after the request may have reached the server, the error matches
 // ErrOutcomeUnknown and the request is not retried: look the user up by e-mail (List with
@@ -62,28 +74,77 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	u, err := core.Call[*User](ctx, c.core, &core.Request{Method: http.MethodPost, Path: usersPath, Body: req})
-	if err != nil || u != nil {
-		return u, err
+	r := &core.Request{Method: http.MethodPost, Path: usersPath, Body: req}
+	u, err := core.Call[*answer](ctx, c.core, r)
+	switch {
+	case err != nil:
+		return nil, err
+	case u != nil && hasID(u):
+		return (*User)(u), nil
+	case u != nil:
+		return nil, c.core.NoObject(r)
 	}
-	users, err := c.List(ctx, ListOptions{Email: req.Email})
-	if err != nil || len(users) != 1 {
-		// The write was accepted; only reading it back failed. Creating again would duplicate it.
-		return nil, fmt.Errorf("backoffice: user accepted without a body, and reading it back by e-mail gave %d users (%v): %w",
-			len(users), err, ErrOutcomeUnknown)
+	// The write took effect; only reading it back can fail now, and creating again would
+	// duplicate the user. Active=false lists users whatever their status.
+	const accepted = "the server accepted the user without returning it"
+	users, err := c.List(ctx, ListOptions{Email: req.Email, Active: Ptr(false)})
+	if err != nil {
+		return nil, c.outcomeUnknown(r, fmt.Errorf("%s, and reading it back by e-mail failed: %v", accepted, err))
 	}
-	return &users[0], nil
+	found, n := byEmail(users, req.Email)
+	switch {
+	case n == 0:
+		return nil, c.outcomeUnknown(r, fmt.Errorf("%s, and none of the %d users listed by e-mail has the e-mail %q", accepted, len(users), req.Email))
+	case n > 1:
+		return nil, c.outcomeUnknown(r, fmt.Errorf("%s, and %d users listed by e-mail have the e-mail %q", accepted, n, req.Email))
+	}
+	return found, nil
+}
+
+// byEmail returns the users whose e-mail is email, compared exactly or, when none is
+// equal, without regard to case, and how many there are; the first when there is one.
+// The server's filter may match more loosely (a substring, say).
+func byEmail(users []User, email string) (*User, int) {
+	for _, equal := range []func(a, b string) bool{func(a, b string) bool { return a == b }, strings.EqualFold} {
+		var found *User
+		n := 0
+		for i := range users {
+			if equal(users[i].Email, email) {
+				if n == 0 {
+					found = &users[i]
+				}
+				n++
+			}
+		}
+		if n > 0 {
+			return found, n
+		}
+	}
+	return nil, 0
+}
+
+// outcomeUnknown is the error for a write that took effect whose result cannot be read.
+func (c *Client) outcomeUnknown(r *core.Request, cause error) error {
+	err := c.core.NoObject(r)
+	var ou *OutcomeUnknownError
+	if errors.As(err, &ou) {
+		ou.Err = cause
+	}
+	return err
 }
 
 // Update changes a user with PUT /api/v2/users/{userId}, sending only the fields set, and
-// returns the user as stored (read back with Get when the answer has no body).
+// returns the user as stored (read back with Get when the answer has no body). An answer
+// with a body that holds no user is an error; PUT being safe to repeat, it does not match
+// ErrOutcomeUnknown.
 func (c *Client) Update(ctx context.Context, userID int64, req *UpdateRequest) (*User, error) {
 	return c.update(ctx, http.MethodPut, userID, req)
 }
 
 // Patch changes a user with PATCH /api/v2/users/{userId}, sending only the fields set, and
 // returns the user as stored (read back with Get when the answer has no body). Unlike
-// Update it is not retried after a failure that may have reached the server.
+// Update it is not retried after a failure that may have reached the server, and an
+// answer with a body that holds no user is an error matching ErrOutcomeUnknown.
 func (c *Client) Patch(ctx context.Context, userID int64, req *UpdateRequest) (*User, error) {
 	return c.update(ctx, http.MethodPatch, userID, req)
 }
@@ -95,11 +156,17 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	u, err := call[User](ctx, c, method, userID, req)
-	if err != nil || u != nil {
-		return u, err
+	r := &core.Request{Method: method, Path: userPath(userID), Body: req}
+	u, err := core.Call[*answer](ctx, c.core, r)
+	switch {
+	case err != nil:
+		return nil, err
+	case u == nil:
+		return c.Get(ctx, userID)
+	case !hasID(u):
+		return nil, c.core.NoObject(r)
 	}
-	return c.Get(ctx, userID)
+	return (*User)(u), nil
 }
 
 // Delete removes a user (DELETE /api/v2/users/{userId}).
@@ -112,6 +179,77 @@ func (c *Client) Delete(ctx context.Context, userID int64) error {
 
 func userPath(id int64) string { return usersPath + "/" + core.ID(id) }
 
-func call[T any](ctx context.Context, c *Client, method string, userID int64, body any) (*T, error) {
-	return core.Call[*T](ctx, c.core, &core.Request{Method: method, Path: userPath(userID), Body: body})
+// answer is a user as Get, Create, Update and Patch receive it: the object itself, or an
+// object wrapping it under one of envelope's keys ({"data": {...}}).
+type answer User
+
+// envelope holds the members a wrapped user is looked for under, caught in the same pass
+// that decodes a bare user. Its keys are the ones lists are unwrapped with (listKeys in
+// internal/core), in the same order, so that one server's envelope fits both.
+type envelope struct {
+	Data    json.RawMessage `json:"data"`
+	Items   json.RawMessage `json:"items"`
+	Users   json.RawMessage `json:"users"`
+	Results json.RawMessage `json:"results"`
+	Records json.RawMessage `json:"records"`
+	List    json.RawMessage `json:"list"`
 }
+
+// user decodes the first member, in the keys' order, that holds a user with an id. When
+// none does, it returns the first decoding error, if any.
+func (e *envelope) user() (*User, error) {
+	var first error
+	for _, raw := range [...]json.RawMessage{e.Data, e.Items, e.Users, e.Results, e.Records, e.List} {
+		if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '{' {
+			continue
+		}
+		var u User
+		err := json.Unmarshal(raw, &u)
+		if err == nil && u.ID != 0 {
+			return &u, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, first
+}
+
+// UnmarshalJSON takes the object as the user when it has an id, else the first user with
+// an id under one of envelope's keys. A user without an id is left for hasID to refuse.
+func (a *answer) UnmarshalJSON(b []byte) error {
+	var both struct {
+		User
+		envelope
+	}
+	err := json.Unmarshal(b, &both)
+	if err == nil && both.ID != 0 {
+		*a = answer(both.User)
+		return nil
+	}
+	env := both.envelope
+	if err != nil {
+		// A wrapper's other members need not fit User: look at the keys alone.
+		env = envelope{}
+		_ = json.Unmarshal(b, &env)
+	}
+	if u, werr := env.user(); u != nil || werr != nil {
+		if werr != nil {
+			return werr
+		}
+		*a = answer(*u)
+		return nil
+	}
+	if err != nil {
+		// Decoding into User alone words the error without the envelope.
+		if e := json.Unmarshal(b, new(User)); e != nil {
+			return e
+		}
+		return err
+	}
+	*a = answer(both.User)
+	return nil
+}
+
+// hasID reports whether an answer holds a user: the API names every user by its id.
+func hasID(a *answer) bool { return a.ID != 0 }

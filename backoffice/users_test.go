@@ -3,10 +3,12 @@ package backoffice
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ func TestListSeedExample(t *testing.T) {
 	assert.Equal(t, int64(1), users[0].ID)
 	assert.Equal(t, []string{"79.24.241.198", "20.65.174.119"}, users[0].IPWhitelist)
 	assert.Equal(t, "my_tag", users[0].ClientTags[0].Name)
-	assert.False(t, users[1].TFA)
+	assert.Equal(t, TFADisabled, users[1].TFA)
 }
 
 func TestListWrappedEnvelope(t *testing.T) {
@@ -52,7 +54,7 @@ func TestGet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "foo@bar.com", u.Email)
 	assert.True(t, u.CanViewMaskedData)
-	assert.Equal(t, []int64{1}, u.Groups)
+	assert.Equal(t, GroupIDs{1}, u.Groups)
 }
 
 func TestCreateSeedExample(t *testing.T) {
@@ -294,7 +296,7 @@ func TestAnswersWithoutBodyNeverGiveANilUser(t *testing.T) {
 	ok := func(method, path, query string, body string) {
 		ex := &fixture.Exchange{Request: fixture.Request{Method: method, Path: path}, Response: fixture.Response{Status: 200, Body: []byte(body)}}
 		if query != "" {
-			ex.Request.Query = map[string][]string{"filter[email]": {query}, "offset": {"0"}}
+			ex.Request.Query = map[string][]string{"filter[email]": {query}, "filter[active]": {"0"}, "offset": {"0"}}
 		}
 		rec.ExpectExchange(ex)
 	}
@@ -318,4 +320,245 @@ func TestAnswersWithoutBodyNeverGiveANilUser(t *testing.T) {
 	u, err = c.Patch(ctx, 5, &UpdateRequest{Active: Ptr(true)})
 	require.NoError(t, err)
 	assert.True(t, u.Active, "read back with Get")
+}
+
+func TestGetUnwrapsAWrappedUser(t *testing.T) {
+	c, _ := newTestClient(t, "testdata/get_wrapped.json")
+	u, err := c.Get(context.Background(), 1)
+	require.NoError(t, err)
+	assert.Equal(t, User{ID: 1, Name: "Mary", Email: "foo@bar.com", Active: true, TFA: TFAEnabled, Groups: GroupIDs{1}}, *u)
+}
+
+func TestGetDecodesTFAStringAndGroupObjects(t *testing.T) {
+	c, _ := newTestClient(t, "testdata/get_tfa_groups.json")
+	u, err := c.Get(context.Background(), 3)
+	require.NoError(t, err)
+	assert.Equal(t, TFATOTP, u.TFA)
+	assert.True(t, u.TFA.Enabled())
+	assert.Equal(t, GroupIDs{1, 4}, u.Groups)
+}
+
+// A 202 without a body is read back with inactive users included; the lookup's answer
+// holds a looser match and the new user with its e-mail lower-cased by the server.
+func TestCreateAcceptedReadsBackAnInactiveUser(t *testing.T) {
+	c, _ := newTestClient(t, "testdata/create_accepted.json", "testdata/create_accepted_lookup.json")
+	u, err := c.Create(context.Background(), &CreateRequest{Name: "Ann", Email: "Ann@Example.com", Password: "Secret-456", TFA: true, Groups: []int64{3}})
+	require.NoError(t, err)
+	assert.Equal(t, int64(8), u.ID)
+	assert.False(t, u.Active)
+	assert.Equal(t, TFAEmail, u.TFA)
+	assert.Equal(t, GroupIDs{3}, u.Groups)
+}
+
+func TestCreateReadBackMatchesTheEmail(t *testing.T) {
+	const email = "Ann@Example.com"
+	const annBody = `{"name":"Ann","email":"Ann@Example.com","password":"p","active":false,"tfa":false,"groups":[1]}`
+	cases := map[string]struct {
+		status int
+		body   string
+		want   int64 // 0: ErrOutcomeUnknown
+	}{
+		"exact among looser matches": {200, `[{"id":1,"email":"joann@example.com"},{"id":2,"email":"Ann@Example.com"},{"id":3,"email":"ann@example.com"}]`, 2},
+		"stored lower-cased":         {200, `[{"id":4,"email":"ann@example.com"}]`, 4},
+		"two equal but for case":     {200, `[{"id":5,"email":"ann@example.com"},{"id":6,"email":"ANN@example.com"}]`, 0},
+		"two exactly equal":          {200, `[{"id":5,"email":"Ann@Example.com"},{"id":6,"email":"Ann@Example.com"}]`, 0},
+		"only a looser match":        {200, `[{"id":7,"email":"joann@example.com"}]`, 0},
+		"nothing found":              {200, `[]`, 0},
+		"lookup refused":             {404, `{"message":"Not found"}`, 0},
+		"lookup unauthorized":        {401, `{"message":"Unauthenticated."}`, 0},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rec := fixture.New(t)
+			rec.ExpectExchange(&fixture.Exchange{Request: fixture.Request{Method: "POST", Path: "/api/v2/users", Body: []byte(annBody)}, Response: fixture.Response{Status: 204}})
+			rec.ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "GET", Path: "/api/v2/users", Query: map[string][]string{"filter[email]": {email}, "filter[active]": {"0"}, "offset": {"0"}}},
+				Response: fixture.Response{Status: tc.status, Body: []byte(tc.body)},
+			})
+			c, err := New(WithBaseURL("https://api.test"), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
+			require.NoError(t, err)
+			u, err := c.Create(context.Background(), &CreateRequest{Name: "Ann", Email: email, Password: "p", Groups: []int64{1}})
+			if tc.want != 0 {
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, u.ID)
+				return
+			}
+			assert.Nil(t, u)
+			require.ErrorIs(t, err, ErrOutcomeUnknown)
+			var ou *OutcomeUnknownError
+			require.ErrorAs(t, err, &ou)
+			assert.Equal(t, "POST", ou.Method)
+			assert.Contains(t, err.Error(), "POST /api/v2/users: outcome unknown")
+			// The lookup's failure is told, not matched: a caller must not take the create for a 404 or 401.
+			assert.NotErrorIs(t, err, ErrNotFound)
+			assert.NotErrorIs(t, err, ErrUnauthorized)
+		})
+	}
+}
+
+// Every write's answer may wrap the user the way Get's may.
+func TestWritesUnwrapAWrappedUser(t *testing.T) {
+	rec := fixture.New(t)
+	for _, method := range []string{"POST", "PUT", "PATCH"} {
+		path, body := "/api/v2/users/9", `{"name":"`+strings.ToLower(method)+`"}`
+		if method == "POST" {
+			path, body = "/api/v2/users", `{"name":"a","email":"a@x.io","password":"p","active":false,"tfa":false,"groups":[1]}`
+		}
+		rec.ExpectExchange(&fixture.Exchange{
+			Request:  fixture.Request{Method: method, Path: path, Body: []byte(body)},
+			Response: fixture.Response{Status: 200, Body: []byte(`{"data":{"id":9,"name":"` + method + `"},"meta":{"id":1}}`)},
+		})
+	}
+	c, err := New(WithBaseURL("https://api.test"), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
+	require.NoError(t, err)
+	ctx := context.Background()
+	u, err := c.Create(ctx, &CreateRequest{Name: "a", Email: "a@x.io", Password: "p", Groups: []int64{1}})
+	require.NoError(t, err)
+	assert.Equal(t, User{ID: 9, Name: "POST"}, *u)
+	u, err = c.Update(ctx, 9, &UpdateRequest{Name: Ptr("put")})
+	require.NoError(t, err)
+	assert.Equal(t, User{ID: 9, Name: "PUT"}, *u)
+	u, err = c.Patch(ctx, 9, &UpdateRequest{Name: Ptr("patch")})
+	require.NoError(t, err)
+	assert.Equal(t, User{ID: 9, Name: "PATCH"}, *u)
+}
+
+// An answer with a body that holds no user is an error, never a zero-ID user; for a
+// write that cannot be repeated safely it matches ErrOutcomeUnknown, and Create does not
+// go looking for the user (only an answer without a body sends it looking).
+func TestAnswersHoldingNoUserAreErrors(t *testing.T) {
+	cases := []struct {
+		method, body string
+		unknown      bool
+	}{
+		{"GET", `{}`, false},
+		{"GET", `{"data":{}}`, false},
+		{"GET", `{"data":null,"total":0}`, false},
+		{"GET", `{"name":"Mary","data":[{"id":1}]}`, false},
+		{"POST", `{}`, true},
+		{"POST", `{"data":{"name":"Mary"}}`, true},
+		{"PATCH", `{"data":{}}`, true},
+		{"PATCH", `{"message":"Updated"}`, true},
+		{"PUT", `{}`, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.method+" "+tc.body, func(t *testing.T) {
+			path, body := "/api/v2/users/1", `{"name":"b"}`
+			switch tc.method {
+			case "GET":
+				body = ""
+			case "POST":
+				path, body = "/api/v2/users", `{"name":"a","email":"a@x.io","password":"p","active":false,"tfa":false,"groups":[1]}`
+			}
+			rec := fixture.New(t)
+			rec.ExpectExchange(&fixture.Exchange{Request: fixture.Request{Method: tc.method, Path: path, Body: []byte(body)}, Response: fixture.Response{Status: 200, Body: []byte(tc.body)}})
+			c, err := New(WithBaseURL("https://api.test"), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
+			require.NoError(t, err)
+			ctx := context.Background()
+			var u *User
+			switch tc.method {
+			case "GET":
+				u, err = c.Get(ctx, 1)
+			case "POST":
+				u, err = c.Create(ctx, &CreateRequest{Name: "a", Email: "a@x.io", Password: "p", Groups: []int64{1}})
+			case "PUT":
+				u, err = c.Update(ctx, 1, &UpdateRequest{Name: Ptr("b")})
+			case "PATCH":
+				u, err = c.Patch(ctx, 1, &UpdateRequest{Name: Ptr("b")})
+			}
+			assert.Nil(t, u)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.method+" "+path+": ")
+			assert.Equal(t, tc.unknown, errors.Is(err, ErrOutcomeUnknown), "matches ErrOutcomeUnknown: %v", err)
+			assert.Len(t, rec.Received(), 1, "no read-back for an answer with a body")
+		})
+	}
+}
+
+// The envelope keys of single users are the ones List unwraps: a known key beats an
+// earlier array under another name in a list, and holds the user in a single answer.
+func TestWrapKeysAreTheListKeys(t *testing.T) {
+	var keys []string
+	env := reflect.TypeFor[envelope]()
+	for i := range env.NumField() {
+		keys = append(keys, env.Field(i).Tag.Get("json"))
+	}
+	require.Len(t, keys, 6)
+	for _, key := range keys {
+		t.Run(key, func(t *testing.T) {
+			rec := fixture.New(t)
+			rec.ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "GET", Path: "/api/v2/users", Query: map[string][]string{"offset": {"0"}}},
+				Response: fixture.Response{Status: 200, Body: []byte(`{"other":[{"id":9}],"` + key + `":[{"id":1}]}`)},
+			})
+			rec.ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "GET", Path: "/api/v2/users/1"},
+				Response: fixture.Response{Status: 200, Body: []byte(`{"other":{"id":9},"` + key + `":{"id":1}}`)},
+			})
+			c, err := New(WithBaseURL("https://api.test"), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
+			require.NoError(t, err)
+			users, err := c.List(context.Background(), ListOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, []User{{ID: 1}}, users)
+			u, err := c.Get(context.Background(), 1)
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), u.ID)
+		})
+	}
+}
+
+func TestTFADecodesBoolsStringsAndNumbers(t *testing.T) {
+	cases := map[string]TFA{
+		`true`: TFAEnabled, `false`: TFADisabled, `null`: TFADisabled, `1`: TFAEnabled, `0`: TFADisabled,
+		`"email"`: TFAEmail, `"Email"`: TFAEmail, `"TOTP"`: TFATOTP, `" totp "`: TFATOTP,
+		`"Disabled"`: TFADisabled, `"none"`: TFADisabled, `""`: TFADisabled, `"off"`: TFADisabled,
+		`"SMS"`: TFA("sms"), `"enabled"`: TFAEnabled,
+	}
+	for in, want := range cases {
+		var u User
+		require.NoError(t, json.Unmarshal([]byte(`{"id":1,"tfa":`+in+`}`), &u), in)
+		assert.Equal(t, want, u.TFA, in)
+		assert.Equal(t, want != TFADisabled, u.TFA.Enabled(), in)
+	}
+	for _, in := range []string{`[]`, `{}`, `"x`} {
+		var u User
+		assert.Error(t, json.Unmarshal([]byte(`{"id":1,"tfa":`+in+`}`), &u), in)
+	}
+	// Encoded back as the requests send it: a bool, unless a method is named.
+	for tfa, want := range map[TFA]string{TFADisabled: `false`, TFAEnabled: `true`, TFAEmail: `"email"`, TFATOTP: `"totp"`} {
+		b, err := json.Marshal(tfa)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(b))
+		var back TFA
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, tfa, back, "round trip")
+	}
+	assert.Equal(t, "disabled", TFADisabled.String())
+	assert.Equal(t, "totp", fmt.Sprint(TFATOTP))
+}
+
+func TestGroupsDecodeIDsOrObjects(t *testing.T) {
+	cases := map[string]GroupIDs{
+		`[1,2]`:                                  {1, 2},
+		`[{"id":1,"name":"VIP"},{"id":2}]`:       {1, 2},
+		`[{"id":"3"},"4",5]`:                     {3, 4, 5},
+		`[]`:                                     {},
+		`null`:                                   nil,
+		`[{"name":"VIP","id":9007199254740993}]`: {9007199254740993},
+	}
+	for in, want := range cases {
+		var u User
+		require.NoError(t, json.Unmarshal([]byte(`{"id":1,"groups":`+in+`}`), &u), in)
+		assert.Equal(t, want, u.Groups, in)
+	}
+	for _, in := range []string{`[{"name":"VIP"}]`, `["a"]`, `[null]`, `[1.5]`, `{}`, `"1"`, `[{"id":null}]`, `[{"id":true}]`} {
+		var u User
+		assert.Error(t, json.Unmarshal([]byte(`{"id":1,"groups":`+in+`}`), &u), in)
+	}
+	// Group ids go where requests take []int64, and encode as ids.
+	u := User{Groups: GroupIDs{1, 2}}
+	req := UpdateRequest{Groups: u.Groups}
+	b, err := json.Marshal(req)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"groups":[1,2]}`, string(b))
 }

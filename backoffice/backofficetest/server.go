@@ -258,7 +258,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := backoffice.User{
-		ID: s.nextID, Name: req.Name, Email: req.Email, Phone: req.Phone, Active: req.Active, TFA: req.TFA,
+		ID: s.nextID, Name: req.Name, Email: req.Email, Phone: req.Phone, Active: req.Active, TFA: tfa(req.TFA),
 		Groups: req.Groups, IPWhitelist: req.IPWhitelist, ClientTags: req.ClientTags,
 		CanViewMaskedData: req.CanViewMaskedData != nil && *req.CanViewMaskedData,
 	}
@@ -299,7 +299,9 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 	set(&u.Email, req.Email)
 	set(&u.Phone, req.Phone)
 	set(&u.Active, req.Active)
-	set(&u.TFA, req.TFA)
+	if req.TFA != nil {
+		u.TFA = tfa(*req.TFA)
+	}
 	set(&u.CanViewMaskedData, req.CanViewMaskedData)
 	set(&rec.password, req.Password)
 	if req.Groups != nil {
@@ -312,6 +314,14 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 		u.ClientTags = req.ClientTags
 	}
 	fakeserver.JSON(w, http.StatusOK, *u)
+}
+
+// tfa is what a request's tfa flag stores: on, with no method named.
+func tfa(on bool) backoffice.TFA {
+	if on {
+		return backoffice.TFAEnabled
+	}
+	return backoffice.TFADisabled
 }
 
 func set[T any](dst *T, v *T) {
