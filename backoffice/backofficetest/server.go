@@ -7,7 +7,9 @@
 //
 // It keeps users in memory and behaves as the vendor documents: bearer tokens, the
 // filter[...] / limit / offset / sort_by / sort_order query, 201 on create, 204 on delete,
-// 404 for unknown ids, 422 for missing fields and 409 for an e-mail already taken. Faults,
+// 404 for unknown ids, 422 for missing fields and 409 for an e-mail already taken. What the
+// vendor leaves open can be switched: WrapLists and WrapObjects wrap answers in
+// {"data": ...}, and CreateWithoutBody makes Create answer 202 or 204 with no body. Faults,
 // latency and the request log come from the embedded server (FailNext, DropNext, Inject,
 // SetLatency, Requests).
 package backofficetest
@@ -44,6 +46,9 @@ type Server struct {
 	tokens    map[string]bool
 	current   string
 	wrapLists bool
+	wrapUsers bool
+	// createStatus, when not 0, is Create's status, sent with no body.
+	createStatus int
 }
 
 type record struct {
@@ -94,6 +99,31 @@ func (s *Server) WrapLists(wrap bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.wrapLists = wrap
+}
+
+// WrapObjects makes answers holding one user (Get, Create, Update, Patch)
+// {"data": {...}} instead of the bare object.
+func (s *Server) WrapObjects(wrap bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wrapUsers = wrap
+}
+
+// CreateWithoutBody makes Create answer status (a 2xx, usually 202 Accepted or 204 No
+// Content) with no body, storing the user all the same, as a server may that does not
+// return what it created. 0 restores the default, 201 with the user.
+func (s *Server) CreateWithoutBody(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.createStatus = status
+}
+
+// userBody is the answer holding u; s.mu is held.
+func (s *Server) userBody(u backoffice.User) any {
+	if s.wrapUsers {
+		return map[string]any{"data": u}
+	}
+	return u
 }
 
 // AddUser stores a user as it is, assigning an id when u.ID is 0, and returns it.
@@ -224,9 +254,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) get(w http.ResponseWriter, _ *http.Request, id int64) {
 	s.mu.Lock()
-	u := s.users[id].user
+	body := s.userBody(s.users[id].user)
 	s.mu.Unlock()
-	fakeserver.JSON(w, http.StatusOK, u)
+	fakeserver.JSON(w, http.StatusOK, body)
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
@@ -264,7 +294,11 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 	s.nextID++
 	s.users[u.ID] = &record{user: u, password: req.Password}
-	fakeserver.JSON(w, http.StatusCreated, u)
+	if s.createStatus != 0 {
+		w.WriteHeader(s.createStatus)
+		return
+	}
+	fakeserver.JSON(w, http.StatusCreated, s.userBody(u))
 }
 
 // emailTaken is called with s.mu held.
@@ -313,7 +347,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 	if req.ClientTags != nil {
 		u.ClientTags = req.ClientTags
 	}
-	fakeserver.JSON(w, http.StatusOK, *u)
+	fakeserver.JSON(w, http.StatusOK, s.userBody(*u))
 }
 
 // tfa is what a request's tfa flag stores: on, with no method named.

@@ -2,6 +2,7 @@ package backofficetest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -127,3 +128,77 @@ func TestTokenSourceRecoversFromExpiredToken(t *testing.T) {
 type tokenFunc func() (*oauth2.Token, error)
 
 func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
+
+func TestWrapObjects(t *testing.T) {
+	srv, c := setup(t)
+	srv.WrapObjects(true)
+	ctx := context.Background()
+	created, err := c.Create(ctx, &backoffice.CreateRequest{Name: "Mary", Email: "mary@example.com", Password: "pw", TFA: true, Groups: []int64{2}})
+	require.NoError(t, err)
+	assert.Equal(t, backoffice.User{ID: 1, Name: "Mary", Email: "mary@example.com", TFA: backoffice.TFAEnabled, Groups: backoffice.GroupIDs{2}}, *created)
+	got, err := c.Get(ctx, created.ID)
+	require.NoError(t, err)
+	assert.Equal(t, *created, *got)
+	updated, err := c.Update(ctx, created.ID, &backoffice.UpdateRequest{Name: backoffice.Ptr("Mary Ann")})
+	require.NoError(t, err)
+	assert.Equal(t, "Mary Ann", updated.Name)
+	patched, err := c.Patch(ctx, created.ID, &backoffice.UpdateRequest{TFA: backoffice.Ptr(false)})
+	require.NoError(t, err)
+	assert.Equal(t, backoffice.TFADisabled, patched.TFA)
+
+	// On the wire the user sits under "data".
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v2/users/1", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var raw map[string]json.RawMessage
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&raw))
+	assert.JSONEq(t, `{"id":1,"name":"Mary Ann","email":"mary@example.com","active":false,"tfa":false,"groups":[2],"canViewMaskedData":false}`, string(raw["data"]))
+}
+
+// A server that answers Create with no body: the client finds the new user, inactive
+// ones included, and only a failed look-up leaves the outcome unknown.
+func TestCreateWithoutBody(t *testing.T) {
+	for _, status := range []int{http.StatusAccepted, http.StatusNoContent} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			srv, c := setup(t)
+			srv.CreateWithoutBody(status)
+			srv.AddUser(backoffice.User{Name: "Jo", Email: "jo.ann@example.com"}, "pw")
+			ctx := context.Background()
+			u, err := c.Create(ctx, &backoffice.CreateRequest{Name: "Ann", Email: "ann@example.com", Password: "pw", Groups: []int64{1}})
+			require.NoError(t, err)
+			assert.Equal(t, backoffice.User{ID: 2, Name: "Ann", Email: "ann@example.com", Groups: backoffice.GroupIDs{1}}, *u)
+			reqs := srv.Requests()
+			require.Len(t, reqs, 2)
+			assert.Equal(t, "POST", reqs[0].Method)
+			assert.Equal(t, "GET", reqs[1].Method)
+			assert.Equal(t, "0", reqs[1].Query.Get("filter[active]"))
+			assert.Equal(t, "ann@example.com", reqs[1].Query.Get("filter[email]"))
+
+			srv.ResetRequests()
+			srv.Inject(-1, backofficetest.Fault{Method: http.MethodGet, Status: http.StatusServiceUnavailable}) // the look-up fails
+			_, err = c.Create(ctx, &backoffice.CreateRequest{Name: "Bo", Email: "bo@example.com", Password: "pw", Groups: []int64{1}})
+			require.ErrorIs(t, err, backoffice.ErrOutcomeUnknown)
+			assert.Len(t, srv.Users(), 3, "the user was created all the same")
+			posts := 0
+			for _, r := range srv.Requests() {
+				if r.Method == http.MethodPost {
+					posts++
+				}
+			}
+			assert.Equal(t, 1, posts, "the create itself is sent once")
+		})
+	}
+}
+
+// A user's tfa goes out as the fake stores it: a method by name, else a bool.
+func TestTFAOnTheWire(t *testing.T) {
+	srv, c := setup(t)
+	u := srv.AddUser(backoffice.User{Name: "T", Email: "t@example.com", TFA: backoffice.TFATOTP}, "pw")
+	got, err := c.Get(context.Background(), u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, backoffice.TFATOTP, got.TFA)
+	assert.True(t, got.TFA.Enabled())
+}
