@@ -508,9 +508,9 @@ func TestE2ECreateNotResent(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1, "a create is never sent twice")
 	assert.Empty(t, srv.ClientUsers())
 
-	// A 500 with Telphin's own error body (the fake's fault body is one) is a refusal.
+	// A 500 with Telphin's own error body is a refusal.
 	srv.ResetRequests()
-	srv.FailNext(1, http.StatusInternalServerError, "")
+	srv.Inject(1, clientusertest.Fault{Status: http.StatusInternalServerError, Body: `{"message":"Internal error"}`})
 	_, err = c.Create(ctx, clientuser.Me, req)
 	assert.NotErrorIs(t, err, clientuser.ErrOutcomeUnknown)
 	assert.Equal(t, http.StatusInternalServerError, e2eAPIError(t, err).StatusCode)

@@ -20,7 +20,7 @@ func readmeSnippet(ctx context.Context, pw string) error {
 	// README:begin
 	c, err := iotuser.New(
 		iotuser.WithBaseURL("https://dh.example.com/dh/rest"),
-		iotuser.WithAuthURL("https://dh.example.com:8090/dh/rest"), // the token service, when it runs apart
+		iotuser.WithAuthURL("https://dh.example.com:8090/dh/rest"), // the auth service: DeviceHive serves /token there
 		iotuser.WithLogin("dhadmin", os.Getenv("DH_PASSWORD")),     // or WithTokens(access, refresh)
 	)
 	if err != nil {

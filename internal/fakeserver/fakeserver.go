@@ -24,9 +24,10 @@ type Fault struct {
 	Status int
 	// RetryAfter, when set, is sent as the Retry-After header with Status.
 	RetryAfter string
-	// Body is sent with Status; default a small JSON error.
+	// Body is sent with Status; default "injected fault <status>" as text/plain, a body
+	// no vendor sends, so a client treats it as a failure from outside the application.
 	Body string
-	// ContentType of Body; default application/json.
+	// ContentType of Body; default application/json when Body is set.
 	ContentType string
 	// Drop resets the connection without an answer, before handling the request.
 	Drop bool
@@ -166,11 +167,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
 		ct, b := f.ContentType, f.Body
+		if b == "" {
+			// No vendor's error shape: to a client this is a failure from outside the
+			// application (a proxy, a crash), so a write's outcome stays unknown.
+			b, ct = "injected fault "+strconv.Itoa(f.Status), "text/plain; charset=utf-8"
+		}
 		if ct == "" {
 			ct = "application/json"
-		}
-		if b == "" {
-			b = `{"message":"injected fault ` + strconv.Itoa(f.Status) + `"}`
 		}
 		w.Header().Set("Content-Type", ct)
 		w.WriteHeader(f.Status)
