@@ -240,7 +240,9 @@ func (e *RequestError) Unwrap() []error {
 
 // AuthError is a failure to obtain credentials: a token endpoint that refused or failed.
 // The token endpoint's answer, when there was one, is reachable with errors.As as an
-// *APIError.
+// *APIError, but its status does not speak for the call: a 404 from a token endpoint does
+// not make a Get match ErrNotFound. It matches ErrUnauthorized when the endpoint refused
+// the credentials and ErrRateLimited when it answered 429.
 type AuthError struct {
 	Err error
 }
@@ -248,13 +250,23 @@ type AuthError struct {
 // Error says credentials could not be obtained, and why.
 func (e *AuthError) Error() string { return "obtaining credentials: " + e.Err.Error() }
 
-// Unwrap returns the cause.
-func (e *AuthError) Unwrap() error { return e.Err }
+// Unwrap returns the cause, unless it is the token endpoint's answer, whose status
+// sentinels would be mistaken for the call's own (errors.As still finds it, through As).
+func (e *AuthError) Unwrap() error {
+	switch e.Err.(type) {
+	case *APIError, *RateLimitError:
+		return nil
+	}
+	return e.Err
+}
 
-// Is matches ErrUnauthorized when the token endpoint refused the credentials: 400, 401
-// or 403 (OAuth answers a bad client or grant with 400 or 401).
+// As finds target in the cause, the token endpoint's *APIError included.
+func (e *AuthError) As(target any) bool { return errors.As(e.Err, target) }
+
+// Is matches ErrUnauthorized when the token endpoint refused the credentials (400, 401 or
+// 403: OAuth answers a bad client or grant with 400 or 401), and ErrRateLimited on 429.
 func (e *AuthError) Is(target error) bool {
-	if target != ErrUnauthorized {
+	if target != ErrUnauthorized && target != ErrRateLimited {
 		return false
 	}
 	var s int
@@ -265,6 +277,9 @@ func (e *AuthError) Is(target error) bool {
 		s = ae.StatusCode
 	case errors.As(e.Err, &re) && re.Response != nil:
 		s = re.Response.StatusCode
+	}
+	if target == ErrRateLimited {
+		return s == http.StatusTooManyRequests
 	}
 	return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
 }

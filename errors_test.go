@@ -1,0 +1,51 @@
+package usersdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestAuthErrorDoesNotLendTheTokenEndpointsStatus(t *testing.T) {
+	for status, want := range map[int][]error{
+		404: nil,
+		400: {ErrUnauthorized},
+		401: {ErrUnauthorized},
+		403: {ErrUnauthorized},
+		429: {ErrRateLimited},
+		500: nil,
+	} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			endpoint := &APIError{StatusCode: status, Method: "POST", URL: "https://api.test/oauth/token"}
+			err := fmt.Errorf("GET /users: %w", &AuthError{Err: endpoint})
+			for _, s := range []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict, ErrRateLimited, ErrInvalidInput, ErrOutcomeUnknown} {
+				wantIt := false
+				for _, w := range want {
+					wantIt = wantIt || w == s
+				}
+				assert.Equal(t, wantIt, errors.Is(err, s), "%v", s)
+			}
+			var got *APIError
+			assert.True(t, errors.As(err, &got), "the endpoint's answer stays reachable")
+			assert.Same(t, endpoint, got)
+		})
+	}
+}
+
+func TestAuthErrorUnwrapsATransportCause(t *testing.T) {
+	err := &AuthError{Err: fmt.Errorf("token: %w", context.DeadlineExceeded)}
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, ErrUnauthorized)
+}
+
+func TestErrorTextsShowThePathWithoutQuery(t *testing.T) {
+	e := &APIError{StatusCode: 404, Method: "GET", URL: "https://api.test/api/v2/users/7?token=REDACTED"}
+	assert.Equal(t, "GET /api/v2/users/7: 404 Not Found", e.Error())
+	r := &RequestError{Method: "GET", URL: "https://api.test/x?y=1", Attempts: 2, Err: errors.New("reset")}
+	assert.Equal(t, "GET /x: reset (after 2 attempts)", r.Error())
+	o := &OutcomeUnknownError{Method: "POST", URL: "https://api.test", Err: errors.New("reset")}
+	assert.Equal(t, "POST /: outcome unknown, the request may have reached the server: reset", o.Error())
+}
