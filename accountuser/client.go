@@ -48,7 +48,7 @@ type settings struct {
 func New(opts ...Option) (*Client, error) {
 	fs := &settings{listPath: listPath, writeMethod: http.MethodPost, contentType: contentTypeJavaScript}
 	s := core.NewSettings("", fs)
-	if err := core.Apply(s, opts); err != nil {
+	if err := core.Apply(s, coreOptions(opts)); err != nil {
 		return nil, err
 	}
 	if s.BaseURL == "" {
@@ -68,7 +68,7 @@ func New(opts ...Option) (*Client, error) {
 // allowed to use the REST API. Both are required; user may not contain a colon, which
 // Basic authentication cannot carry. The password never appears in errors or logs.
 func WithBasicAuth(user, password string) Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		switch {
 		case user == "":
 			return errors.New("accountuser: WithBasicAuth: empty user")
@@ -79,7 +79,7 @@ func WithBasicAuth(user, password string) Option {
 		}
 		s.Auth = &core.Basic{User: user, Password: password}
 		return nil
-	}
+	}}
 }
 
 // WithPubListPath makes ListByAccount read /pub/usr/acc/{accountId} instead of
@@ -89,14 +89,14 @@ func WithBasicAuth(user, password string) Option {
 // as the implementation, though Revive's /pub/ prefix otherwise belongs to its website
 // (publisher) endpoints. No other path has the prefix.
 func WithPubListPath() Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		fs, err := core.FamilySettings[settings](s, "WithPubListPath")
 		if err != nil {
 			return err
 		}
 		fs.listPath = pubListPath
 		return nil
-	}
+	}}
 }
 
 // WithPUT sends Create and Update with PUT instead of POST; the vendor accepts both.
@@ -107,14 +107,14 @@ func WithPubListPath() Option {
 // POST is: only when it surely had no effect (no connection made, or a 429 or 503 with
 // Retry-After), never once it may have reached the server.
 func WithPUT() Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		fs, err := core.FamilySettings[settings](s, "WithPUT")
 		if err != nil {
 			return err
 		}
 		fs.writeMethod = http.MethodPut
 		return nil
-	}
+	}}
 }
 
 // WithJSONContentType sends request bodies as application/json instead of
@@ -122,12 +122,17 @@ func WithPUT() Option {
 // examples, and this option is for installations (or proxies in front of them) that
 // want the type the vendor's authentication page names.
 func WithJSONContentType() Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		fs, err := core.FamilySettings[settings](s, "WithJSONContentType")
 		if err != nil {
 			return err
 		}
 		fs.contentType = contentTypeJSON
 		return nil
-	}
+	}}
 }
+
+// RateLimit returns the X-RateLimit-* values of the last answer that carried them, and
+// false when none has yet. While they say the budget is spent, calls fail at once with a
+// *RateLimitError (see WithoutRateLimitCheck).
+func (c *Client) RateLimit() (RateLimit, bool) { return c.core.RateLimit() }

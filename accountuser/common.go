@@ -11,48 +11,58 @@ import (
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
-// Option configures a Client. Pass options to New.
-type Option func(*core.Settings) error
+// Option configures a Client. Pass options to New. An Option of another package of this
+// module does not fit here: each package has its own.
+type Option struct{ apply func(*core.Settings) error }
+
+// coreOptions returns what the options set, for core.Apply.
+func coreOptions(opts []Option) []core.Option {
+	out := make([]core.Option, len(opts))
+	for i, o := range opts {
+		out[i] = o.apply
+	}
+	return out
+}
 
 // WithBaseURL sets the base URL of the API.
-func WithBaseURL(u string) Option { return Option(core.WithBaseURL(u)) }
+func WithBaseURL(u string) Option { return Option{core.WithBaseURL(u)} }
 
 // WithHTTPClient sends requests through hc, used as it is and never modified: its
 // Transport is the place for proxies, tracing or custom TLS. The default client keeps a
 // pool of up to 32 connections per host.
-func WithHTTPClient(hc *http.Client) Option { return Option(core.WithHTTPClient(hc)) }
+func WithHTTPClient(hc *http.Client) Option { return Option{core.WithHTTPClient(hc)} }
 
 // WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return Option(core.WithUserAgent(ua)) }
+func WithUserAgent(ua string) Option { return Option{core.WithUserAgent(ua)} }
 
 // WithRetry sets how many times a failed request is retried (0 for none) and the range of
 // the exponential backoff between attempts. maxWait also caps how long the client honours
 // a server's Retry-After; when the server asks for longer, the call fails at once with a
 // *RateLimitError (429) or an *APIError carrying RetryAfter. Defaults: 3, 500ms, 30s.
 func WithRetry(max int, minWait, maxWait time.Duration) Option {
-	return Option(core.WithRetry(max, minWait, maxWait))
+	return Option{core.WithRetry(max, minWait, maxWait)}
 }
 
 // WithoutRetries sends every request exactly once.
-func WithoutRetries() Option { return Option(core.WithoutRetries()) }
+func WithoutRetries() Option { return Option{core.WithoutRetries()} }
 
 // WithLogger logs each attempt, retry and failure at debug level. Credentials, bodies and
 // headers are never logged. Without it the client is silent.
-func WithLogger(l *slog.Logger) Option { return Option(core.WithLogger(l)) }
+func WithLogger(l *slog.Logger) Option { return Option{core.WithLogger(l)} }
 
 // WithMaxResponseBytes bounds how much of a response body is read (default 32 MiB); a
 // larger body fails with ErrResponseTooLarge.
-func WithMaxResponseBytes(n int64) Option { return Option(core.WithMaxResponseBytes(n)) }
+func WithMaxResponseBytes(n int64) Option { return Option{core.WithMaxResponseBytes(n)} }
 
 // WithInsecureHTTP allows credentials over plain http:// to hosts other than loopback.
 // Without it, New refuses such a configuration.
-func WithInsecureHTTP() Option { return Option(core.WithInsecureHTTP()) }
+func WithInsecureHTTP() Option { return Option{core.WithInsecureHTTP()} }
 
 // WithoutRateLimitCheck sends every request even after an answer said the rate limit is
 // spent. By default, once an answer carries X-RateLimit-Remaining: 0 with a reset ahead
 // (or a 429 says the budget is spent), later calls fail at once with a *RateLimitError,
 // without reaching the server, until the reset.
-func WithoutRateLimitCheck() Option { return Option(core.WithoutRateLimitCheck()) }
+func WithoutRateLimitCheck() Option { return Option{core.WithoutRateLimitCheck()} }
 
 // Errors. They are the root package's types (github.com/usersdk/usersdk-go), shared by
 // all packages of this module, so one errors.As target works for any of them.
@@ -71,6 +81,11 @@ type (
 	// AuthError is a failure to obtain credentials from a token endpoint.
 	AuthError = usersdk.AuthError
 )
+
+// RateLimit is the server's request budget as its X-RateLimit-* headers last reported
+// it: Limit and Remaining (-1 when not sent), the time the budget resets, and when the
+// answer arrived. Client.RateLimit returns it.
+type RateLimit = usersdk.RateLimit
 
 // Sentinels, matched with errors.Is by the errors above.
 var (

@@ -112,8 +112,9 @@ type CreateRequest struct {
 	Active *Active `json:"active,omitempty"`
 }
 
-// validate refuses a request with a required field missing, naming its JSON name.
-func (r *CreateRequest) validate() error {
+// Validate refuses a request with a required field missing, naming its JSON name. Create
+// calls it before sending anything.
+func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
@@ -156,9 +157,9 @@ type UpdateRequest struct {
 	Active           *Active `json:"active,omitempty"`
 }
 
-// validate refuses an update that sets no field, a set string field that is empty and a
+// Validate refuses an update that sets no field, a set string field that is empty and a
 // set DefaultAccountID that is not positive.
-func (r *UpdateRequest) validate() error {
+func (r *UpdateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}

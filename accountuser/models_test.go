@@ -231,10 +231,10 @@ func requireFieldError(t *testing.T, err error, field string) {
 
 func TestCreateRequestValidate(t *testing.T) {
 	valid := seedCreate()
-	require.NoError(t, valid.validate())
+	require.NoError(t, valid.Validate())
 	withActive := seedCreate()
 	withActive.Active = Ptr(Disabled)
-	require.NoError(t, withActive.validate())
+	require.NoError(t, withActive.Validate())
 
 	for field, mutate := range map[string]func(*CreateRequest){
 		"contactName":      func(r *CreateRequest) { r.ContactName = "" },
@@ -246,32 +246,32 @@ func TestCreateRequestValidate(t *testing.T) {
 		t.Run(field, func(t *testing.T) {
 			r := seedCreate()
 			mutate(&r)
-			requireFieldError(t, r.validate(), field)
+			requireFieldError(t, r.Validate(), field)
 		})
 	}
 
 	neg := seedCreate()
 	neg.DefaultAccountID = -1
-	requireFieldError(t, neg.validate(), "defaultAccountId")
-	assert.Contains(t, neg.validate().Error(), "positive")
+	requireFieldError(t, neg.Validate(), "defaultAccountId")
+	assert.Contains(t, neg.Validate().Error(), "positive")
 
-	requireFieldError(t, (*CreateRequest)(nil).validate(), "request")
-	requireFieldError(t, (&CreateRequest{}).validate(), "contactName")
+	requireFieldError(t, (*CreateRequest)(nil).Validate(), "request")
+	requireFieldError(t, (&CreateRequest{}).Validate(), "contactName")
 }
 
 func TestUpdateRequestValidate(t *testing.T) {
 	full := seedUpdate()
-	require.NoError(t, full.validate())
+	require.NoError(t, full.Validate())
 	for _, r := range []UpdateRequest{
 		{ContactName: Ptr("x")}, {EmailAddress: Ptr("x@example.com")}, {DefaultAccountID: Ptr(ID(3))},
 		{Username: Ptr("x")}, {Password: Ptr("x")}, {Active: Ptr(Disabled)},
 	} {
-		assert.NoError(t, r.validate(), "%v", r)
+		assert.NoError(t, r.Validate(), "%v", r)
 	}
 
-	requireFieldError(t, (&UpdateRequest{}).validate(), "request")
-	assert.Contains(t, (&UpdateRequest{}).validate().Error(), "sets no field")
-	requireFieldError(t, (*UpdateRequest)(nil).validate(), "request")
+	requireFieldError(t, (&UpdateRequest{}).Validate(), "request")
+	assert.Contains(t, (&UpdateRequest{}).Validate().Error(), "sets no field")
+	requireFieldError(t, (*UpdateRequest)(nil).Validate(), "request")
 
 	for field, r := range map[string]UpdateRequest{
 		"contactName":      {ContactName: Ptr(" ")},
@@ -280,7 +280,7 @@ func TestUpdateRequestValidate(t *testing.T) {
 		"password":         {Password: Ptr("")},
 		"defaultAccountId": {DefaultAccountID: Ptr(ID(0))},
 	} {
-		t.Run(field, func(t *testing.T) { requireFieldError(t, r.validate(), field) })
+		t.Run(field, func(t *testing.T) { requireFieldError(t, r.Validate(), field) })
 	}
 }
 

@@ -73,7 +73,7 @@ func (c *Client) Get(ctx context.Context, userID ID) (*User, error) {
 // ErrOutcomeUnknown: look the user up (ListByAccount on its default account, by
 // username) before creating it again.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	r := c.write(createPath, req)
@@ -106,7 +106,7 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
 		return nil, err
 	}
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	r := c.write(userPath+userID.String(), req)

@@ -20,7 +20,7 @@ type Client struct {
 // so is one of WithToken or WithTokenSource. New does no network I/O.
 func New(opts ...Option) (*Client, error) {
 	s := core.NewSettings("", nil)
-	if err := core.Apply(s, opts); err != nil {
+	if err := core.Apply(s, coreOptions(opts)); err != nil {
 		return nil, err
 	}
 	if s.Auth == nil {
@@ -35,13 +35,13 @@ func New(opts ...Option) (*Client, error) {
 
 // WithToken authenticates with a fixed bearer access token.
 func WithToken(token string) Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		if token == "" {
 			return errors.New("backoffice: WithToken: empty token")
 		}
 		s.Auth = core.StaticToken(token)
 		return nil
-	}
+	}}
 }
 
 // WithTokenSource authenticates with tokens from ts, cached until shortly before they
@@ -50,11 +50,16 @@ func WithToken(token string) Option {
 // oauth2.Config.TokenSource returns) hands back the same token until it expires, so the 401
 // is returned as it is.
 func WithTokenSource(ts oauth2.TokenSource) Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		if ts == nil {
 			return errors.New("backoffice: WithTokenSource: nil token source")
 		}
 		s.Auth = core.NewTokenSourceCache(ts)
 		return nil
-	}
+	}}
 }
+
+// RateLimit returns the X-RateLimit-* values of the last answer that carried them, and
+// false when none has yet. While they say the budget is spent, calls fail at once with a
+// *RateLimitError (see WithoutRateLimitCheck).
+func (c *Client) RateLimit() (RateLimit, bool) { return c.core.RateLimit() }

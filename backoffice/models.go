@@ -250,7 +250,9 @@ type CreateRequest struct {
 	SendNotify *bool `json:"sendNotify,omitempty"`
 }
 
-func (r *CreateRequest) validate() error {
+// Validate refuses a request with a required field missing or a value the API cannot
+// take, naming the field. Create calls it before sending anything.
+func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
@@ -292,7 +294,9 @@ type UpdateRequest struct {
 	SendNotify        *bool       `json:"sendNotify,omitempty"`
 }
 
-func (r *UpdateRequest) validate() error {
+// Validate refuses an update whose set fields the API cannot take, naming the field.
+// Update and Patch call it before sending anything.
+func (r *UpdateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
@@ -350,7 +354,9 @@ type ListOptions struct {
 	SortOrder SortOrder `url:"sort_order,omitempty"`
 }
 
-func (o *ListOptions) validate() error {
+// Validate refuses paging or sorting values the API cannot take (a negative Limit, say),
+// naming the parameter. List and All call it before sending anything.
+func (o *ListOptions) Validate() error {
 	switch {
 	case o.Limit < 0:
 		return core.Invalid("limit", "must not be negative")

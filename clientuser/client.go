@@ -5,13 +5,12 @@ package clientuser
 import (
 	"golang.org/x/oauth2"
 
-	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/internal/telphin"
 )
 
 // DefaultBaseURL is the base URL used when WithBaseURL is not given. Other hosts of the
 // platform take the same shape, https://<host>/api/ver1.0.
-const DefaultBaseURL = telphin.DefaultBaseURL
+const DefaultBaseURL = "https://apiproxy.telphin.ru/api/ver1.0"
 
 // Client manages the client-level users of Telphin clients. It is safe for concurrent
 // use; create one and share it.
@@ -23,7 +22,7 @@ type Client struct {
 // WithClientCredentials, WithTokenSource or WithToken is required; the last one given
 // wins. New does no network I/O: the first token is fetched by the first request.
 func New(opts ...Option) (*Client, error) {
-	u, err := telphin.New("clientuser", telphin.KindClient, func(u *User) bool { return u.ID != 0 }, opts)
+	u, err := telphin.New("clientuser", telphin.KindClient, func(u *User) bool { return u.ID != 0 }, coreOptions(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +36,7 @@ func New(opts ...Option) (*Client, error) {
 // kept until the server rejects it. After a 401 the token is dropped, a new one is
 // fetched (once, however many requests were rejected) and the request is sent once more.
 func WithClientCredentials(appID, secret string) Option {
-	return Option(telphin.WithClientCredentials(appID, secret))
+	return Option{telphin.WithClientCredentials(appID, secret)}
 }
 
 // WithTokenSource authenticates with tokens from ts, cached until shortly before they
@@ -47,12 +46,12 @@ func WithClientCredentials(appID, secret string) Option {
 // source from another Telphin client's TokenSource method (of this package or of
 // extensionuser) is shared as it is: both clients use one token and renew it together.
 func WithTokenSource(ts oauth2.TokenSource) Option {
-	return Option(telphin.WithTokenSource(ts))
+	return Option{telphin.WithTokenSource(ts)}
 }
 
 // WithToken authenticates with a fixed bearer access token. A 401 is returned as it is.
 func WithToken(token string) Option {
-	return Option(telphin.WithToken(token))
+	return Option{telphin.WithToken(token)}
 }
 
 // TokenSource returns the client's credentials as a token source. Pass it to
@@ -60,11 +59,6 @@ func WithToken(token string) Option {
 // one token: they share its cache, so they fetch it once and a 401 in either renews it
 // once for both.
 func (c *Client) TokenSource() oauth2.TokenSource { return c.users.TokenSource() }
-
-// RateLimit is the server's last reported request budget: X-RateLimit-Limit and
-// -Remaining (-1 when not sent), the time X-RateLimit-Reset points to, and when the
-// answer arrived. Telphin counts requests per client and per hour.
-type RateLimit = core.RateLimit
 
 // RateLimit returns the X-RateLimit-* values of the last answer that carried them, and
 // false when none has yet.
@@ -74,16 +68,16 @@ func (c *Client) RateLimit() (RateLimit, bool) { return c.users.RateLimit() }
 // them.
 const (
 	// CodeAccessDenied (403): the token's owner may not do this.
-	CodeAccessDenied = telphin.CodeAccessDenied
+	CodeAccessDenied = "access_denied"
 	// CodeUserBlocked (403): the token's owner is blocked.
-	CodeUserBlocked = telphin.CodeUserBlocked
+	CodeUserBlocked = "user_blocked"
 	// CodeUserAccessTypeDeny (403): the owner's access type (read_only) forbids it.
-	CodeUserAccessTypeDeny = telphin.CodeUserAccessTypeDeny
+	CodeUserAccessTypeDeny = "user_access_type_deny"
 	// CodeAppAccessTypeDeny (403): the application's type forbids it.
-	CodeAppAccessTypeDeny = telphin.CodeAppAccessTypeDeny
+	CodeAppAccessTypeDeny = "app_access_type_deny"
 	// CodeClientNotFound (404): no client with the given id.
-	CodeClientNotFound = telphin.CodeClientNotFound
+	CodeClientNotFound = "client_not_found"
 	// CodeRateLimitExceeded (429): the client's hourly budget is spent; the error is a
 	// *RateLimitError whose Reset says when the next hour starts.
-	CodeRateLimitExceeded = telphin.CodeRateLimitExceeded
+	CodeRateLimitExceeded = "rate_limit_exceeded"
 )

@@ -4,34 +4,32 @@ import (
 	"log/slog"
 
 	"github.com/usersdk/usersdk-go/internal/core"
-	"github.com/usersdk/usersdk-go/internal/telphin"
 )
 
 // Me is the client id that stands for the client of the token's owner. Pass it wherever a
 // method takes a clientID.
-const Me = telphin.Me
+const Me = "@me"
 
-// Access is a user's type of access to the client's settings and resources. It is the same
-// type as extensionuser.Access.
-type Access = telphin.Access
+// Access is a user's type of access to the client's settings and resources.
+type Access string
 
 // Access types.
 const (
 	// AccessFull allows reading and changing the client's settings.
-	AccessFull = telphin.AccessFull
+	AccessFull Access = "full"
 	// AccessReadOnly allows reading the client's settings without the right to change them.
-	AccessReadOnly = telphin.AccessReadOnly
+	AccessReadOnly Access = "read_only"
 )
 
-// Status says whether a user may sign in. It is the same type as extensionuser.Status.
-type Status = telphin.Status
+// Status says whether a user may sign in.
+type Status string
 
 // User statuses.
 const (
 	// StatusActive is a user that may sign in.
-	StatusActive = telphin.StatusActive
+	StatusActive Status = "active"
 	// StatusBlocked is a user that may not sign in.
-	StatusBlocked = telphin.StatusBlocked
+	StatusBlocked Status = "blocked"
 )
 
 // User is a client-level user as the API returns it: a user with access to the settings

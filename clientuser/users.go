@@ -13,14 +13,14 @@ import (
 // page, if the server honours them (the API does not document paging for this list). A
 // negative Page or PerPage is refused before anything is sent.
 func (c *Client) List(ctx context.Context, clientID string, opts ListOptions) ([]User, error) {
-	if err := telphin.CheckPaging(opts.Page, opts.PerPage); err != nil {
+	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	return c.users.List(ctx, clientID, &opts)
 }
 
 // DefaultPageSize is the page size All asks for when opts.PerPage is 0.
-const DefaultPageSize = telphin.DefaultPageSize
+const DefaultPageSize = 100
 
 // All iterates over every user matching opts, asking for pages of opts.PerPage users
 // (DefaultPageSize when 0) from opts.Page (1 when 0). The API does not document paging
@@ -62,3 +62,6 @@ func (c *Client) Update(ctx context.Context, clientID string, userID int64, req 
 func (c *Client) Delete(ctx context.Context, clientID string, userID int64) error {
 	return c.users.Delete(ctx, clientID, userID)
 }
+
+// Validate refuses a negative Page or PerPage. List calls it before sending anything.
+func (o *ListOptions) Validate() error { return telphin.CheckPaging(o.Page, o.PerPage) }

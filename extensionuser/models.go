@@ -4,35 +4,34 @@ import (
 	"log/slog"
 
 	"github.com/usersdk/usersdk-go/internal/core"
-	"github.com/usersdk/usersdk-go/internal/telphin"
 )
 
 // Me is the client id that stands for the client of the token's owner. Pass it wherever a
 // method takes a clientID.
-const Me = telphin.Me
+const Me = "@me"
 
 // Access is a user's type of access to the settings and resources of its internal number
-// (extension). It is the same type as clientuser.Access.
-type Access = telphin.Access
+// (extension).
+type Access string
 
 // Access types.
 const (
 	// AccessFull allows reading and changing the extension's settings.
-	AccessFull = telphin.AccessFull
+	AccessFull Access = "full"
 	// AccessReadOnly allows reading the extension's settings without the right to change
 	// them.
-	AccessReadOnly = telphin.AccessReadOnly
+	AccessReadOnly Access = "read_only"
 )
 
-// Status says whether a user may sign in. It is the same type as clientuser.Status.
-type Status = telphin.Status
+// Status says whether a user may sign in.
+type Status string
 
 // User statuses.
 const (
 	// StatusActive is a user that may sign in.
-	StatusActive = telphin.StatusActive
+	StatusActive Status = "active"
 	// StatusBlocked is a user that may not sign in.
-	StatusBlocked = telphin.StatusBlocked
+	StatusBlocked Status = "blocked"
 )
 
 // User is an internal-number-level user as the API returns it: a user with access to the

@@ -361,3 +361,13 @@ func TestErrorRecordings(t *testing.T) {
 		})
 	}
 }
+
+func TestEnumWireValues(t *testing.T) {
+	b, err := json.Marshal(struct {
+		A []Access
+		S []Status
+	}{[]Access{AccessFull, AccessReadOnly}, []Status{StatusActive, StatusBlocked}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"A":["full","read_only"],"S":["active","blocked"]}`, string(b))
+	assert.Equal(t, "@me", Me)
+}

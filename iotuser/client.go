@@ -34,7 +34,7 @@ type settings struct {
 func New(opts ...Option) (*Client, error) {
 	fs := &settings{}
 	s := core.NewSettings("", fs)
-	if err := core.Apply(s, opts); err != nil {
+	if err := core.Apply(s, coreOptions(opts)); err != nil {
 		return nil, err
 	}
 	if !fs.hasLogin && !fs.hasTokens {
@@ -64,7 +64,7 @@ func family(s *core.Settings, option string) (*settings, error) {
 // request that has no token, and again whenever the refresh token is rejected. The
 // password is kept in memory for that purpose and never logged or printed.
 func WithLogin(login, password string) Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		f, err := family(s, "WithLogin")
 		if err != nil {
 			return err
@@ -74,7 +74,7 @@ func WithLogin(login, password string) Option {
 		}
 		f.login, f.password, f.hasLogin = login, password, true
 		return nil
-	}
+	}}
 }
 
 // WithTokens starts the session from tokens obtained earlier (persisted from
@@ -82,7 +82,7 @@ func WithLogin(login, password string) Option {
 // refreshes. Without a refresh token or WithLogin, a rejected access token cannot be
 // renewed and requests fail with ErrUnauthorized.
 func WithTokens(access, refresh string) Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		f, err := family(s, "WithTokens")
 		if err != nil {
 			return err
@@ -92,7 +92,7 @@ func WithTokens(access, refresh string) Option {
 		}
 		f.access, f.refresh, f.hasTokens = access, refresh, true
 		return nil
-	}
+	}}
 }
 
 // WithAuthURL sets the base URL of the token service ({auth}/token and
@@ -100,7 +100,7 @@ func WithTokens(access, refresh string) Option {
 // 8090 rather than 8080). The default is the API's base URL. Like the base URL, it must
 // use https unless the host is loopback or WithInsecureHTTP is given.
 func WithAuthURL(u string) Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		f, err := family(s, "WithAuthURL")
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func WithAuthURL(u string) Option {
 		}
 		f.authURL = u
 		return nil
-	}
+	}}
 }
 
 // WithTokenCallback calls fn with the session's tokens each time a login or refresh
@@ -120,7 +120,7 @@ func WithAuthURL(u string) Option {
 // client's other methods. Calls never overlap; changes made while fn runs are delivered
 // when it returns, as the latest tokens only.
 func WithTokenCallback(fn func(Tokens)) Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		f, err := family(s, "WithTokenCallback")
 		if err != nil {
 			return err
@@ -130,7 +130,7 @@ func WithTokenCallback(fn func(Tokens)) Option {
 		}
 		f.onTokens = fn
 		return nil
-	}
+	}}
 }
 
 // Tokens returns the session's current tokens, to persist them: the access token last
@@ -190,3 +190,8 @@ func vendorBody(body []byte) bool {
 	msg, ok := m["message"]
 	return !ok || msg[0] == '"' || string(msg) == "null"
 }
+
+// RateLimit returns the X-RateLimit-* values of the last answer that carried them, and
+// false when none has yet. While they say the budget is spent, calls fail at once with a
+// *RateLimitError (see WithoutRateLimitCheck).
+func (c *Client) RateLimit() (RateLimit, bool) { return c.core.RateLimit() }

@@ -357,10 +357,10 @@ func TestNewRefusesBadConfiguration(t *testing.T) {
 
 // foreignOption stands for an option that writes another package's family settings.
 func foreignOption() Option {
-	return func(s *core.Settings) error {
+	return Option{func(s *core.Settings) error {
 		_, err := core.FamilySettings[struct{ x int }](s, "WithSomething")
 		return err
-	}
+	}}
 }
 
 func TestOddAnswers(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"github.com/usersdk/usersdk-go/clientuser"
 	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
 	"github.com/usersdk/usersdk-go/extensionuser"
-	"github.com/usersdk/usersdk-go/internal/core"
 )
 
 func init() {
@@ -17,7 +16,7 @@ func init() {
 }
 
 // telphinOptions are the options both Telphin packages take, built for one of them.
-func telphinOptions[O ~func(*core.Settings) error](cfg config, srv *clientusertest.Server,
+func telphinOptions[O any](cfg config, srv *clientusertest.Server,
 	base func(string) O, creds func(string, string) O, retry func(int) O,
 	limit func(int64) O, logger func(cfg config) O, hc func(cfg config) O) []O {
 	opts := []O{base(srv.BaseURL()), creds(srv.AppID(), srv.Secret()), retry(cfg.retryMax)}

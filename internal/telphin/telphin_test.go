@@ -27,15 +27,6 @@ import (
 
 const tokenURL = "https://api.test/oauth/token"
 
-func TestEnumWireValues(t *testing.T) {
-	b, err := json.Marshal(struct {
-		A []Access
-		S []Status
-	}{[]Access{AccessFull, AccessReadOnly}, []Status{StatusActive, StatusBlocked}})
-	require.NoError(t, err)
-	assert.JSONEq(t, `{"A":["full","read_only"],"S":["active","blocked"]}`, string(b))
-	assert.Equal(t, "@me", Me)
-}
 
 // credentials builds the client-credentials config the Telphin client is meant to use.
 func credentials(style oauth2.AuthStyle) *clientcredentials.Config {

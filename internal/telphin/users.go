@@ -40,7 +40,7 @@ type Users[U any] struct {
 // New applies the options over the Telphin defaults and returns the resource of the
 // given kind. name is the public package's name, for errors, logs and User-Agent;
 // present reports whether a decoded answer holds a user.
-func New[U any, O ~func(*core.Settings) error](name, kind string, present func(*U) bool, opts []O) (*Users[U], error) {
+func New[U any](name, kind string, present func(*U) bool, opts []core.Option) (*Users[U], error) {
 	f := &settings{}
 	s := core.NewSettings(DefaultBaseURL, f)
 	if err := core.Apply(s, opts); err != nil {
