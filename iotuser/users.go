@@ -105,8 +105,10 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	return u, nil
 }
 
-// Update changes a user (PUT /user/{id}), sending only the fields set in req. The server
-// answers 204 with no body.
+// Update changes a user (PUT /user/{id}), sending only the fields set in req. Unlike the
+// other packages' Update, it returns no user: DeviceHive answers 204 with no body, and
+// reading the user back would cost a second request on every update. Call Get when you
+// need the stored user.
 //
 // Beware: DeviceHive replaces data on every update, so leaving req.Data nil CLEARS the
 // user's data. To keep it, read the user and send its data back:
