@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/usersdk/usersdk-go/internal/core"
@@ -55,8 +54,8 @@ func (c *Client) Get(ctx context.Context, userID ID) (*User, error) {
 		return nil, err
 	}
 	req := &core.Request{Method: http.MethodGet, Path: userPath + userID.String()}
-	u, err := core.Call[*User](ctx, c.core, req)
-	if err != nil {
+	var u *User
+	if err := c.core.Do(ctx, req, &u); err != nil {
 		return nil, err
 	}
 	if !isUser(u) {
@@ -78,7 +77,8 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	}
 	r := c.write(createPath, req)
 	r.Repeat = core.RepeatUnsafe // a resent create would be refused as a duplicate, hiding the success
-	u, err := core.Call[*User](ctx, c.core, r)
+	var u *User
+	err := c.core.Do(ctx, r, &u)
 	if err == nil && !isUser(u) {
 		err = fmt.Errorf("%w: %w", c.notUser(r), core.ErrOutcomeUnknown)
 	}
@@ -110,15 +110,9 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 		return nil, err
 	}
 	r := c.write(userPath+userID.String(), req)
-	resp, err := c.core.Send(ctx, r)
-	if err != nil {
+	var body []byte // Revive may answer {"OK"}, which is not JSON
+	if err := c.core.Do(ctx, r, &body); err != nil {
 		return nil, err
-	}
-	defer resp.Body.Close()
-	// With ErrorInSuccess set, the core has read the body already, within the size limit.
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading response: %w", r.Method, c.core.Path(r), err)
 	}
 	u, err := userIn(body)
 	if err != nil {

@@ -75,7 +75,8 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 		return nil, err
 	}
 	r := &core.Request{Method: http.MethodPost, Path: usersPath, Body: req}
-	u, err := core.Call[*answer](ctx, c.core, r)
+	var u *answer
+	err := c.core.Do(ctx, r, &u)
 	switch {
 	case err != nil:
 		return nil, err
@@ -157,7 +158,8 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 		return nil, err
 	}
 	r := &core.Request{Method: method, Path: userPath(userID), Body: req}
-	u, err := core.Call[*answer](ctx, c.core, r)
+	var u *answer
+	err := c.core.Do(ctx, r, &u)
 	switch {
 	case err != nil:
 		return nil, err

@@ -1,7 +1,17 @@
 package core
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	usersdk "github.com/usersdk/usersdk-go"
 )
@@ -47,4 +57,133 @@ func Required(field, value string) error {
 		return Invalid(field, "is required")
 	}
 	return nil
+}
+
+// failure turns a final non-2xx answer into the error the caller sees.
+func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
+	e, vendor := a.answer(resp)
+	e.OutcomeUnknown = !a.idempotent && outcomeUnknown(resp.StatusCode, vendor)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		return e
+	}
+	now := time.Now()
+	rl := &RateLimitError{APIError: e, Limit: -1, Remaining: -1}
+	if r, ok := rateLimitFrom(resp.Header, now); ok {
+		rl.Limit, rl.Remaining, rl.Reset = r.Limit, r.Remaining, r.Reset
+	}
+	if e.RetryAfter > 0 {
+		rl.Reset = now.Add(e.RetryAfter)
+	}
+	if a.hard {
+		rl.Remaining = 0
+		if rl.Reset.IsZero() {
+			rl.Reset = a.hardReset
+		}
+		if r.URL == "" && rl.Reset.After(now) {
+			// Later calls fail at once until the reset (see spent).
+			c.rate.Store(&RateLimit{Limit: rl.Limit, Remaining: 0, Reset: rl.Reset, Observed: now})
+		}
+	}
+	return rl
+}
+
+// outcomeUnknown reports whether a write answered with status may have taken effect. A
+// gateway's 502 or 504 says nothing of the backend; any other 5xx carrying the vendor's
+// own error object was the application refusing the request. 501 and 503 say the request
+// was not handled.
+func outcomeUnknown(status int, vendorBody bool) bool {
+	switch {
+	case status < 500, status == http.StatusNotImplemented, status == http.StatusServiceUnavailable:
+		return false
+	case status == http.StatusBadGateway, status == http.StatusGatewayTimeout:
+		return true
+	}
+	return !vendorBody
+}
+
+// transportError wraps a failure without an answer. A write is reported as
+// *OutcomeUnknownError unless it surely never left: a dial, DNS or TLS failure, or a
+// cancellation before a connection was made or while waiting to retry.
+func (c *Client) transportError(ctx context.Context, a *attempt, err error) error {
+	u := RedactURL(mustParse(a.url))
+	var authErr *AuthError
+	if errors.As(err, &authErr) {
+		return err
+	}
+	// url.Error repeats method and URL; keep its cause. An error that is not one
+	// came from the wait between attempts.
+	duringAttempt := false
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err, duringAttempt = ue.Err, true
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "request failed",
+		slog.String("method", a.method), slog.String("path", a.path),
+		slog.Int("attempts", a.count), slog.String("error", err.Error()))
+	if !a.idempotent && duringAttempt && !surelyNotSent(err) {
+		return &OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err}
+	}
+	return &RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last}
+}
+
+// apiError reads the (bounded) error body and lets the family parse it.
+func (c *Client) apiError(resp *http.Response, a *attempt) (e *APIError, vendor bool) {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	drainClose(resp.Body)
+	return c.apiErrorFrom(resp, a, body)
+}
+
+func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) (e *APIError, vendor bool) {
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
+	e = &APIError{
+		StatusCode:  resp.StatusCode,
+		RequestID:   requestID(resp.Header),
+		Method:      a.method,
+		URL:         RedactURL(mustParse(a.url)),
+		Attempts:    a.count,
+		Body:        body,
+		ContentType: resp.Header.Get("Content-Type"),
+	}
+	if wait, ok := serverWait(resp.Header, resp.StatusCode == http.StatusTooManyRequests); ok {
+		e.RetryAfter = wait
+	}
+	if c.family.ParseError != nil && len(body) > 0 && looksJSON(e.ContentType, body) {
+		vendor = c.family.ParseError(e)
+	}
+	for _, s := range a.secrets {
+		if s == "" {
+			continue
+		}
+		e.Body = bytes.ReplaceAll(e.Body, []byte(s), []byte(Redacted))
+		e.Message = strings.ReplaceAll(e.Message, s, Redacted)
+		e.Code = strings.ReplaceAll(e.Code, s, Redacted)
+	}
+	return e, vendor
+}
+
+func looksJSON(ct string, body []byte) bool {
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && strings.Contains(mt, "json") {
+		return true
+	}
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
+}
+
+func requestID(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"} {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (c *Client) decodeError(r *Request, err error) error {
+	path := c.Path(r)
+	if errors.Is(err, ErrResponseTooLarge) {
+		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, path, ErrResponseTooLarge, c.maxBody)
+	}
+	return fmt.Errorf("%s %s: decoding response: %w", r.Method, path, err)
 }

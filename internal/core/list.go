@@ -19,7 +19,7 @@ var listKeys = []string{"data", "items", "users", "results", "records", "list"}
 // the body whole first. The answer may be a bare array, an object wrapping the array, or
 // null (an empty list).
 func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
-	resp, err := c.Send(ctx, r)
+	resp, err := c.send(ctx, r)
 	if err != nil {
 		return nil, err
 	}

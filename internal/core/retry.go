@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -34,39 +33,6 @@ type attempt struct {
 	hardReset  time.Time
 	// secrets never appear in an error built from an answer (a server may echo them).
 	secrets []string
-}
-
-type attemptKey struct{}
-
-func attemptOf(ctx context.Context) *attempt {
-	a, _ := ctx.Value(attemptKey{}).(*attempt)
-	return a
-}
-
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}
-
-// checkRetry is the client's CheckRetry hook.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	a := attemptOf(ctx)
-	if a == nil {
-		return false, nil
-	}
-	return a.checkRetry(ctx, resp, err)
-}
-
-// prepareRetry is the client's PrepareRetry hook: credentials are set again on every
-// attempt, as a token may have been renewed during the wait.
-func prepareRetry(req *http.Request) error {
-	if a := attemptOf(req.Context()); a != nil {
-		return a.authenticate(req)
-	}
-	return nil
 }
 
 func (a *attempt) authenticate(req *http.Request) error {
@@ -129,18 +95,6 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 	return true, nil
 }
 
-// hardRateLimit reports whether a 429 answer is one the family says no retry can cure
-// before the budget resets (a spent hourly budget). It reads the body into a.final.
-func (a *attempt) hardRateLimit(resp *http.Response) bool {
-	if resp.StatusCode != http.StatusTooManyRequests || a.c.family.HardRateLimit == nil {
-		return false
-	}
-	a.final, a.vendor = a.c.apiError(resp, a)
-	resp.Body = http.NoBody
-	a.hardReset, a.hard = a.c.family.HardRateLimit(a.final, time.Now())
-	return a.hard
-}
-
 // answer parses resp into an *APIError, once: checkRetry may have read it already.
 func (a *attempt) answer(resp *http.Response) (e *APIError, vendor bool) {
 	if e := a.final; e != nil {
@@ -182,9 +136,6 @@ func (c *Client) wait(n int, resp *http.Response) time.Duration {
 	}
 	return c.backoff(n)
 }
-
-// noWait is the client's Backoff hook: checkRetry has already waited.
-func noWait(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
 
 // backoff is exponential with full jitter: a random wait in [0, min(max, min·2^n)).
 func (c *Client) backoff(n int) time.Duration {
@@ -236,22 +187,6 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // maxServerWait bounds what a server can ask for; anything longer is as good as "give up".
 const maxServerWait = 365 * 24 * time.Hour
 
-// parseReset reads X-RateLimit-Reset: small numbers are seconds from now, numbers past
-// 2001-09-09 (1e9) are Unix times.
-func parseReset(v string, now time.Time) (time.Time, bool) {
-	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-	if err != nil || n < 0 {
-		return time.Time{}, false
-	}
-	if n >= 1e9 {
-		return time.Unix(n, 0), true
-	}
-	if n > int64(maxServerWait/time.Second) {
-		return time.Time{}, false
-	}
-	return now.Add(time.Duration(n) * time.Second), true
-}
-
 // surelyNotSent reports whether a transport error happened before any byte of the request
 // could have reached the server (DNS, dial and TLS handshake failures), or before it
 // reached one that would act on it (a refused redirect: the server answered 3xx).
@@ -280,11 +215,4 @@ func permanent(err error) bool {
 	var authErr x509.UnknownAuthorityError
 	var redirErr *redirectError
 	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) || errors.As(err, &redirErr)
-}
-
-// drainClose reads what is left of a body (up to a bound) and closes it, so the
-// connection can be reused.
-func drainClose(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 256<<10))
-	_ = body.Close()
 }

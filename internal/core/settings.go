@@ -2,9 +2,12 @@ package core
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -165,4 +168,36 @@ func DefaultHTTPClient() *http.Client {
 		ResponseHeaderTimeout: 2 * time.Minute,
 		ExpectContinueTimeout: time.Second,
 	}}
+}
+
+// checkURL refuses unparsable URLs and, when credentials go there, plain http to a host
+// that is not loopback unless insecure is set.
+func checkURL(raw string, credentials, insecure bool) error {
+	// Messages never quote the raw string: it may hold a password ("user:pw@host").
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("cannot parse the URL")
+	}
+	if u.User != nil {
+		return errors.New("credentials in the URL are not supported: use the auth options")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errors.New("the URL's scheme must be http or https")
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%s: no host", u.Redacted())
+	}
+	if credentials && u.Scheme == "http" && !insecure && !IsLoopback(u.Hostname()) {
+		return fmt.Errorf("refusing to send credentials over plain http to %s: use https, or WithInsecureHTTP", u.Host)
+	}
+	return nil
+}
+
+// IsLoopback reports whether host is localhost or a loopback address.
+func IsLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -138,7 +138,8 @@ type tokenAnswer struct {
 func (f *fetcher) fetch(ctx context.Context) (*oauth2.Token, error) {
 	log := f.client.Logger()
 	log.LogAttrs(ctx, slog.LevelDebug, "requesting token", slog.String("url", f.tokenURL))
-	ans, err := core.Call[tokenAnswer](ctx, f.client, &core.Request{
+	var ans tokenAnswer
+	err := f.client.Do(ctx, &core.Request{
 		Method: http.MethodPost,
 		URL:    f.tokenURL,
 		Form: url.Values{
@@ -149,7 +150,7 @@ func (f *fetcher) fetch(ctx context.Context) (*oauth2.Token, error) {
 		NoAuth:  true,
 		Repeat:  core.RepeatSafe, // a token request creates nothing
 		Secrets: []string{f.secret},
-	})
+	}, &ans)
 	if err == nil && ans.AccessToken == "" {
 		err = errors.New("token endpoint answered without an access_token")
 	}

@@ -27,7 +27,6 @@ import (
 
 const tokenURL = "https://api.test/oauth/token"
 
-
 // credentials builds the client-credentials config the Telphin client is meant to use.
 func credentials(style oauth2.AuthStyle) *clientcredentials.Config {
 	return &clientcredentials.Config{

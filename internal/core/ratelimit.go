@@ -1,0 +1,91 @@
+package core
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// RateLimit returns the last rate-limit headers the server sent, if any.
+func (c *Client) RateLimit() (RateLimit, bool) {
+	if r := c.rate.Load(); r != nil {
+		return *r, true
+	}
+	return RateLimit{}, false
+}
+
+// spent returns a *RateLimitError, without sending anything, while the last answer from
+// the API said its budget is spent (X-RateLimit-Remaining: 0, or a hard 429) and the
+// reset is still ahead. Requests to other URLs (token services) are not held back.
+func (c *Client) spent(r *Request) error {
+	if c.noRateCheck || r.URL != "" {
+		return nil
+	}
+	rl := c.rate.Load()
+	if rl == nil || rl.Remaining != 0 || rl.Reset.IsZero() || !time.Now().Before(rl.Reset) {
+		return nil
+	}
+	u := c.target(r)
+	e := &APIError{
+		StatusCode: http.StatusTooManyRequests,
+		Method:     r.Method,
+		URL:        RedactURL(mustParse(u)),
+		Message:    "not sent: the rate limit is spent until the reset",
+	}
+	return &RateLimitError{APIError: e, Reset: rl.Reset, Limit: rl.Limit, Remaining: 0}
+}
+
+func (c *Client) noteRateLimit(resp *http.Response) {
+	if r, ok := rateLimitFrom(resp.Header, time.Now()); ok {
+		c.rate.Store(r)
+	}
+}
+
+// rateLimitFrom reads the X-RateLimit-* headers, if the answer has any.
+func rateLimitFrom(h http.Header, now time.Time) (*RateLimit, bool) {
+	limit, remaining, reset := h.Get("X-RateLimit-Limit"), h.Get("X-RateLimit-Remaining"), h.Get("X-RateLimit-Reset")
+	if limit == "" && remaining == "" && reset == "" {
+		return nil, false
+	}
+	r := &RateLimit{Limit: atoiOr(limit, -1), Remaining: atoiOr(remaining, -1), Observed: now}
+	if t, ok := parseReset(reset, now); ok {
+		r.Reset = t
+	}
+	return r, true
+}
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+		return n
+	}
+	return def
+}
+
+// hardRateLimit reports whether a 429 answer is one the family says no retry can cure
+// before the budget resets (a spent hourly budget). It reads the body into a.final.
+func (a *attempt) hardRateLimit(resp *http.Response) bool {
+	if resp.StatusCode != http.StatusTooManyRequests || a.c.family.HardRateLimit == nil {
+		return false
+	}
+	a.final, a.vendor = a.c.apiError(resp, a)
+	resp.Body = http.NoBody
+	a.hardReset, a.hard = a.c.family.HardRateLimit(a.final, time.Now())
+	return a.hard
+}
+
+// parseReset reads X-RateLimit-Reset: small numbers are seconds from now, numbers past
+// 2001-09-09 (1e9) are Unix times.
+func parseReset(v string, now time.Time) (time.Time, bool) {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return time.Time{}, false
+	}
+	if n >= 1e9 {
+		return time.Unix(n, 0), true
+	}
+	if n > int64(maxServerWait/time.Second) {
+		return time.Time{}, false
+	}
+	return now.Add(time.Duration(n) * time.Second), true
+}

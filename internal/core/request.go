@@ -1,0 +1,340 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+	usersdk "github.com/usersdk/usersdk-go"
+)
+
+// Request is one API call.
+type Request struct {
+	Method string
+	// Path is relative to the base URL, already escaped (build it with Segment).
+	Path string
+	// URL, when set, replaces base URL + Path (token endpoints on another service).
+	URL string
+	// Query is a struct with `url` tags (go-querystring) or url.Values; nil for none.
+	Query any
+	// Body is encoded as JSON; nil for no body.
+	Body any
+	// ContentType of the body; default application/json.
+	ContentType string
+	// NoAuth sends the request without credentials.
+	NoAuth bool
+	// Form, when set, is sent form-encoded instead of Body (OAuth token requests).
+	Form url.Values
+	// Repeat overrides what the method says about whether the request is safe to repeat.
+	Repeat Repeat
+	// Secrets are values sent in the request (a client secret in Form, say) that must
+	// appear in no error built from its answers: servers may echo what they received.
+	Secrets []string
+}
+
+// Repeat says whether a request may be sent again after a failure that may have reached
+// the server. It decides retries and whether a failure matches ErrOutcomeUnknown.
+type Repeat uint8
+
+const (
+	// RepeatByMethod follows the method: GET, HEAD, PUT, DELETE and OPTIONS are safe.
+	RepeatByMethod Repeat = iota
+	// RepeatSafe marks a request that changes nothing a second copy could duplicate,
+	// whatever its method: token requests, which only mint tokens.
+	RepeatSafe
+	// RepeatUnsafe marks a request whose method is idempotent but whose effect is not
+	// (a PUT that creates): it is retried and reported like a POST.
+	RepeatUnsafe
+)
+
+func (r *Request) idempotent() bool {
+	switch r.Repeat {
+	case RepeatSafe:
+		return true
+	case RepeatUnsafe:
+		return false
+	}
+	return idempotent(r.Method)
+}
+
+// The core has three entry points, each with one rule for what it returns:
+//   - Do decodes into out, which the caller must ignore when Do returns an error;
+//   - Object returns exactly one of a non-nil *T and an error;
+//   - List returns a non-nil slice or an error.
+
+// Do sends the request and decodes a 2xx answer's JSON body into out: nil discards the
+// body, a *[]byte takes it as it is (read within the size limit, for answers that may not
+// be JSON), and an empty body leaves out as it is. Any other answer is returned as an
+// error: *APIError, *RateLimitError, or a transport failure as *RequestError or
+// *OutcomeUnknownError. After an error, out may be partly decoded: ignore it.
+func (c *Client) Do(ctx context.Context, r *Request, out any) error {
+	resp, err := c.send(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer drainClose(resp.Body)
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	var decoded error
+	if raw, ok := out.(*[]byte); ok {
+		*raw, decoded = io.ReadAll(c.limit(resp))
+	} else if decoded = json.NewDecoder(c.limit(resp)).Decode(out); decoded == io.EOF {
+		decoded = nil
+	}
+	if err := decoded; err != nil {
+		err = c.decodeError(r, err)
+		if !r.idempotent() {
+			// The write succeeded but its answer is unreadable: the caller must not
+			// take it for a failure and send it again.
+			u := c.target(r)
+			return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err}
+		}
+		return err
+	}
+	return nil
+}
+
+// Object is Do for an answer that must hold a JSON object: it never returns a nil result
+// with a nil error. An empty or null 2xx body is an error, and so is an object that
+// present (when not nil) rejects, such as {} where a user with an id was expected. For a
+// write (which succeeded) the error matches ErrOutcomeUnknown, since the caller cannot
+// tell what was stored.
+func Object[T any](ctx context.Context, c *Client, r *Request, present func(*T) bool) (*T, error) {
+	var out *T
+	if err := c.Do(ctx, r, &out); err != nil {
+		return nil, err
+	}
+	if out != nil && (present == nil || present(out)) {
+		return out, nil
+	}
+	return nil, c.NoObject(r)
+}
+
+// NoObject is the error for a 2xx answer to r that holds no object where one was
+// expected. For a write it matches ErrOutcomeUnknown.
+func (c *Client) NoObject(r *Request) error {
+	u := c.target(r)
+	empty := errors.New("the answer had no object where one was expected")
+	if !r.idempotent() {
+		return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty}
+	}
+	return fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
+}
+
+// send sends the request with retries and credential refresh and returns a 2xx answer,
+// whose body the caller must close. Any other outcome is returned as an error.
+func (c *Client) send(ctx context.Context, r *Request) (*http.Response, error) {
+	if ctx == nil {
+		return nil, errors.New(c.family.Name + ": nil context")
+	}
+	if err := c.spent(r); err != nil {
+		if capture := usersdk.ResponseFrom(ctx); capture != nil {
+			*capture = usersdk.Response{} // nothing was sent
+		}
+		return nil, err
+	}
+	target, err := c.url(r)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	switch {
+	case r.Form != nil:
+		body = []byte(r.Form.Encode())
+	case r.Body != nil:
+		if body, err = json.Marshal(r.Body); err != nil {
+			return nil, fmt.Errorf("%s: encoding request body: %w", c.family.Name, err)
+		}
+	}
+	refresher, _ := c.auth.(Refresher)
+	for refreshed := false; ; refreshed = true {
+		resp, a, err := c.roundTrip(ctx, r, target, body)
+		if capture := usersdk.ResponseFrom(ctx); capture != nil {
+			fillResponse(capture, resp, a)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			if c.family.ErrorInSuccess != nil {
+				return c.checkSuccessBody(r, resp, a)
+			}
+			return resp, nil
+		}
+		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
+			rejected := c.failure(r, resp, a)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "credentials rejected, refreshing",
+				slog.String("method", r.Method), slog.String("path", a.path))
+			if err := refresher.Refresh(ctx, a.credential); err != nil {
+				if errors.Is(err, ErrSameCredential) {
+					return nil, rejected // nothing new to send
+				}
+				return nil, err
+			}
+			continue
+		}
+		return nil, c.failure(r, resp, a)
+	}
+}
+
+// fillResponse records a call's last answer for usersdk.WithResponse; a later attempt
+// (after a credential refresh) overwrites it.
+func fillResponse(dst *usersdk.Response, resp *http.Response, a *attempt) {
+	*dst = usersdk.Response{}
+	if a != nil {
+		dst.Attempts = a.count
+	}
+	if resp == nil {
+		return
+	}
+	dst.StatusCode = resp.StatusCode
+	dst.Header = resp.Header
+	dst.RequestID = requestID(resp.Header)
+	if rl, ok := rateLimitFrom(resp.Header, time.Now()); ok {
+		dst.RateLimit, dst.HasRateLimit = *rl, true
+	}
+}
+
+// roundTrip makes one call through go-retryablehttp with this client's policy.
+func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
+	a := &attempt{c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, path: pathOf(target), secrets: r.Secrets}
+	ctx = context.WithValue(ctx, attemptKey{}, a)
+	var raw any
+	if body != nil {
+		raw = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, target, raw)
+	if err != nil {
+		return nil, a, fmt.Errorf("%s: building request: %w", c.family.Name, err)
+	}
+	// Shared, never-modified header values save an allocation per header per call.
+	req.Header["Accept"] = acceptJSON
+	req.Header["User-Agent"] = c.uaHeader
+	if body != nil {
+		switch {
+		case r.ContentType != "":
+			req.Header.Set("Content-Type", r.ContentType)
+		case r.Form != nil:
+			req.Header["Content-Type"] = formContentType
+		default:
+			req.Header["Content-Type"] = acceptJSON
+		}
+	}
+	if err := a.authenticate(req.Request); err != nil {
+		return nil, a, err
+	}
+	resp, err := c.retry.Do(req)
+	if err != nil {
+		return nil, a, c.transportError(ctx, a, err)
+	}
+	if r.URL == "" {
+		c.noteRateLimit(resp)
+	}
+	if a.rateLimit > 0 {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "server asked for a longer wait than the retry cap",
+			slog.String("path", a.path), slog.Duration("asked", a.rateLimit), slog.Duration("cap", c.waitMax))
+	}
+	return resp, a, nil
+}
+
+// url builds the request URL from the base, the path and the encoded query.
+func (c *Client) url(r *Request) (string, error) {
+	target := r.URL
+	if target == "" {
+		target = c.base + r.Path
+	}
+	q, err := EncodeQuery(r.Query)
+	if err != nil {
+		return "", fmt.Errorf("%s: encoding query: %w", c.family.Name, err)
+	}
+	if q != "" {
+		target += "?" + q
+	}
+	return target, nil
+}
+
+// EncodeQuery encodes a go-querystring struct or url.Values.
+func EncodeQuery(q any) (string, error) {
+	switch v := q.(type) {
+	case nil:
+		return "", nil
+	case url.Values:
+		return v.Encode(), nil
+	}
+	vals, err := query.Values(q)
+	if err != nil {
+		return "", err
+	}
+	return vals.Encode(), nil
+}
+
+func (c *Client) logAttempt(ctx context.Context, a *attempt, status int, err error) {
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count)}
+	if err != nil {
+		// url.Error repeats the URL, query included; log its cause only.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "http attempt", attrs...)
+}
+
+// target is r's URL without its query: the base URL and Path, or URL when set.
+func (c *Client) target(r *Request) string {
+	if r.URL != "" {
+		return r.URL
+	}
+	return c.base + r.Path
+}
+
+// Path is r's path from the host root, as error texts show it (the base URL's own path
+// included).
+func (c *Client) Path(r *Request) string { return pathOf(c.target(r)) }
+
+func pathOf(target string) string {
+	if i := strings.Index(target, "://"); i >= 0 {
+		rest := target[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			target = rest[j:]
+		} else {
+			target = "/"
+		}
+	}
+	if i := strings.IndexByte(target, '?'); i >= 0 {
+		target = target[:i]
+	}
+	return target
+}
+
+func mustParse(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return &url.URL{Path: pathOf(s)}
+	}
+	return u
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
