@@ -52,7 +52,9 @@ func isReviveError(body []byte) bool {
 // "error" member is an object or a non-empty string.
 func isErrorObject(body []byte) bool {
 	b := bytes.TrimSpace(body)
-	if len(b) == 0 || b[0] != '{' {
+	// Most answers are users or lists: skip the parse unless an "error" key can be there
+	// (in any case, as encoding/json matches keys, or hidden behind a \u escape).
+	if len(b) == 0 || b[0] != '{' || !containsFold(b, `"error"`) && !bytes.Contains(b, []byte(`\u`)) {
 		return false
 	}
 	var probe struct {
@@ -63,4 +65,15 @@ func isErrorObject(body []byte) bool {
 	}
 	e := bytes.TrimSpace(probe.Error)
 	return len(e) > 0 && (e[0] == '{' || (e[0] == '"' && string(e) != `""`))
+}
+
+// containsFold reports whether b contains the ASCII key, ignoring case, without
+// allocating.
+func containsFold(b []byte, key string) bool {
+	for i := 0; i+len(key) <= len(b); i++ {
+		if bytes.EqualFold(b[i:i+len(key)], []byte(key)) {
+			return true
+		}
+	}
+	return false
 }

@@ -418,3 +418,16 @@ func TestRecordings(t *testing.T) {
 		}
 	})
 }
+
+func TestIsErrorObjectMatchesKeysAsJSONDoes(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"error":{"type":"Exception","message":"m"}}`: true,
+		`{"Error":{"type":"Exception"}}`:               true, // encoding/json matches keys in any case
+		`{"\u0065rror":"went wrong"}`:                  true,
+		`{"userId":"21","contactName":"error"}`:        false,
+		`[{"error":{"type":"x"}}]`:                     false,
+		`{"userId":"21"}`:                              false,
+	} {
+		assert.Equal(t, want, isErrorObject([]byte(body)), body)
+	}
+}

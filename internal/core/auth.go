@@ -75,6 +75,10 @@ type TokenCache struct {
 	mu     sync.Mutex
 	tok    *oauth2.Token
 	flight *tokenFlight
+	// hdr is the Authorization header value of hdrTok, built once per token rather than
+	// on every request.
+	hdrTok *oauth2.Token
+	hdr    []string
 }
 
 type tokenFlight struct {
@@ -191,8 +195,19 @@ func (c *TokenCache) Authenticate(ctx context.Context, req *http.Request) (strin
 	if err != nil {
 		return "", &AuthError{Err: err}
 	}
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header["Authorization"] = c.header(tok)
 	return tok.AccessToken, nil
+}
+
+// header returns the Authorization value of tok, shared by every request that sends it
+// (requests never modify it).
+func (c *TokenCache) header(tok *oauth2.Token) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hdrTok != tok {
+		c.hdrTok, c.hdr = tok, []string{"Bearer " + tok.AccessToken}
+	}
+	return c.hdr
 }
 
 // ErrSameCredential is what Refresh returns when the only credential it can get is the one

@@ -1,15 +1,14 @@
 package core
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 )
 
-// checkSuccessBody reads a 2xx body whole and returns it as an *APIError when the family
-// recognises its error body in it; otherwise the response goes on with the bytes read.
-func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (*http.Response, error) {
-	body, err := io.ReadAll(c.limit(resp))
+// checkSuccessBody reads a 2xx body whole (the caller then decodes these bytes, not the
+// stream) and returns it as an *APIError when the family recognises its error body in it.
+func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) ([]byte, error) {
+	body, err := c.readBody(resp)
 	drainClose(resp.Body)
 	if err != nil {
 		err = c.decodeError(r, err)
@@ -22,9 +21,20 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 		e, _ := c.apiErrorFrom(resp, a, body)
 		return nil, e
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	return resp, nil
+	return body, nil
+}
+
+// readBody reads a body whole within the limit: in one allocation when its length is
+// declared, else growing as io.ReadAll does.
+func (c *Client) readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= c.maxBody {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, b); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	return io.ReadAll(c.limit(resp))
 }
 
 // limit wraps a body so that reading past the client's limit fails with

@@ -19,14 +19,18 @@ var listKeys = []string{"data", "items", "users", "results", "records", "list"}
 // the body whole first. The answer may be a bare array, an object wrapping the array, or
 // null (an empty list).
 func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
-	resp, err := c.send(ctx, r)
+	resp, read, err := c.send(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	defer drainClose(resp.Body)
+	body := c.limit(resp)
+	if read != nil {
+		body = bytes.NewReader(read)
+	}
 	items := []T{}
 	var zero T
-	err = decodeList(c.limit(resp), func(dec *json.Decoder) error {
+	err = decodeList(body, func(dec *json.Decoder) error {
 		// Decoding into the slice's own slot saves a heap copy per element.
 		items = append(items, zero)
 		return dec.Decode(&items[len(items)-1])

@@ -44,7 +44,7 @@ func (c *Client) noteRateLimit(resp *http.Response) {
 
 // rateLimitFrom reads the X-RateLimit-* headers, if the answer has any.
 func rateLimitFrom(h http.Header, now time.Time) (*RateLimit, bool) {
-	limit, remaining, reset := h.Get("X-RateLimit-Limit"), h.Get("X-RateLimit-Remaining"), h.Get("X-RateLimit-Reset")
+	limit, remaining, reset := header(h, hdrRateLimit), header(h, hdrRateRemaining), header(h, hdrRateReset)
 	if limit == "" && remaining == "" && reset == "" {
 		return nil, false
 	}
@@ -88,4 +88,21 @@ func parseReset(v string, now time.Time) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return now.Add(time.Duration(n) * time.Second), true
+}
+
+// Canonical header keys, looked up directly: http.Header.Get canonicalizes its argument
+// on every call, which allocates for a key like "X-RateLimit-Limit" that is not canonical.
+const (
+	hdrRateLimit     = "X-Ratelimit-Limit"
+	hdrRateRemaining = "X-Ratelimit-Remaining"
+	hdrRateReset     = "X-Ratelimit-Reset"
+	hdrRetryAfter    = "Retry-After"
+)
+
+// header is h.Get for a key already in canonical form.
+func header(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

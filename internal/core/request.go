@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -77,7 +78,7 @@ func (r *Request) idempotent() bool {
 // error: *APIError, *RateLimitError, or a transport failure as *RequestError or
 // *OutcomeUnknownError. After an error, out may be partly decoded: ignore it.
 func (c *Client) Do(ctx context.Context, r *Request, out any) error {
-	resp, err := c.send(ctx, r)
+	resp, read, err := c.send(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -86,10 +87,21 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		return nil
 	}
 	var decoded error
-	if raw, ok := out.(*[]byte); ok {
-		*raw, decoded = io.ReadAll(c.limit(resp))
-	} else if decoded = json.NewDecoder(c.limit(resp)).Decode(out); decoded == io.EOF {
-		decoded = nil
+	raw, wantRaw := out.(*[]byte)
+	switch {
+	case wantRaw && read != nil:
+		*raw = read
+	case wantRaw:
+		*raw, decoded = c.readBody(resp)
+	default:
+		// A decoder, not json.Unmarshal: the first JSON value counts, whatever follows.
+		body := c.limit(resp)
+		if read != nil {
+			body = bytes.NewReader(read)
+		}
+		if decoded = json.NewDecoder(body).Decode(out); decoded == io.EOF {
+			decoded = nil
+		}
 	}
 	if err := decoded; err != nil {
 		err = c.decodeError(r, err)
@@ -133,19 +145,22 @@ func (c *Client) NoObject(r *Request) error {
 
 // send sends the request with retries and credential refresh and returns a 2xx answer,
 // whose body the caller must close. Any other outcome is returned as an error.
-func (c *Client) send(ctx context.Context, r *Request) (*http.Response, error) {
+//
+// For a family with ErrorInSuccess the body has been read already: read is that body
+// (resp.Body is then spent), and nil otherwise.
+func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, read []byte, err error) {
 	if ctx == nil {
-		return nil, errors.New(c.family.Name + ": nil context")
+		return nil, nil, errors.New(c.family.Name + ": nil context")
 	}
 	if err := c.spent(r); err != nil {
 		if capture := usersdk.ResponseFrom(ctx); capture != nil {
 			*capture = usersdk.Response{} // nothing was sent
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	target, err := c.url(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var body []byte
 	switch {
@@ -153,7 +168,7 @@ func (c *Client) send(ctx context.Context, r *Request) (*http.Response, error) {
 		body = []byte(r.Form.Encode())
 	case r.Body != nil:
 		if body, err = json.Marshal(r.Body); err != nil {
-			return nil, fmt.Errorf("%s: encoding request body: %w", c.family.Name, err)
+			return nil, nil, fmt.Errorf("%s: encoding request body: %w", c.family.Name, err)
 		}
 	}
 	refresher, _ := c.auth.(Refresher)
@@ -163,13 +178,14 @@ func (c *Client) send(ctx context.Context, r *Request) (*http.Response, error) {
 			fillResponse(capture, resp, a)
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			if c.family.ErrorInSuccess != nil {
-				return c.checkSuccessBody(r, resp, a)
+				read, err := c.checkSuccessBody(r, resp, a)
+				return resp, read, err
 			}
-			return resp, nil
+			return resp, nil, nil
 		}
 		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
 			rejected := c.failure(r, resp, a)
@@ -177,13 +193,13 @@ func (c *Client) send(ctx context.Context, r *Request) (*http.Response, error) {
 				slog.String("method", r.Method), slog.String("path", a.path))
 			if err := refresher.Refresh(ctx, a.credential); err != nil {
 				if errors.Is(err, ErrSameCredential) {
-					return nil, rejected // nothing new to send
+					return nil, nil, rejected // nothing new to send
 				}
-				return nil, err
+				return nil, nil, err
 			}
 			continue
 		}
-		return nil, c.failure(r, resp, a)
+		return nil, nil, c.failure(r, resp, a)
 	}
 }
 
@@ -207,8 +223,8 @@ func fillResponse(dst *usersdk.Response, resp *http.Response, a *attempt) {
 
 // roundTrip makes one call through go-retryablehttp with this client's policy.
 func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
-	a := &attempt{c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, path: pathOf(target), secrets: r.Secrets}
-	ctx = context.WithValue(ctx, attemptKey{}, a)
+	a := &attempt{Context: ctx, c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, path: pathOf(target), secrets: r.Secrets}
+	ctx = a
 	var raw any
 	if body != nil {
 		raw = body

@@ -17,6 +17,9 @@ import (
 // attempt holds the retry state of one call. go-retryablehttp drives the loop with the
 // client's shared hooks, which find this state in the request's context.
 type attempt struct {
+	// The attempt is the context of its request, so that the hooks find it without a
+	// context.WithValue allocation per call (see Value).
+	context.Context
 	c          *Client
 	method     string
 	url        string
@@ -152,13 +155,13 @@ func (c *Client) backoff(n int) time.Duration {
 // serverWait reads Retry-After (seconds or an HTTP date) and, when rateHeaders is set,
 // X-RateLimit-Reset (seconds from now, or a Unix time when it is that large).
 func serverWait(h http.Header, rateHeaders bool) (time.Duration, bool) {
-	if v := h.Get("Retry-After"); v != "" {
+	if v := header(h, hdrRetryAfter); v != "" {
 		if d, ok := ParseRetryAfter(v, time.Now()); ok {
 			return d, true
 		}
 	}
 	if rateHeaders {
-		if v := h.Get("X-RateLimit-Reset"); v != "" {
+		if v := header(h, hdrRateReset); v != "" {
 			// A reset already past (clock skew) says nothing; fall back to backoff.
 			if t, ok := parseReset(v, time.Now()); ok && time.Until(t) > 0 {
 				return time.Until(t), true

@@ -83,6 +83,15 @@ func passThrough(resp *http.Response, err error, _ int) (*http.Response, error) 
 
 type attemptKey struct{}
 
+// Value returns the attempt itself for attemptKey and defers to the caller's context
+// otherwise.
+func (a *attempt) Value(key any) any {
+	if key == (attemptKey{}) {
+		return a
+	}
+	return a.Context.Value(key)
+}
+
 func attemptOf(ctx context.Context) *attempt {
 	a, _ := ctx.Value(attemptKey{}).(*attempt)
 	return a
