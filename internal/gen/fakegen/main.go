@@ -1,0 +1,335 @@
+// Command fakegen writes, into a fake server package, methods of its Server that forward
+// to another package's Server: the knobs of usersdktest.Server (FailNext, Inject,
+// Requests, ...) in every fake, and clientusertest.Server's methods in extensionusertest.
+// Each forwarder carries the doc comment of the method it calls, so go doc of every fake
+// lists its knobs while their code and documentation live in one place.
+//
+// Usage, through go generate in the fake's directory:
+//
+//	//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
+//
+// Every exported method of the source type (-type, default Server) that the target type
+// of the same name does not declare itself becomes
+//
+//	// <the source method's doc comment>
+//	func (s *Server) M(params) results { return s.<field>.M(args) }
+//
+// in the output file (-o, default knobs.go). A type the source names without a package
+// (Fault, Request) must be declared in the target package too, as an alias; a type of an
+// internal package is refused, since it would show in the fake's public docs.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"log"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	from := flag.String("from", "", "directory of the package whose methods are forwarded")
+	typ := flag.String("type", "Server", "name of the type in both packages")
+	field := flag.String("field", "", "the target type's field that holds the source's *Type")
+	out := flag.String("o", "knobs.go", "output file")
+	flag.Parse()
+	if *from == "" || *field == "" {
+		log.Fatal("fakegen: -from and -field are required")
+	}
+	src, err := generate(*from, ".", *typ, *field, *out)
+	if err != nil {
+		log.Fatal("fakegen: ", err)
+	}
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// pkg is a parsed package: its non-test files, sorted by name.
+type pkg struct {
+	name  string
+	fset  *token.FileSet
+	files []*ast.File
+}
+
+func parseDir(dir, skip string) (*pkg, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	p := &pkg{fset: token.NewFileSet()}
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.go") || filepath.Base(n) == skip {
+			continue
+		}
+		f, err := parser.ParseFile(p.fset, n, nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		p.name = f.Name.Name
+		p.files = append(p.files, f)
+	}
+	if p.name == "" {
+		return nil, fmt.Errorf("no Go files in %s", dir)
+	}
+	return p, nil
+}
+
+// receiver returns the name of the type a method is declared on, or "".
+func receiver(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) != 1 {
+		return ""
+	}
+	t := fd.Recv.List[0].Type
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// declared returns the target's type names and the methods of typ it declares.
+func (p *pkg) declared(typ string) (types, methods map[string]bool) {
+	types, methods = map[string]bool{}, map[string]bool{}
+	for _, f := range p.files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if receiver(d) == typ {
+					methods[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					if ts, ok := s.(*ast.TypeSpec); ok {
+						types[ts.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return types, methods
+}
+
+func generate(fromDir, toDir, typ, field, out string) ([]byte, error) {
+	from, err := parseDir(fromDir, "")
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseDir(toDir, out)
+	if err != nil {
+		return nil, err
+	}
+	toTypes, toMethods := to.declared(typ)
+	if !toTypes[typ] {
+		return nil, fmt.Errorf("package %s declares no type %s", to.name, typ)
+	}
+
+	var body bytes.Buffer
+	imports := map[string]string{} // path → name
+	var errs []error
+	for _, f := range from.files {
+		fileImports := importsOf(f)
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || receiver(fd) != typ || !fd.Name.IsExported() || toMethods[fd.Name.Name] {
+				continue
+			}
+			err := from.forward(&body, fd, field, func(qual string) error {
+				path, ok := fileImports[qual]
+				switch {
+				case !ok:
+					return fmt.Errorf("%s: no import for %s", fd.Name.Name, qual)
+				case strings.Contains("/"+path+"/", "/internal/"):
+					return fmt.Errorf("%s names internal package %s", fd.Name.Name, path)
+				}
+				imports[path] = qual
+				return nil
+			}, func(local string) error {
+				if !toTypes[local] {
+					return fmt.Errorf("%s names %s: declare it in package %s (type %s = %s.%s)",
+						fd.Name.Name, local, to.name, local, from.name, local)
+				}
+				return nil
+			})
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "// Code generated by internal/gen/fakegen from package %s; DO NOT EDIT.\n\n", from.name)
+	fmt.Fprintf(&buf, "package %s\n\n", to.name)
+	if len(imports) > 0 {
+		buf.WriteString("import (\n")
+		// The standard library first, then the module's packages, as goimports groups them.
+		paths := slices.Sorted(maps.Keys(imports))
+		slices.SortStableFunc(paths, func(a, b string) int { return compareBool(isStd(b), isStd(a)) })
+		for i, p := range paths {
+			if i > 0 && isStd(paths[i-1]) && !isStd(p) {
+				buf.WriteString("\n")
+			}
+			if name := imports[p]; name != p[strings.LastIndex(p, "/")+1:] {
+				buf.WriteString(name + " ")
+			}
+			buf.WriteString(strconv.Quote(p) + "\n")
+		}
+		buf.WriteString(")\n\n")
+	}
+	buf.Write(body.Bytes())
+	return format.Source(buf.Bytes())
+}
+
+// isStd reports whether an import path is of the standard library: its first element has
+// no dot.
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// importsOf maps the names a file imports packages under to their paths.
+func importsOf(f *ast.File) map[string]string {
+	m := map[string]string{}
+	for _, is := range f.Imports {
+		path, _ := strconv.Unquote(is.Path.Value)
+		name := path[strings.LastIndex(path, "/")+1:]
+		if is.Name != nil {
+			name = is.Name.Name
+		}
+		m[name] = path
+	}
+	return m
+}
+
+// typeNames calls visit with each type name in e: qual is the package name, or "" for a
+// name of e's own package or a predeclared one.
+func typeNames(e ast.Expr, visit func(qual, name string)) {
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Field: // in a func or struct type: its names are no types
+			typeNames(n.Type, visit)
+			return false
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok {
+				visit(id.Name, n.Sel.Name)
+			}
+			return false
+		case *ast.Ident:
+			visit("", n.Name)
+		}
+		return true
+	})
+}
+
+// forward writes the forwarder of fd, calling qualified for each package a type in its
+// signature names and local for each type of the source package it names.
+func (p *pkg) forward(w *bytes.Buffer, fd *ast.FuncDecl, field string, qualified, local func(string) error) error {
+	var errs []error
+	for _, fl := range []*ast.FieldList{fd.Type.Params, fd.Type.Results} {
+		if fl == nil {
+			continue
+		}
+		for _, f := range fl.List {
+			typeNames(f.Type, func(qual, name string) {
+				switch {
+				case qual != "":
+					errs = append(errs, qualified(qual))
+				case types.Universe.Lookup(name) == nil:
+					errs = append(errs, local(name))
+				}
+			})
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+
+	used := map[string]bool{}
+	params, args := p.fields(fd.Type.Params, "p", used)
+	var results string
+	if fd.Type.Results != nil {
+		results, _ = p.fields(fd.Type.Results, "", used)
+		if len(fd.Type.Results.List) > 1 || len(fd.Type.Results.List[0].Names) > 0 {
+			results = "(" + results + ")"
+		}
+	}
+	recv := "s"
+	for used[recv] {
+		recv += "s"
+	}
+	if fd.Doc != nil {
+		for _, c := range fd.Doc.List {
+			w.WriteString(c.Text + "\n")
+		}
+	}
+	call := fmt.Sprintf("%s.%s.%s(%s)", recv, field, fd.Name.Name, strings.Join(args, ", "))
+	if results != "" {
+		call = "return " + call
+	}
+	fmt.Fprintf(w, "func (%s *%s) %s(%s) %s { %s }\n\n", recv, receiver(fd), fd.Name.Name, params, results, call)
+	return nil
+}
+
+// fields prints a parameter or result list as the source spells it, naming unnamed
+// parameters prefix0, prefix1, ... (results stay unnamed when prefix is ""), and returns
+// the arguments that pass the parameters on.
+func (p *pkg) fields(fl *ast.FieldList, prefix string, used map[string]bool) (string, []string) {
+	var parts, args []string
+	i := 0
+	for _, f := range fl.List {
+		var typ bytes.Buffer
+		_ = printer.Fprint(&typ, p.fset, f.Type)
+		_, variadic := f.Type.(*ast.Ellipsis)
+		var names []string
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+		}
+		if len(names) == 0 && prefix != "" {
+			names = []string{prefix + strconv.Itoa(i)}
+		}
+		for j, n := range names {
+			if n == "_" && prefix != "" {
+				n = prefix + strconv.Itoa(i+j)
+				names[j] = n
+			}
+			used[n] = true
+			if variadic {
+				n += "..."
+			}
+			args = append(args, n)
+		}
+		i += max(len(names), 1)
+		if len(names) == 0 {
+			parts = append(parts, typ.String())
+		} else {
+			parts = append(parts, strings.Join(names, ", ")+" "+typ.String())
+		}
+	}
+	return strings.Join(parts, ", "), args
+}
