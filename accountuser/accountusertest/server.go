@@ -52,9 +52,12 @@
 // start. Revive lists the users linked to an account; the fake links a user to its default
 // account only, so a list shows the users whose defaultAccountId is that account.
 //
-// Faults, latency and the request log come from the embedded server (FailNext, DropNext,
-// Inject, SetLatency, Requests).
+// Faults, latency and the request log are Server's methods too (FailNext, DropNext,
+// Inject, ClearFaults, SetLatency, Requests, ResetRequests, FaultsInjected), the same in
+// every fake of the SDK (package usersdktest).
 package accountusertest
+
+//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
 	"bytes"
@@ -74,6 +77,7 @@ import (
 
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/internal/fakeserver"
+	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 // Messages the fake answers with, the ones Revive's user service raises.
@@ -99,14 +103,17 @@ const deleteOK = `{"OK"}`
 
 // Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
 // or after handling, slow bodies, limited to a method, a matcher or a random share.
-type Fault = fakeserver.Fault
+type Fault = usersdktest.Fault
 
 // Request is a request the server received, as Requests returns it.
-type Request = fakeserver.Request
+type Request = usersdktest.Request
 
 // Server is the fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fakeserver.Server
+	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash.
+	URL string
+
+	fake *usersdktest.Server // faults, latency and the request log
 
 	mu          sync.Mutex
 	users       map[accountuser.ID]*record
@@ -150,7 +157,8 @@ func NewServer() *Server {
 	mux.HandleFunc("POST /usr/{userId}", s.auth(s.modify))
 	mux.HandleFunc("PUT /usr/{userId}", s.auth(s.modify))
 	mux.HandleFunc("DELETE /usr/{userId}", s.auth(s.delete))
-	s.Server = fakeserver.Start(mux)
+	s.fake = usersdktest.NewServer(mux)
+	s.URL = s.fake.URL
 	return s
 }
 

@@ -9,10 +9,13 @@
 // filter[...] / limit / offset / sort_by / sort_order query, 201 on create, 204 on delete,
 // 404 for unknown ids, 422 for missing fields and 409 for an e-mail already taken. What the
 // vendor leaves open can be switched: WrapLists and WrapObjects wrap answers in
-// {"data": ...}, and CreateWithoutBody makes Create answer 202 or 204 with no body. Faults,
-// latency and the request log come from the embedded server (FailNext, DropNext, Inject,
-// SetLatency, Requests).
+// {"data": ...}, and CreateWithoutBody makes Create answer 202 or 204 with no body.
+// Faults, latency and the request log are Server's methods too (FailNext, DropNext,
+// Inject, ClearFaults, SetLatency, Requests, ResetRequests, FaultsInjected), the same in
+// every fake of the SDK (package usersdktest).
 package backofficetest
+
+//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
 	"cmp"
@@ -27,18 +30,22 @@ import (
 
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/internal/fakeserver"
+	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 // Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
 // or after handling, slow bodies, limited to a method, a matcher or a random share.
-type Fault = fakeserver.Fault
+type Fault = usersdktest.Fault
 
 // Request is a request the server received, as Requests returns it.
-type Request = fakeserver.Request
+type Request = usersdktest.Request
 
 // Server is the fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fakeserver.Server
+	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash.
+	URL string
+
+	fake *usersdktest.Server // faults, latency and the request log
 
 	mu        sync.Mutex
 	users     map[int64]*record
@@ -67,7 +74,8 @@ func NewServer() *Server {
 	mux.HandleFunc("PUT /api/v2/users/{id}", s.auth(s.withUser(s.update)))
 	mux.HandleFunc("PATCH /api/v2/users/{id}", s.auth(s.withUser(s.update)))
 	mux.HandleFunc("DELETE /api/v2/users/{id}", s.auth(s.withUser(s.delete)))
-	s.Server = fakeserver.Start(mux)
+	s.fake = usersdktest.NewServer(mux)
+	s.URL = s.fake.URL
 	return s
 }
 

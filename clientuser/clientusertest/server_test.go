@@ -13,7 +13,6 @@ import (
 
 	"github.com/usersdk/usersdk-go/clientuser"
 	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
-	"github.com/usersdk/usersdk-go/extensionuser/extensionusertest"
 )
 
 func do(t *testing.T, method, u, token, body string) (int, http.Header, string) {
@@ -39,7 +38,6 @@ func do(t *testing.T, method, u, token, body string) (int, http.Header, string) 
 func TestClientUsersThroughOAuth(t *testing.T) {
 	srv := clientusertest.NewServer()
 	defer srv.Close()
-	var _ *extensionusertest.Server = srv // one server type for both packages
 
 	resp, err := http.PostForm(srv.URL+"/oauth/token", url.Values{
 		"grant_type": {"client_credentials"}, "client_id": {srv.AppID()}, "client_secret": {srv.Secret()},

@@ -1,6 +1,7 @@
 // Package extensionusertest is an in-memory fake of Telphin's user API, for testing code
 // that uses package extensionuser without a real server. The same server also serves the
-// client-level users of package clientuser, so both clients can point at one:
+// client-level users of package clientuser, so both clients can point at one. It is
+// package clientusertest's server under this package's name:
 //
 //	srv := extensionusertest.NewServer()
 //	defer srv.Close()
@@ -35,34 +36,58 @@
 //     AddExtensionUser, AddClientUser, ExtensionUsers, ClientUsers, ExtensionUser,
 //     ClientUser, Password, Notifications;
 //   - time and limits: SetClock, SetRateLimit;
-//   - lists: IgnorePaging, to answer the whole list whatever page and per_page say, as a
-//     server that does not page the user lists would;
-//   - faults, latency and the request log: FailNext, DropNext, Inject, ClearFaults,
-//     SetLatency, Requests, ResetRequests, FaultsInjected.
+//   - lists: IgnorePaging;
+//   - faults, latency and the request log, the same in every fake of the SDK (package
+//     usersdktest): FailNext, DropNext, Inject, ClearFaults, SetLatency, Requests,
+//     ResetRequests, FaultsInjected.
 package extensionusertest
 
+//go:generate go run ../../internal/gen/fakegen -from ../../clientuser/clientusertest -field srv
+
 import (
-	"github.com/usersdk/usersdk-go/internal/fakeserver"
-	"github.com/usersdk/usersdk-go/internal/telphinfake"
+	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
+	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
-// Server is the fake Telphin server; its knobs are listed in the package doc. It is the
-// same type as clientusertest.Server.
-type Server = telphinfake.Server
+// Server is the fake Telphin server. It wraps a clientusertest.Server and has all its
+// methods, which are safe for concurrent use.
+type Server struct {
+	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash; BaseURL
+	// adds the API's path.
+	URL string
 
-// Fault is a failure to inject with Server.Inject.
-type Fault = fakeserver.Fault
+	srv *clientusertest.Server
+}
 
-// Request is a request the server received, as Server.Requests returns it.
-type Request = fakeserver.Request
+// Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
+// or after handling, slow bodies, limited to a method, a matcher or a random share.
+type Fault = usersdktest.Fault
+
+// Request is a request the server received, as Requests returns it.
+type Request = usersdktest.Request
 
 // Notification is the sign-in data the vendor would have e-mailed for a user created with
 // email_notify set, as Server.Notifications returns it.
-type Notification = telphinfake.Notification
+type Notification = clientusertest.Notification
 
-// DefaultClientID is the numeric id of the client "@me" stands for.
-const DefaultClientID = telphinfake.DefaultClientID
+// Constants of the server, the same as package clientusertest's.
+const (
+	// BasePath is the path prefix of the API: BaseURL is URL + BasePath.
+	BasePath = clientusertest.BasePath
+	// TokenPath is the path of the OAuth 2.0 token endpoint, at the host's root.
+	TokenPath = clientusertest.TokenPath
+	// TokenLifetime is how long an issued token is accepted, and the expires_in the token
+	// endpoint reports.
+	TokenLifetime = clientusertest.TokenLifetime
+	// DefaultClientID is the numeric id of the client "@me" stands for.
+	DefaultClientID = clientusertest.DefaultClientID
+	// DefaultRateLimit is the hourly request budget of a new server.
+	DefaultRateLimit = clientusertest.DefaultRateLimit
+)
 
 // NewServer starts a fake with generated application credentials (Server.AppID,
 // Server.Secret), one client (DefaultClientID) and no users. Close it when done.
-func NewServer() *Server { return telphinfake.NewServer() }
+func NewServer() *Server {
+	srv := clientusertest.NewServer()
+	return &Server{URL: srv.URL, srv: srv}
+}

@@ -1,3 +1,5 @@
+// Package telphinfake holds the test oracle the Telphin packages' tests share: IsErrorBody.
+// The Telphin fake itself is the public package clientusertest.
 package telphinfake
 
 import (

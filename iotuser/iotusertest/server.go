@@ -27,11 +27,15 @@
 //   - An administrator may do everything. A client-role user may read and update only its
 //     own user (and read its own network and device-type grants); anything else is 403.
 //
-// Faults, latency and the request log come from the embedded server (FailNext, DropNext,
-// Inject, SetLatency, Requests). With WithSeparateAuth the token endpoints run on a second
-// server (AuthURL, AuthServer), as they do in a real installation, and the API's server
-// answers 404 to /token as the real frontend does.
+// Faults, latency and the request log are Server's methods too (FailNext, DropNext,
+// Inject, ClearFaults, SetLatency, Requests, ResetRequests, FaultsInjected), the same in
+// every fake of the SDK (package usersdktest). With WithSeparateAuth the token endpoints
+// run on a second server (AuthURL, AuthServer, which has the same methods), as they do in
+// a real installation, and the API's server answers 404 to /token as the real frontend
+// does.
 package iotusertest
+
+//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
 	"bytes"
@@ -44,8 +48,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/usersdk/usersdk-go/internal/fakeserver"
 	"github.com/usersdk/usersdk-go/iotuser"
+	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 // BasePath is where the fake serves the API (and, by default, the token endpoints).
@@ -109,16 +113,18 @@ func WithAdmin(login, password string) Option {
 
 // Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
 // or after handling, slow bodies, limited to a method, a matcher or a random share.
-type Fault = fakeserver.Fault
+type Fault = usersdktest.Fault
 
 // Request is a request the server received, as Requests returns it.
-type Request = fakeserver.Request
+type Request = usersdktest.Request
 
 // Server is the fake. Its methods are safe for concurrent use.
 type Server struct {
-	*fakeserver.Server
+	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash.
+	URL string
 
-	auth *fakeserver.Server // the token endpoints; the same as Server unless WithSeparateAuth
+	fake *usersdktest.Server // the API: faults, latency and the request log
+	auth *usersdktest.Server // the token endpoints; the same as fake unless WithSeparateAuth
 	key  []byte
 
 	mu             sync.Mutex
@@ -198,20 +204,21 @@ func NewServer(opts ...Option) *Server {
 	if cfg.separateAuth {
 		auth := http.NewServeMux()
 		s.routeTokens(auth)
-		s.Server = fakeserver.Start(api)
-		s.auth = fakeserver.Start(auth)
+		s.fake = usersdktest.NewServer(api)
+		s.auth = usersdktest.NewServer(auth)
 	} else {
 		s.routeTokens(api)
-		s.Server = fakeserver.Start(api)
-		s.auth = s.Server
+		s.fake = usersdktest.NewServer(api)
+		s.auth = s.fake
 	}
+	s.URL = s.fake.URL
 	return s
 }
 
 // Close shuts the server (and the auth server, when separate) down.
 func (s *Server) Close() {
-	s.Server.Close()
-	if s.auth != s.Server {
+	s.fake.Close()
+	if s.auth != s.fake {
 		s.auth.Close()
 	}
 }
@@ -224,8 +231,9 @@ func (s *Server) BaseURL() string { return s.URL + BasePath }
 func (s *Server) AuthURL() string { return s.auth.URL + BasePath }
 
 // AuthServer is the server of the token endpoints, for its faults, latency and request
-// log. It is the embedded Server unless WithSeparateAuth.
-func (s *Server) AuthServer() *fakeserver.Server { return s.auth }
+// log. Unless WithSeparateAuth it is the API's server too, so that its methods and
+// Server's (FailNext, Requests, ...) act on the same server.
+func (s *Server) AuthServer() *usersdktest.Server { return s.auth }
 
 // AdminID is the seeded administrator's id.
 func (s *Server) AdminID() int64 { return s.adminID }

@@ -1,4 +1,4 @@
-package telphinfake_test
+package clientusertest_test
 
 import (
 	"bytes"
@@ -18,9 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersdk/usersdk-go/clientuser"
+	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
 	"github.com/usersdk/usersdk-go/extensionuser"
-	"github.com/usersdk/usersdk-go/internal/fakeserver"
-	"github.com/usersdk/usersdk-go/internal/telphinfake"
 )
 
 // answer is a response read whole.
@@ -66,7 +65,7 @@ func read(t *testing.T, resp *http.Response) answer {
 
 // send makes an API request. path is relative to the base URL; body is sent as it is
 // when a string, else as JSON; token "" sends no Authorization header.
-func send(t *testing.T, srv *telphinfake.Server, method, path, token string, body any) answer {
+func send(t *testing.T, srv *clientusertest.Server, method, path, token string, body any) answer {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -92,7 +91,7 @@ func send(t *testing.T, srv *telphinfake.Server, method, path, token string, bod
 }
 
 // postToken posts form to the token endpoint, with HTTP Basic when user is not empty.
-func postToken(t *testing.T, srv *telphinfake.Server, form url.Values, user, pass string) answer {
+func postToken(t *testing.T, srv *clientusertest.Server, form url.Values, user, pass string) answer {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.TokenURL(), strings.NewReader(form.Encode()))
 	require.NoError(t, err)
@@ -105,9 +104,9 @@ func postToken(t *testing.T, srv *telphinfake.Server, form url.Values, user, pas
 	return read(t, resp)
 }
 
-func newServer(t *testing.T) (*telphinfake.Server, string) {
+func newServer(t *testing.T) (*clientusertest.Server, string) {
 	t.Helper()
-	srv := telphinfake.NewServer()
+	srv := clientusertest.NewServer()
 	t.Cleanup(srv.Close)
 	return srv, srv.IssueToken()
 }
@@ -115,7 +114,7 @@ func newServer(t *testing.T) (*telphinfake.Server, string) {
 // clock is a settable clock safe to read from the server's goroutines.
 type clock struct{ ns atomic.Int64 }
 
-func newClock(srv *telphinfake.Server, start time.Time) *clock {
+func newClock(srv *clientusertest.Server, start time.Time) *clock {
 	c := &clock{}
 	c.set(start)
 	srv.SetClock(c.now)
@@ -126,7 +125,7 @@ func (c *clock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
 func (c *clock) set(t time.Time)     { c.ns.Store(t.UnixNano()) }
 func (c *clock) add(d time.Duration) { c.ns.Add(int64(d)) }
 
-func credentialsForm(srv *telphinfake.Server) url.Values {
+func credentialsForm(srv *clientusertest.Server) url.Values {
 	return url.Values{"grant_type": {"client_credentials"}, "client_id": {srv.AppID()}, "client_secret": {srv.Secret()}}
 }
 
@@ -134,7 +133,7 @@ func TestTokenEndpoint(t *testing.T) {
 	srv, _ := newServer(t)
 	require.NotEmpty(t, srv.AppID())
 	require.NotEmpty(t, srv.Secret())
-	other := telphinfake.NewServer()
+	other := clientusertest.NewServer()
 	defer other.Close()
 	assert.NotEqual(t, srv.Secret(), other.Secret(), "credentials are generated per server")
 
@@ -249,13 +248,13 @@ func TestAPIAuth(t *testing.T) {
 }
 
 func TestTokensExpireAfterTheirLifetime(t *testing.T) {
-	srv := telphinfake.NewServer()
+	srv := clientusertest.NewServer()
 	defer srv.Close()
 	c := newClock(srv, time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC))
 	tok := srv.IssueToken()
 	const list = "/client/@me/user/client/"
 
-	c.add(telphinfake.TokenLifetime - time.Second)
+	c.add(clientusertest.TokenLifetime - time.Second)
 	assert.Equal(t, http.StatusOK, send(t, srv, "GET", list, tok, nil).status)
 	c.add(time.Second)
 	assert.Equal(t, http.StatusUnauthorized, send(t, srv, "GET", list, tok, nil).status)
@@ -279,7 +278,7 @@ func TestClientUserLifecycle(t *testing.T) {
 	pw, ok := srv.Password(1)
 	require.True(t, ok)
 	assert.Equal(t, "S3cret-pass", pw)
-	assert.Equal(t, []telphinfake.Notification{{UserID: 1, Login: "auditor", To: "it@example.com"}}, srv.Notifications())
+	assert.Equal(t, []clientusertest.Notification{{UserID: 1, Login: "auditor", To: "it@example.com"}}, srv.Notifications())
 
 	for _, client := range []string{"@me", "%40me", "12345"} {
 		a = send(t, srv, "GET", "/client/"+client+"/user/client/1", tok, nil)
@@ -364,7 +363,7 @@ func TestExtensionUserLifecycle(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, int64(5004), u.ExtensionID)
 	assert.Equal(t, extensionuser.AccessReadOnly, u.Access)
-	assert.Equal(t, telphinfake.DefaultClientID, clientID)
+	assert.Equal(t, clientusertest.DefaultClientID, clientID)
 
 	a = send(t, srv, "PUT", "/client/@me/user/extension/1", tok, map[string]any{"login": "ext999"})
 	assert.Equal(t, http.StatusBadRequest, a.status)
@@ -380,7 +379,7 @@ func TestExtensionUserLifecycle(t *testing.T) {
 
 func TestClientsAndUserScope(t *testing.T) {
 	srv, tok := newServer(t)
-	assert.Equal(t, telphinfake.DefaultClientID, srv.ClientID())
+	assert.Equal(t, clientusertest.DefaultClientID, srv.ClientID())
 	srv.AddClient(777)
 	srv.AddForbiddenClient(67890)
 
@@ -661,7 +660,7 @@ func TestListPaging(t *testing.T) {
 	srv.AddClientUser(clientuser.User{ClientID: 777, Login: "other"}, "pw")
 	clientIDs, extIDs := []int64{}, []int64{}
 	for _, u := range srv.ClientUsers() {
-		if u.ClientID == telphinfake.DefaultClientID {
+		if u.ClientID == clientusertest.DefaultClientID {
 			clientIDs = append(clientIDs, u.ID)
 		}
 	}
@@ -756,8 +755,8 @@ func TestExtensionUserFilters(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	srv, tok := newServer(t)
 	a := send(t, srv, "GET", "/client/@me/user/client/", tok, nil)
-	assert.Equal(t, strconv.Itoa(telphinfake.DefaultRateLimit), a.header.Get("X-RateLimit-Limit"))
-	assert.Equal(t, strconv.Itoa(telphinfake.DefaultRateLimit-1), a.header.Get("X-RateLimit-Remaining"))
+	assert.Equal(t, strconv.Itoa(clientusertest.DefaultRateLimit), a.header.Get("X-RateLimit-Limit"))
+	assert.Equal(t, strconv.Itoa(clientusertest.DefaultRateLimit-1), a.header.Get("X-RateLimit-Remaining"))
 	reset, err := strconv.Atoi(a.header.Get("X-RateLimit-Reset"))
 	require.NoError(t, err)
 	assert.True(t, reset > 0 && reset <= 3600, "reset %d", reset)
@@ -872,7 +871,7 @@ func TestInjectedFaults(t *testing.T) {
 	body["extension_id"] = 5001
 	raw, err := json.Marshal(body)
 	require.NoError(t, err)
-	srv.Inject(1, fakeserver.Fault{DropAfterHandling: true, Method: http.MethodPost})
+	srv.Inject(1, clientusertest.Fault{DropAfterHandling: true, Method: http.MethodPost})
 	req, err := http.NewRequest(http.MethodPost, srv.BaseURL()+"/client/@me/user/extension/", bytes.NewReader(raw))
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+tok)
@@ -887,7 +886,7 @@ func TestInjectedFaults(t *testing.T) {
 func TestSeedingAndReading(t *testing.T) {
 	srv, tok := newServer(t)
 	c := srv.AddClientUser(clientuser.User{ID: 100, Login: "seeded", Name: "S", Email: "s@example.com", Access: clientuser.AccessReadOnly, Status: clientuser.StatusActive}, "pw-1")
-	assert.Equal(t, telphinfake.DefaultClientID, c.ClientID, "ClientID 0 is the owner's client")
+	assert.Equal(t, clientusertest.DefaultClientID, c.ClientID, "ClientID 0 is the owner's client")
 	e := srv.AddExtensionUser(0, extensionuser.User{ExtensionID: 5001, Login: "ext"}, "pw-2")
 	assert.Equal(t, int64(101), e.ID, "ids continue after the largest seeded one")
 
@@ -924,35 +923,4 @@ func loginsOf(us []clientuser.User) []string {
 		out = append(out, u.Login)
 	}
 	return out
-}
-
-func TestIsErrorBody(t *testing.T) {
-	for body, want := range map[string]bool{
-		`{"message": "Record not found"}`:                      true,
-		`{"message":"Access denied","status":"access_denied"}`: true,
-		`{"status":"client_not_found"}`:                        true,
-		`{"message":"Record not found","status":404}`:          true,
-		`{"error":"invalid_client"}`:                           true,
-		`{"error_description":"expired"}`:                      true,
-		" \n{\"MESSAGE\":\"x\"}\t":                             true,
-		`{"message":"x","message":""}`:                         false,
-		`{"message":"","message":"x"}`:                         true,
-		`{"Message":"x","message":""}`:                         false,
-		`{"message":""}`:                                       false,
-		`{"message":null,"status":500}`:                        false,
-		`{"message":{"text":"x"}}`:                             false,
-		`{"error":{"message":"x"}}`:                            false,
-		`{"errors":[{"message":"x"}]}`:                         false,
-		`{"msg":"x"}`:                                          false,
-		`["x"]`:                                                false,
-		`"x"`:                                                  false,
-		`null`:                                                 false,
-		``:                                                     false,
-		`{"message":"x"} trailing`:                             false,
-		`{"message":"x"`:                                       false,
-		`<html><body>{"message":"x"}</body></html>`:            false,
-		`{"message":"x","other":[1,{"a":2}],"nested":{"message":""}}`: true,
-	} {
-		assert.Equal(t, want, telphinfake.IsErrorBody([]byte(body)), body)
-	}
 }

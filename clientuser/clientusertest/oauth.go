@@ -1,4 +1,4 @@
-package telphinfake
+package clientusertest
 
 import (
 	"crypto/subtle"
