@@ -1,6 +1,6 @@
 package accountuser
 
-//go:generate go run ../internal/gen -pkg accountuser
+//go:generate go run ../internal/gen -pkg accountuser -redact CreateRequest,UpdateRequest
 
 import (
 	"errors"

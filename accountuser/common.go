@@ -110,3 +110,21 @@ var (
 
 // Ptr returns a pointer to v, for the optional fields of update requests.
 func Ptr[T any](v T) *T { return &v }
+
+// String prints the CreateRequest with its secrets (passwords, tokens) redacted.
+func (v CreateRequest) String() string { return core.RedactString(v) }
+
+// GoString prints the CreateRequest with its secrets redacted, for %#v.
+func (v CreateRequest) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the CreateRequest with its secrets redacted.
+func (v CreateRequest) LogValue() slog.Value { return core.RedactLogValue(v) }
+
+// String prints the UpdateRequest with its secrets (passwords, tokens) redacted.
+func (v UpdateRequest) String() string { return core.RedactString(v) }
+
+// GoString prints the UpdateRequest with its secrets redacted, for %#v.
+func (v UpdateRequest) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the UpdateRequest with its secrets redacted.
+func (v UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(v) }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 
 	"github.com/usersdk/usersdk-go/internal/core"
@@ -136,15 +135,6 @@ func (r *CreateRequest) Validate() error {
 	return nil
 }
 
-// String prints the request with the password redacted.
-func (r CreateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r CreateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
-
 // UpdateRequest changes a user. Only the fields that are set (non-nil) are sent, as the
 // vendor's defaults for all of them are null; the others keep their values on the
 // server. Ptr makes the pointers: Active: Ptr(Disabled) sends "active":0.
@@ -189,15 +179,6 @@ func (r *UpdateRequest) Validate() error {
 	}
 	return nil
 }
-
-// String prints the request with the password redacted.
-func (r UpdateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r UpdateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
 func checkAccount(id ID) error {
 	switch {

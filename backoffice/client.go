@@ -1,6 +1,6 @@
 package backoffice
 
-//go:generate go run ../internal/gen -pkg backoffice
+//go:generate go run ../internal/gen -pkg backoffice -redact CreateRequest,UpdateRequest
 
 import (
 	"errors"

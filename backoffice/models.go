@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 
@@ -267,15 +266,6 @@ func (r *CreateRequest) Validate() error {
 	return nil
 }
 
-// String prints the request with the password redacted.
-func (r CreateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r CreateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
-
 // UpdateRequest changes a user, by PUT (Update) or PATCH (Patch). Only the fields that are
 // set are sent: nil pointers and nil slices are left out, while an empty non-nil slice is
 // sent as [] (to clear a list). Ptr makes the pointers.
@@ -315,15 +305,6 @@ func (r *UpdateRequest) Validate() error {
 	}
 	return nil
 }
-
-// String prints the request with the password redacted.
-func (r UpdateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r UpdateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
 // SortOrder is the direction of a sorted list.
 type SortOrder string

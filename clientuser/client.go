@@ -1,6 +1,6 @@
 package clientuser
 
-//go:generate go run ../internal/gen -pkg clientuser
+//go:generate go run ../internal/gen -pkg clientuser -redact CreateRequest,UpdateRequest
 
 import (
 	"golang.org/x/oauth2"

@@ -1,8 +1,6 @@
 package clientuser
 
 import (
-	"log/slog"
-
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -94,15 +92,6 @@ func (r *CreateRequest) Validate() error {
 	return nil
 }
 
-// String prints the request with the password redacted.
-func (r CreateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r CreateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
-
 // UpdateRequest changes a client-level user (PUT /client/{client_id}/user/client/{user_id}).
 // Only the fields that are set (non-nil) are sent, so a pointer to "" clears Comment,
 // ExtraParams or Timezone while nil leaves them alone. The login cannot be changed.
@@ -140,15 +129,6 @@ func (r *UpdateRequest) Validate() error {
 	}
 	return nil
 }
-
-// String prints the request with the password redacted.
-func (r UpdateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r UpdateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
 // ListOptions filters a list of client-level users (GET /client/{client_id}/user/client/).
 // Each filter is an array, sent as repeated query keys (login=a&login=b); nil filters are

@@ -1,6 +1,6 @@
 package extensionuser
 
-//go:generate go run ../internal/gen -pkg extensionuser
+//go:generate go run ../internal/gen -pkg extensionuser -redact CreateRequest,UpdateRequest
 
 import (
 	"golang.org/x/oauth2"

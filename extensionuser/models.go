@@ -1,8 +1,6 @@
 package extensionuser
 
 import (
-	"log/slog"
-
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -104,15 +102,6 @@ func (r *CreateRequest) Validate() error {
 	return nil
 }
 
-// String prints the request with the password redacted.
-func (r CreateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r CreateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
-
 // UpdateRequest changes an internal-number-level user
 // (PUT /client/{client_id}/user/extension/{user_id}). Only the fields that are set
 // (non-nil) are sent, so a pointer to "" clears Comment, ExtraParams or Timezone while nil
@@ -159,15 +148,6 @@ func (r *UpdateRequest) Validate() error {
 	}
 	return nil
 }
-
-// String prints the request with the password redacted.
-func (r UpdateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r UpdateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
 // ListOptions filters a list of internal-number-level users
 // (GET /client/{client_id}/user/extension/). Each filter is an array, sent as repeated

@@ -1,6 +1,6 @@
 package iotuser
 
-//go:generate go run ../internal/gen -pkg iotuser
+//go:generate go run ../internal/gen -pkg iotuser -redact CreateRequest,UpdateRequest,Tokens,loginRequest,refreshRequest
 
 import (
 	"encoding/json"

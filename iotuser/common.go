@@ -110,3 +110,48 @@ var (
 
 // Ptr returns a pointer to v, for the optional fields of update requests.
 func Ptr[T any](v T) *T { return &v }
+
+// String prints the CreateRequest with its secrets (passwords, tokens) redacted.
+func (v CreateRequest) String() string { return core.RedactString(v) }
+
+// GoString prints the CreateRequest with its secrets redacted, for %#v.
+func (v CreateRequest) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the CreateRequest with its secrets redacted.
+func (v CreateRequest) LogValue() slog.Value { return core.RedactLogValue(v) }
+
+// String prints the UpdateRequest with its secrets (passwords, tokens) redacted.
+func (v UpdateRequest) String() string { return core.RedactString(v) }
+
+// GoString prints the UpdateRequest with its secrets redacted, for %#v.
+func (v UpdateRequest) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the UpdateRequest with its secrets redacted.
+func (v UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(v) }
+
+// String prints the Tokens with its secrets (passwords, tokens) redacted.
+func (v Tokens) String() string { return core.RedactString(v) }
+
+// GoString prints the Tokens with its secrets redacted, for %#v.
+func (v Tokens) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the Tokens with its secrets redacted.
+func (v Tokens) LogValue() slog.Value { return core.RedactLogValue(v) }
+
+// String prints the loginRequest with its secrets (passwords, tokens) redacted.
+func (v loginRequest) String() string { return core.RedactString(v) }
+
+// GoString prints the loginRequest with its secrets redacted, for %#v.
+func (v loginRequest) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the loginRequest with its secrets redacted.
+func (v loginRequest) LogValue() slog.Value { return core.RedactLogValue(v) }
+
+// String prints the refreshRequest with its secrets (passwords, tokens) redacted.
+func (v refreshRequest) String() string { return core.RedactString(v) }
+
+// GoString prints the refreshRequest with its secrets redacted, for %#v.
+func (v refreshRequest) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the refreshRequest with its secrets redacted.
+func (v refreshRequest) LogValue() slog.Value { return core.RedactLogValue(v) }

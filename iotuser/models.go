@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -281,15 +280,6 @@ func (r *CreateRequest) Validate() error {
 	return checkData("data", r.Data)
 }
 
-// String prints the request with the password redacted.
-func (r CreateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r CreateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r CreateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
-
 // UpdateRequest changes a user (PUT /user/{id} or PUT /user/current). Only the fields
 // that are set (non-nil) are sent.
 //
@@ -343,15 +333,6 @@ func (r *UpdateRequest) Validate() error {
 	}
 	return nil
 }
-
-// String prints the request with the password redacted.
-func (r UpdateRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r UpdateRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r UpdateRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
 // SortField is the field a user list is sorted by. The server refuses any other value
 // with 400.
@@ -434,12 +415,3 @@ type Tokens struct {
 	// RefreshToken obtains new access tokens; it lives about half a year by default.
 	RefreshToken string `json:"refreshToken,omitempty"`
 }
-
-// String prints the tokens redacted.
-func (t Tokens) String() string { return core.RedactString(t) }
-
-// GoString prints the tokens redacted.
-func (t Tokens) GoString() string { return core.RedactString(t) }
-
-// LogValue logs the tokens redacted.
-func (t Tokens) LogValue() slog.Value { return core.RedactLogValue(t) }

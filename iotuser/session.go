@@ -156,28 +156,10 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
-// String prints the request with the password redacted.
-func (r loginRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the password redacted.
-func (r loginRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the password redacted.
-func (r loginRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
-
 // refreshRequest is the body of POST {auth}/token/refresh.
 type refreshRequest struct {
 	RefreshToken string `json:"refreshToken"`
 }
-
-// String prints the request with the token redacted.
-func (r refreshRequest) String() string { return core.RedactString(r) }
-
-// GoString prints the request with the token redacted.
-func (r refreshRequest) GoString() string { return core.RedactString(r) }
-
-// LogValue logs the request with the token redacted.
-func (r refreshRequest) LogValue() slog.Value { return core.RedactLogValue(r) }
 
 // signIn logs in: POST {auth}/token → 201 {"accessToken", "refreshToken"}. A login
 // creates nothing, so it is retried like a read and never reported as outcome-unknown.

@@ -13,18 +13,27 @@ import (
 	"go/format"
 	"log"
 	"os"
+	"strings"
 	"text/template"
 )
 
 func main() {
 	pkg := flag.String("pkg", "", "package name")
 	out := flag.String("o", "common.go", "output file")
+	redact := flag.String("redact", "", "comma-separated types that hold secrets: they get String, GoString and LogValue methods that redact them")
 	flag.Parse()
 	if *pkg == "" {
 		log.Fatal("gen: -pkg is required")
 	}
+	var types []string
+	if *redact != "" {
+		types = strings.Split(*redact, ",")
+	}
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, struct{ Pkg string }{*pkg}); err != nil {
+	if err := tmpl.Execute(&buf, struct {
+		Pkg    string
+		Redact []string
+	}{*pkg, types}); err != nil {
 		log.Fatal(err)
 	}
 	src, err := format.Source(buf.Bytes())
@@ -148,4 +157,13 @@ var (
 
 // Ptr returns a pointer to v, for the optional fields of update requests.
 func Ptr[T any](v T) *T { return &v }
-`))
+{{range .Redact}}
+// String prints the {{.}} with its secrets (passwords, tokens) redacted.
+func (v {{.}}) String() string { return core.RedactString(v) }
+
+// GoString prints the {{.}} with its secrets redacted, for %#v.
+func (v {{.}}) GoString() string { return core.RedactString(v) }
+
+// LogValue logs the {{.}} with its secrets redacted.
+func (v {{.}}) LogValue() slog.Value { return core.RedactLogValue(v) }
+{{end}}`))
