@@ -1,26 +1,116 @@
-// Command extensionuser walks through Telphin's internal-number user API (package extensionuser): create, list with a filter, get, update, a retried 503,
-// delete and a typed 404.
+// Command extensionuser shows Telphin's internal-number users API (package extensionuser)
+// top to bottom: a client with options, then create, list with a filter, get, update, a
+// typed 404 and delete.
 //
 // With no configuration it runs against the SDK's in-memory Telphin fake. To use the real
-// platform:
+// platform, with the id and secret of a trusted Telphin application and an internal number
+// (extension) of its client:
 //
 //	TELPHIN_APP_ID=... TELPHIN_APP_SECRET=... TELPHIN_EXTENSION_ID=... go run ./examples/extensionuser
 //
 // TELPHIN_BASE_URL overrides https://apiproxy.telphin.ru/api/ver1.0. Against a real server
-// it touches only the user it creates, and deletes it.
+// it touches only the user it creates, and deletes it. With USERSDK_RECORD=DIR it also
+// writes each exchange, secrets redacted, under DIR/extensionuser/.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strconv"
+	"time"
 
-	"github.com/usersdk/usersdk-go/examples/internal/tour"
+	"github.com/usersdk/usersdk-go/examples/internal/server"
+	"github.com/usersdk/usersdk-go/extensionuser"
 )
 
 func main() {
-	if err := tour.ExtensionUser(context.Background(), os.Stdout, os.Getenv); err != nil {
+	srv, err := server.ForExtensionuser(os.Getenv) // TELPHIN_*, or a fresh fake
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err = runExtensionuser(ctx, os.Stdout, srv)
+		cancel()
+		srv.Close()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "extensionuser:", err)
 		os.Exit(1)
 	}
+}
+
+// runExtensionuser creates a user of an internal number, finds, reads and changes it,
+// shows a typed 404, and deletes the user.
+func runExtensionuser(ctx context.Context, w io.Writer, srv *server.Extensionuser) (err error) {
+	fmt.Fprintf(w, "\n== Telphin internal-number users (extensionuser), %s\n", srv.Where)
+	// With clientuser too, pass one client's TokenSource to the other's WithTokenSource:
+	// the two then share one OAuth token.
+	c, err := extensionuser.New(
+		extensionuser.WithBaseURL(srv.BaseURL),
+		extensionuser.WithClientCredentials(srv.AppID, srv.Secret),
+		extensionuser.WithHTTPClient(srv.HTTPClient),
+	)
+	if err != nil {
+		return err
+	}
+
+	// Every call names the Telphin client: its numeric id as a string, or
+	// extensionuser.Me ("@me"), the client that owns the application. The internal number
+	// is a field of the user, not part of the path.
+	const client = extensionuser.Me
+
+	// A unique login, so that a real server's own users are never touched.
+	login := "example-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	u, err := c.Create(ctx, client, &extensionuser.CreateRequest{
+		ExtensionID: srv.ExtensionID, Login: login, Name: "Example User",
+		Password: "Example-Pw-1", Email: login + "@example.com",
+	})
+	if err != nil {
+		// errors.Is(err, extensionuser.ErrOutcomeUnknown): the user may exist; list by
+		// login before creating it again.
+		return fmt.Errorf("create: %w", err)
+	}
+	fmt.Fprintf(w, "created user %d (%s, %s access) on internal number %d\n", u.ID, u.Login, u.Access, u.ExtensionID)
+	defer func() { // if a later step fails, still remove the user
+		if err != nil {
+			_ = c.Delete(context.WithoutCancel(ctx), client, u.ID)
+		}
+	}()
+
+	// Filters are lists, sent as repeated keys; different keys must all match.
+	users, err := c.List(ctx, client, extensionuser.ListOptions{
+		ExtensionID: []int64{srv.ExtensionID}, Login: []string{login}})
+	if err != nil {
+		return fmt.Errorf("list: %w", err)
+	}
+	fmt.Fprintf(w, "listed users with extension_id=%d&login=%s: %d found\n", srv.ExtensionID, login, len(users))
+
+	got, err := c.Get(ctx, client, u.ID)
+	if err != nil {
+		return fmt.Errorf("get: %w", err)
+	}
+	fmt.Fprintf(w, "got user %d: %s <%s>, %s access\n", got.ID, got.Name, got.Email, got.Access)
+
+	// Only the fields that are set are sent; ExtensionID would move the user.
+	got, err = c.Update(ctx, client, u.ID, &extensionuser.UpdateRequest{Access: extensionuser.Ptr(extensionuser.AccessReadOnly)})
+	if err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	fmt.Fprintf(w, "updated the access only: %s\n", got.Access)
+
+	// Errors are typed: errors.Is for the kind, errors.As for Telphin's message.
+	const missing = 2_147_483_647 // an id no server has handed out
+	_, err = c.Get(ctx, client, missing)
+	var apiErr *extensionuser.APIError
+	if !errors.Is(err, extensionuser.ErrNotFound) || !errors.As(err, &apiErr) {
+		return fmt.Errorf("get %d: want a not-found error, got %v", missing, err)
+	}
+	fmt.Fprintf(w, "user %d: errors.Is(err, extensionuser.ErrNotFound), %q\n", missing, apiErr.Message)
+
+	if err = c.Delete(ctx, client, u.ID); err != nil {
+		return fmt.Errorf("delete: %w", err)
+	}
+	fmt.Fprintf(w, "deleted user %d\n", u.ID)
+	return nil
 }

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
+	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
+	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
+	"github.com/usersdk/usersdk-go/examples/internal/exampletest"
+	"github.com/usersdk/usersdk-go/examples/internal/server"
+	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/iotuser"
+	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
+	"github.com/usersdk/usersdk-go/recorder"
+)
+
+// apis are the record directories, one per one-API program.
+var apis = []string{"backoffice", "clientuser", "extensionuser", "accountuser", "iotuser"}
+
+// TestRun runs the quickstart as `go run` does with no configuration. Each one-API
+// program's own test checks what its fake stored; this one checks that the tour takes
+// every step, and the misbehaving servers' demonstrations check themselves.
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, exampletest.NoEnv), out.String())
+	for _, want := range []string{
+		"== B2Core Back Office", "== Telphin client-level users", "== Telphin internal-number users",
+		"== Revive Adserver", "== DeviceHive",
+		"status 200 after 2 attempts", "(1 login, 1 refresh)", "1 token request for both",
+		"Done: every step succeeded.",
+	} {
+		assert.Contains(t, out.String(), want)
+	}
+	assert.Equal(t, 5, strings.Count(out.String(), "\ndeleted user "), "every API's user is deleted")
+	assert.Equal(t, 5, strings.Count(out.String(), "ErrNotFound"), "every API shows its typed 404")
+}
+
+// TestRunWithVariables points every API at a server named by its variables, as a user
+// with real accounts would; fakes stand in for the real servers.
+func TestRunWithVariables(t *testing.T) {
+	bo := backofficetest.NewServer()
+	defer bo.Close()
+	tel := clientusertest.NewServer()
+	defer tel.Close()
+	rev := accountusertest.NewServer()
+	defer rev.Close()
+	revUser, revPass := rev.Credentials()
+	rev.AddAccount(2)
+	dh := iotusertest.NewServer(iotusertest.WithSeparateAuth())
+	defer dh.Close()
+	network := dh.AddNetwork(iotuser.Network{Name: "Lab"})
+	vars := map[string]string{
+		"BACKOFFICE_BASE_URL": bo.URL, "BACKOFFICE_TOKEN": bo.Token(),
+		"TELPHIN_BASE_URL": tel.BaseURL(), "TELPHIN_APP_ID": tel.AppID(), "TELPHIN_APP_SECRET": tel.Secret(),
+		"TELPHIN_EXTENSION_ID": "7001",
+		"REVIVE_BASE_URL":      rev.URL, "REVIVE_USER": revUser, "REVIVE_PASSWORD": revPass, "REVIVE_ACCOUNT_ID": "2",
+		"DEVICEHIVE_BASE_URL": dh.BaseURL(), "DEVICEHIVE_AUTH_URL": dh.AuthURL(),
+		"DEVICEHIVE_LOGIN": dh.AdminLogin(), "DEVICEHIVE_PASSWORD": dh.AdminPassword(),
+		"DEVICEHIVE_NETWORK_ID": strconv.FormatInt(network.ID, 10),
+	}
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, func(k string) string { return vars[k] }), out.String())
+	// The misbehaving servers' part always uses its own fakes, and says so.
+	tour, _, _ := strings.Cut(out.String(), "== When a server misbehaves")
+	assert.NotContains(t, tour, "built-in fake")
+	for _, want := range []string{
+		"(backoffice), " + bo.URL + "\n", "(clientuser), " + tel.BaseURL() + "\n", "(extensionuser), " + tel.BaseURL() + "\n",
+		"(accountuser), " + rev.URL + "\n", "(iotuser), " + dh.BaseURL() + "\n",
+		"on internal number 7001", "in account 2", fmt.Sprintf("gave the user network %d", network.ID),
+	} {
+		assert.Contains(t, tour, want)
+	}
+	assert.Empty(t, bo.Users(), "only what the tour created was touched, and it is gone")
+	assert.Empty(t, tel.ClientUsers())
+	assert.Empty(t, tel.ExtensionUsers())
+	assert.Empty(t, rev.Users())
+	assert.Len(t, dh.Users(), 1, "the administrator only")
+}
+
+// TestRecordMode runs the quickstart with USERSDK_RECORD set: every API's exchanges are
+// written under DIR/<api>/, each file loads as a fixture, and the staged misbehaviour is
+// not among them.
+func TestRecordMode(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(recorder.EnvVar, dir)
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, exampletest.NoEnv), out.String())
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	assert.ElementsMatch(t, apis, got, "one directory per API, nothing else")
+	for _, api := range apis {
+		files, err := filepath.Glob(filepath.Join(dir, api, "*.json"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files, api)
+		var methods []string
+		for _, f := range files {
+			ex := fixture.Load(t, f)
+			methods = append(methods, ex.Request.Method)
+			assert.NotEqual(t, http.StatusServiceUnavailable, ex.Response.Status, "%s: a staged failure was recorded", f)
+		}
+		for _, m := range []string{"POST", "GET", "DELETE"} {
+			assert.Contains(t, methods, m, api)
+		}
+		assert.Contains(t, out.String(), "recording to "+filepath.Join(dir, api))
+	}
+}
+
+// TestRecordingsHoldNoSecret records every program against its fake, then searches every
+// file for every credential the programs used and every Authorization value they sent.
+func TestRecordingsHoldNoSecret(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(recorder.EnvVar, dir)
+	ctx := context.Background()
+	secrets := []string{"Example-Pw-1"} // the password of the programs' users
+	// sent adds the credential of each Authorization header the client sends.
+	sent := func(hc *http.Client) *http.Client {
+		return exampletest.Before(hc, func(r *http.Request) {
+			scheme, cred, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !ok {
+				return
+			}
+			secrets = append(secrets, cred)
+			if b, err := base64.StdEncoding.DecodeString(cred); err == nil && strings.EqualFold(scheme, "Basic") {
+				_, pass, _ := strings.Cut(string(b), ":")
+				secrets = append(secrets, pass)
+			}
+		})
+	}
+
+	b, err := server.ForBackoffice(exampletest.NoEnv)
+	require.NoError(t, err)
+	defer b.Close()
+	b.HTTPClient = sent(b.HTTPClient)
+	require.NoError(t, runBackoffice(ctx, io.Discard, b))
+	secrets = append(secrets, b.Token)
+
+	cu, err := server.ForClientuser(exampletest.NoEnv)
+	require.NoError(t, err)
+	defer cu.Close()
+	cu.HTTPClient = sent(cu.HTTPClient)
+	require.NoError(t, runClientuser(ctx, io.Discard, cu))
+	secrets = append(secrets, cu.Secret)
+
+	eu, err := server.ForExtensionuser(exampletest.NoEnv)
+	require.NoError(t, err)
+	defer eu.Close()
+	eu.HTTPClient = sent(eu.HTTPClient)
+	require.NoError(t, runExtensionuser(ctx, io.Discard, eu))
+	secrets = append(secrets, eu.Secret)
+
+	au, err := server.ForAccountuser(exampletest.NoEnv)
+	require.NoError(t, err)
+	defer au.Close()
+	au.HTTPClient = sent(au.HTTPClient)
+	require.NoError(t, runAccountuser(ctx, io.Discard, au))
+	secrets = append(secrets, au.Password)
+
+	iu, err := server.ForIotuser(exampletest.NoEnv)
+	require.NoError(t, err)
+	defer iu.Close()
+	iu.HTTPClient = sent(iu.HTTPClient)
+	require.NoError(t, runIotuser(ctx, io.Discard, iu))
+	secrets = append(secrets, iu.Password)
+
+	// DeviceHive's tokens are JWTs: the refresh token, which this session never sends, is
+	// found by its shape.
+	jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.`)
+	perAPI := map[string]int{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		perAPI[filepath.Base(filepath.Dir(p))]++
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		for _, s := range secrets {
+			require.NotEmpty(t, s)
+			assert.NotContains(t, string(b), s, "%s holds a credential", p)
+		}
+		assert.False(t, jwt.Match(b), "%s holds a JWT", p)
+		return nil
+	}))
+	for _, api := range apis {
+		assert.GreaterOrEqual(t, perAPI[api], 6, "%s: every exchange of the program was recorded", api)
+	}
+	assert.Greater(t, len(secrets), 5+5, "the programs sent credentials")
+}
