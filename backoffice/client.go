@@ -26,7 +26,7 @@ func New(opts ...Option) (*Client, error) {
 	if s.Auth == nil {
 		return nil, errors.New("backoffice: no credentials: use WithToken or WithTokenSource")
 	}
-	c, err := core.New(s, core.Family{Name: "backoffice", ParseError: core.ParseCommonError})
+	c, err := core.New(s, core.Family{Name: "backoffice", ParseError: core.ParseCommonError, ListKeys: listKeys})
 	if err != nil {
 		return nil, err
 	}

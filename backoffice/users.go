@@ -185,9 +185,14 @@ func userPath(id int64) string { return usersPath + "/" + core.ID(id) }
 // object wrapping it under one of envelope's keys ({"data": {...}}).
 type answer User
 
+// listKeys are the names a wrapped list is looked for under, in an answer such as
+// {"data": [...], "total": 3}; B2Core does not document its envelope. When none of them
+// holds an array, the first array is taken.
+var listKeys = []string{"data", "items", "users", "results", "records", "list"}
+
 // envelope holds the members a wrapped user is looked for under, caught in the same pass
-// that decodes a bare user. Its keys are the ones lists are unwrapped with (listKeys in
-// internal/core), in the same order, so that one server's envelope fits both.
+// that decodes a bare user. Its keys are listKeys, in the same order, so that one
+// server's envelope fits both.
 type envelope struct {
 	Data    json.RawMessage `json:"data"`
 	Items   json.RawMessage `json:"items"`

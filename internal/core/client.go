@@ -32,6 +32,10 @@ type Family struct {
 	// a *RateLimitError, never retried; reset is the family's estimate of when the budget
 	// renews, used when the answer has no X-RateLimit-Reset or Retry-After.
 	HardRateLimit func(e *APIError, now time.Time) (reset time.Time, hard bool)
+	// ListKeys, when set, makes List accept a list wrapped in an object, such as
+	// {"data": [...], "total": 3}: the array under the first of these keys, else the
+	// first array of all. Without it a list must be a bare array (or null).
+	ListKeys []string
 }
 
 // Client is the HTTP engine every family package uses. It is safe for concurrent use.

@@ -34,7 +34,7 @@ func FuzzDecodeList(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := 0
-		err := decodeList(strings.NewReader(string(b)), func(dec *json.Decoder) error {
+		err := decodeList(strings.NewReader(string(b)), wrapKeys, func(dec *json.Decoder) error {
 			var v struct {
 				ID int64 `json:"id"`
 			}

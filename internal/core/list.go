@@ -11,13 +11,9 @@ import (
 	"slices"
 )
 
-// listKeys are the names under which a wrapped list is looked for, in an answer such as
-// {"data": [...], "total": 3}. When none of them holds an array, the first array is taken.
-var listKeys = []string{"data", "items", "users", "results", "records", "list"}
-
 // List sends the request and decodes a list answer element by element, without reading
-// the body whole first. The answer may be a bare array, an object wrapping the array, or
-// null (an empty list).
+// the body whole first. The answer may be a bare array or null (an empty list) and, for a
+// family with ListKeys, an object wrapping the array.
 func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 	resp, read, err := c.send(ctx, r)
 	if err != nil {
@@ -30,7 +26,7 @@ func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 	}
 	items := []T{}
 	var zero T
-	err = decodeList(body, func(dec *json.Decoder) error {
+	err = decodeList(body, c.family.ListKeys, func(dec *json.Decoder) error {
 		// Decoding into the slice's own slot saves a heap copy per element.
 		items = append(items, zero)
 		return dec.Decode(&items[len(items)-1])
@@ -43,7 +39,7 @@ func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 
 // decodeList calls each once per element of the list in r, with the decoder positioned
 // on that element.
-func decodeList(r io.Reader, each func(*json.Decoder) error) error {
+func decodeList(r io.Reader, keys []string, each func(*json.Decoder) error) error {
 	dec := json.NewDecoder(r)
 	tok, err := dec.Token()
 	if err != nil {
@@ -58,7 +54,9 @@ func decodeList(r io.Reader, each func(*json.Decoder) error) error {
 	case json.Delim('['):
 		return decodeElements(dec, each)
 	case json.Delim('{'):
-		return decodeWrapped(dec, each)
+		if keys != nil {
+			return decodeWrapped(dec, keys, each)
+		}
 	}
 	return fmt.Errorf("expected a list, found %v", tok)
 }
@@ -74,8 +72,8 @@ func decodeElements(dec *json.Decoder, each func(*json.Decoder) error) error {
 }
 
 // decodeWrapped finds the list inside an object. Members before it are skipped; the
-// first array under a known key wins, else the first array of all.
-func decodeWrapped(dec *json.Decoder, each func(*json.Decoder) error) error {
+// first array under one of keys wins, else the first array of all.
+func decodeWrapped(dec *json.Decoder, keys []string, each func(*json.Decoder) error) error {
 	var fallback []json.RawMessage
 	found := false
 	for dec.More() {
@@ -84,7 +82,7 @@ func decodeWrapped(dec *json.Decoder, each func(*json.Decoder) error) error {
 			return err
 		}
 		key, _ := keyTok.(string)
-		if !found && slices.Contains(listKeys, key) {
+		if !found && slices.Contains(keys, key) {
 			tok, err := dec.Token()
 			if err != nil {
 				return err

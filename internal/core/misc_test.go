@@ -25,7 +25,7 @@ func TestDecodeListShapes(t *testing.T) {
 	}
 	for in, want := range cases {
 		got := []int{}
-		err := decodeList(strings.NewReader(in), func(dec *json.Decoder) error {
+		err := decodeList(strings.NewReader(in), wrapKeys, func(dec *json.Decoder) error {
 			var v struct{ ID int }
 			if err := dec.Decode(&v); err != nil {
 				return err
@@ -37,7 +37,7 @@ func TestDecodeListShapes(t *testing.T) {
 		assert.Equal(t, want, got, in)
 	}
 	for _, bad := range []string{``, `"str"`, `{"count":1}`, `[{"id":1},`, `{"data":[1,2}`} {
-		err := decodeList(strings.NewReader(bad), func(dec *json.Decoder) error {
+		err := decodeList(strings.NewReader(bad), wrapKeys, func(dec *json.Decoder) error {
 			var v any
 			return dec.Decode(&v)
 		})
@@ -177,3 +177,6 @@ func TestDecodeErrorNamesTheFullPath(t *testing.T) {
 	err := c.decodeError(&Request{Method: "GET", Path: "/usr/1"}, ErrResponseTooLarge)
 	assert.Equal(t, "GET /api/usr/1: response body too large (limit 10 bytes)", err.Error())
 }
+
+// wrapKeys are list keys as a family that wraps its lists would give them.
+var wrapKeys = []string{"data", "items", "users", "results", "records", "list"}

@@ -91,7 +91,7 @@ func TestTLSRecordErrorAfterSendIsNotRetried(t *testing.T) {
 
 func TestWrappedNullListIsEmpty(t *testing.T) {
 	n := 0
-	require.NoError(t, decodeList(strings.NewReader(`{"data":null,"total":0}`), func(*json.Decoder) error { n++; return nil }))
+	require.NoError(t, decodeList(strings.NewReader(`{"data":null,"total":0}`), wrapKeys, func(*json.Decoder) error { n++; return nil }))
 	assert.Zero(t, n)
 }
 

@@ -36,7 +36,7 @@ func startAccountuser(t *testing.T, cfg config) *harness {
 	}
 	const password = "Create-pw-1"
 	return &harness{
-		fake: srv.Server,
+		fake: srv,
 		get:  func(ctx context.Context) error { _, err := c.Get(ctx, seeded.UserID); return err },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.ListByAccount(ctx, account)

@@ -37,7 +37,7 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 	email := func(key string) string { return key + "@example.com" }
 	const password = "Create-pw-1"
 	return &harness{
-		fake: srv.Server,
+		fake: srv,
 		get:  func(ctx context.Context) error { _, err := c.Get(ctx, seeded.ID); return err },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.List(ctx, backoffice.ListOptions{})

@@ -35,7 +35,7 @@ func startIotuser(t *testing.T, cfg config) *harness {
 	}
 	const password = "Create-pw-1"
 	return &harness{
-		fake: srv.Server,
+		fake: srv,
 		get:  func(ctx context.Context) error { _, err := c.Get(ctx, seeded.ID); return err },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.List(ctx, iotuser.ListOptions{Take: 50})

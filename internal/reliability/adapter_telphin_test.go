@@ -45,7 +45,7 @@ func startClientuser(t *testing.T, cfg config) *harness {
 	}
 	const password = "Create-pw-1"
 	return &harness{
-		fake: srv.Server,
+		fake: srv,
 		get:  func(ctx context.Context) error { _, err := c.Get(ctx, clientuser.Me, seeded.ID); return err },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.List(ctx, clientuser.Me, clientuser.ListOptions{})
@@ -95,7 +95,7 @@ func startExtensionuser(t *testing.T, cfg config) *harness {
 	}
 	const password = "Create-pw-1"
 	return &harness{
-		fake: srv.Server,
+		fake: srv,
 		get:  func(ctx context.Context) error { _, err := c.Get(ctx, extensionuser.Me, seeded.ID); return err },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.List(ctx, extensionuser.Me, extensionuser.ListOptions{})

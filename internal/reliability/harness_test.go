@@ -21,9 +21,21 @@ type config struct {
 
 func defaults() config { return config{retryMax: 3} }
 
+// knobs are the methods every fake's Server has (package usersdktest).
+type knobs interface {
+	Inject(n int, f fakeserver.Fault)
+	FailNext(n, status int, retryAfter string)
+	DropNext(n int)
+	ClearFaults()
+	SetLatency(d time.Duration)
+	Requests() []fakeserver.Request
+	ResetRequests()
+	FaultsInjected() int
+}
+
 // harness is one family's client wired to its fake.
 type harness struct {
-	fake *fakeserver.Server
+	fake knobs
 	// get reads one user that exists.
 	get func(ctx context.Context) error
 	// list reads a list that holds at least one user.
