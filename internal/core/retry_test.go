@@ -46,7 +46,11 @@ func TestRetryMatrix(t *testing.T) {
 		err    error
 	}
 	faults := map[string]outcome{
+		"400":                {status: 400},
+		"401":                {status: 401},
+		"404":                {status: 404},
 		"429":                {status: 429},
+		"501":                {status: 501},
 		"500":                {status: 500},
 		"502":                {status: 502},
 		"503":                {status: 503},
@@ -54,13 +58,14 @@ func TestRetryMatrix(t *testing.T) {
 		"connection refused": {err: errRefused},
 		"reset after send":   {err: errReset},
 	}
-	// attempts made with the default 3 retries, per method and fault
+	// attempts made with the default 3 retries, per method and fault; a status that no
+	// retry can cure (400, 401, 404, 501) is sent once whatever the method
 	want := map[string]map[string]int{
-		"GET":    {"429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
-		"PUT":    {"429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
-		"DELETE": {"429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
-		"POST":   {"429": 1, "500": 1, "502": 1, "503": 1, "504": 1, "connection refused": 4, "reset after send": 1},
-		"PATCH":  {"429": 1, "500": 1, "502": 1, "503": 1, "504": 1, "connection refused": 4, "reset after send": 1},
+		"GET":    {"400": 1, "401": 1, "404": 1, "501": 1, "429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
+		"PUT":    {"400": 1, "401": 1, "404": 1, "501": 1, "429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
+		"DELETE": {"400": 1, "401": 1, "404": 1, "501": 1, "429": 4, "500": 1, "502": 4, "503": 4, "504": 4, "connection refused": 4, "reset after send": 4},
+		"POST":   {"400": 1, "401": 1, "404": 1, "501": 1, "429": 1, "500": 1, "502": 1, "503": 1, "504": 1, "connection refused": 4, "reset after send": 1},
+		"PATCH":  {"400": 1, "401": 1, "404": 1, "501": 1, "429": 1, "500": 1, "502": 1, "503": 1, "504": 1, "connection refused": 4, "reset after send": 1},
 	}
 	for method, row := range want {
 		for fault, attempts := range row {
