@@ -37,36 +37,15 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	return io.ReadAll(c.limit(resp))
 }
 
-// limit wraps a body so that reading past the client's limit fails with
-// ErrResponseTooLarge. A body whose declared length is within the limit is already bounded
-// by the transport and needs no wrapper.
+// limit bounds a body at the client's limit; reading past it fails with an
+// *http.MaxBytesError, which decodeError reports as ErrResponseTooLarge. A body whose
+// declared length is within the limit is already bounded by the transport and needs no
+// wrapper.
 func (c *Client) limit(resp *http.Response) io.Reader {
 	if resp.ContentLength >= 0 && resp.ContentLength <= c.maxBody {
 		return resp.Body
 	}
-	return &limitedReader{r: resp.Body, n: c.maxBody}
-}
-
-type limitedReader struct {
-	r io.Reader
-	n int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		// Probe one byte: a body of exactly the limit is fine.
-		var one [1]byte
-		if n, _ := l.r.Read(one[:]); n > 0 {
-			return 0, ErrResponseTooLarge
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	return n, err
+	return http.MaxBytesReader(nil, resp.Body, c.maxBody)
 }
 
 // drainClose reads what is left of a body (up to a bound) and closes it, so the

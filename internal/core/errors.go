@@ -182,7 +182,8 @@ func requestID(h http.Header) string {
 
 func (c *Client) decodeError(r *Request, err error) error {
 	path := c.Path(r)
-	if errors.Is(err, ErrResponseTooLarge) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) || errors.Is(err, ErrResponseTooLarge) {
 		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, path, ErrResponseTooLarge, c.maxBody)
 	}
 	return fmt.Errorf("%s %s: decoding response: %w", r.Method, path, err)
