@@ -1,18 +1,21 @@
 // Package bench measures the SDK against the hand-written net/http + encoding/json code a
-// careful engineer would write instead, in the same run against the same loopback server.
-// Run ./bench/run.sh for the SDK/baseline ratios.
+// careful engineer would write instead, in the same run against the same server: every
+// family's Get over an in-process transport and over loopback (families_test.go), and
+// backoffice's List, Create and All over loopback. Run ./bench/run.sh for the
+// SDK/baseline ratios and ./bench/profile.sh for where the SDK's extra allocations come
+// from.
 package bench
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/usersdk/usersdk-go/backoffice"
@@ -82,6 +85,13 @@ func sdk(b testing.TB, url string) *backoffice.Client {
 type baseline struct {
 	hc   *http.Client
 	base string
+	// authorize sets the Authorization header, built on every call as such code does.
+	authorize func(*http.Request)
+}
+
+// backofficeBaseline is the hand-written backoffice client on url.
+func backofficeBaseline(url string) *baseline {
+	return &baseline{hc: transport(), base: url, authorize: bearer(token)}
 }
 
 func (c *baseline) do(ctx context.Context, method, path string, body any, out any) error {
@@ -97,7 +107,7 @@ func (c *baseline) do(ctx context.Context, method, path string, body any, out an
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	c.authorize(req)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -116,127 +126,99 @@ func (c *baseline) do(ctx context.Context, method, path string, body any, out an
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-func BenchmarkGet(b *testing.B) {
-	srv := server(0)
-	defer srv.Close()
-	ctx := context.Background()
-	b.Run("impl=baseline", func(b *testing.B) {
-		c := &baseline{hc: transport(), base: srv.URL}
-		b.ReportAllocs()
-		for b.Loop() {
-			var u user
-			if err := c.do(ctx, "GET", "/api/v2/users/1", nil, &u); err != nil || u.ID != 1 {
-				b.Fatal(err, u.ID)
-			}
-		}
-	})
-	b.Run("impl=sdk", func(b *testing.B) {
-		c := sdk(b, srv.URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			u, err := c.Get(ctx, 1)
-			if err != nil || u.ID != 1 {
-				b.Fatal(err)
-			}
-		}
-	})
+// backofficeCase is one backoffice call as the hand-written client and the SDK make it,
+// each checking the answer.
+type backofficeCase struct {
+	total int // users the server pages through; 0 answers from pre-built bodies
+	base  func(context.Context, *baseline) error
+	sdk   func(context.Context, *backoffice.Client) error
 }
 
-func BenchmarkList1000(b *testing.B) {
-	srv := server(0)
-	defer srv.Close()
-	ctx := context.Background()
-	b.Run("impl=baseline", func(b *testing.B) {
-		c := &baseline{hc: transport(), base: srv.URL}
-		b.ReportAllocs()
-		for b.Loop() {
+var createReq = &backoffice.CreateRequest{Name: "Mary", Email: "mary@example.com", Password: "MySecret123", Active: true, Groups: []int64{1}}
+
+var (
+	list1000 = backofficeCase{
+		base: func(ctx context.Context, c *baseline) error {
 			var us []user
-			if err := c.do(ctx, "GET", "/api/v2/users?limit=1000&offset=0", nil, &us); err != nil || len(us) != 1000 {
-				b.Fatal(err, len(us))
-			}
-		}
-	})
-	b.Run("impl=sdk", func(b *testing.B) {
-		c := sdk(b, srv.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+			return errors.Join(c.do(ctx, "GET", "/api/v2/users?limit=1000&offset=0", nil, &us), want(len(us), 1000))
+		},
+		sdk: func(ctx context.Context, c *backoffice.Client) error {
 			us, err := c.List(ctx, backoffice.ListOptions{Limit: 1000})
-			if err != nil || len(us) != 1000 {
-				b.Fatal(err, len(us))
-			}
-		}
-	})
-}
-
-func BenchmarkCreate(b *testing.B) {
-	srv := server(0)
-	defer srv.Close()
-	ctx := context.Background()
-	req := &backoffice.CreateRequest{Name: "Mary", Email: "mary@example.com", Password: "MySecret123", Active: true, Groups: []int64{1}}
-	b.Run("impl=baseline", func(b *testing.B) {
-		c := &baseline{hc: transport(), base: srv.URL}
-		b.ReportAllocs()
-		for b.Loop() {
+			return errors.Join(err, want(len(us), 1000))
+		},
+	}
+	create = backofficeCase{
+		base: func(ctx context.Context, c *baseline) error {
 			var u user
-			if err := c.do(ctx, "POST", "/api/v2/users", req, &u); err != nil || u.ID != 1 {
-				b.Fatal(err)
+			return errors.Join(c.do(ctx, "POST", "/api/v2/users", createReq, &u), want(u.ID, 1))
+		},
+		sdk: func(ctx context.Context, c *backoffice.Client) error {
+			u, err := c.Create(ctx, createReq)
+			if err != nil {
+				return err
 			}
-		}
-	})
-	b.Run("impl=sdk", func(b *testing.B) {
-		c := sdk(b, srv.URL)
-		b.ReportAllocs()
-		for b.Loop() {
-			u, err := c.Create(ctx, req)
-			if err != nil || u.ID != 1 {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-const allTotal, allPage = 100_000, 1000
-
-func BenchmarkAll100k(b *testing.B) {
-	srv := server(allTotal)
-	defer srv.Close()
-	ctx := context.Background()
-	b.Run("impl=baseline", func(b *testing.B) {
-		c := &baseline{hc: transport(), base: srv.URL}
-		b.ReportAllocs()
-		for b.Loop() {
+			return want(u.ID, 1)
+		},
+	}
+	all100k = backofficeCase{
+		total: allTotal,
+		base: func(ctx context.Context, c *baseline) error {
 			n := 0
 			for offset := 0; ; offset += allPage {
 				var page []user
 				if err := c.do(ctx, "GET", "/api/v2/users?limit="+strconv.Itoa(allPage)+"&offset="+strconv.Itoa(offset), nil, &page); err != nil {
-					b.Fatal(err)
+					return err
 				}
-				n += len(page)
-				if len(page) < allPage {
-					break
+				if n += len(page); len(page) < allPage {
+					return want(n, allTotal)
 				}
 			}
-			if n != allTotal {
-				b.Fatal(n)
-			}
-		}
-	})
-	b.Run("impl=sdk", func(b *testing.B) {
-		c := sdk(b, srv.URL)
-		b.ReportAllocs()
-		for b.Loop() {
+		},
+		sdk: func(ctx context.Context, c *backoffice.Client) error {
 			n := 0
 			for _, err := range c.All(ctx, backoffice.ListOptions{Limit: allPage}) {
 				if err != nil {
-					b.Fatal(err)
+					return err
 				}
 				n++
 			}
-			if n != allTotal {
-				b.Fatal(n)
-			}
-		}
-	})
+			return want(n, allTotal)
+		},
+	}
+)
+
+const allTotal, allPage = 100_000, 1000
+
+func want[T comparable](got, want T) error {
+	if got != want {
+		return fmt.Errorf("got %v, want %v", got, want)
+	}
+	return nil
 }
 
-var _ = strings.Repeat
+// sides runs bc's two sides as the sub-benchmarks impl=baseline and impl=sdk, one after
+// the other, against one server.
+func (bc backofficeCase) sides(b *testing.B) {
+	srv := server(bc.total)
+	defer srv.Close()
+	ctx := context.Background()
+	hand, c := backofficeBaseline(srv.URL), sdk(b, srv.URL)
+	run := map[string]func() error{
+		"impl=baseline": func() error { return bc.base(ctx, hand) },
+		"impl=sdk":      func() error { return bc.sdk(ctx, c) },
+	}
+	for _, name := range []string{"impl=baseline", "impl=sdk"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := run[name](); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkList1000(b *testing.B) { list1000.sides(b) }
+func BenchmarkCreate(b *testing.B)   { create.sides(b) }
+func BenchmarkAll100k(b *testing.B)  { all100k.sides(b) }

@@ -59,7 +59,7 @@ func TestAllHoldsOnePage(t *testing.T) {
 	sdkPeak := h.peak
 
 	h = newHeapSampler()
-	b := &baseline{hc: transport(), base: srv.URL}
+	b := backofficeBaseline(srv.URL)
 	var all []user
 	for offset := 0; ; offset += allPage {
 		var page []user
