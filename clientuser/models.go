@@ -1,33 +1,9 @@
 package clientuser
 
+//go:generate go run ../internal/gen -pkg clientuser -redact CreateRequest,UpdateRequest -telphin client
+
 import (
 	"github.com/usersdk/usersdk-go/internal/core"
-)
-
-// Me is the client id that stands for the client of the token's owner. Pass it wherever a
-// method takes a clientID.
-const Me = "@me"
-
-// Access is a user's type of access to the client's settings and resources.
-type Access string
-
-// Access types.
-const (
-	// AccessFull allows reading and changing the client's settings.
-	AccessFull Access = "full"
-	// AccessReadOnly allows reading the client's settings without the right to change them.
-	AccessReadOnly Access = "read_only"
-)
-
-// Status says whether a user may sign in.
-type Status string
-
-// User statuses.
-const (
-	// StatusActive is a user that may sign in.
-	StatusActive Status = "active"
-	// StatusBlocked is a user that may not sign in.
-	StatusBlocked Status = "blocked"
 )
 
 // User is a client-level user as the API returns it: a user with access to the settings

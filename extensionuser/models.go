@@ -1,35 +1,9 @@
 package extensionuser
 
+//go:generate go run ../internal/gen -pkg extensionuser -redact CreateRequest,UpdateRequest -telphin extension
+
 import (
 	"github.com/usersdk/usersdk-go/internal/core"
-)
-
-// Me is the client id that stands for the client of the token's owner. Pass it wherever a
-// method takes a clientID.
-const Me = "@me"
-
-// Access is a user's type of access to the settings and resources of its internal number
-// (extension).
-type Access string
-
-// Access types.
-const (
-	// AccessFull allows reading and changing the extension's settings.
-	AccessFull Access = "full"
-	// AccessReadOnly allows reading the extension's settings without the right to change
-	// them.
-	AccessReadOnly Access = "read_only"
-)
-
-// Status says whether a user may sign in.
-type Status string
-
-// User statuses.
-const (
-	// StatusActive is a user that may sign in.
-	StatusActive Status = "active"
-	// StatusBlocked is a user that may not sign in.
-	StatusBlocked Status = "blocked"
 )
 
 // User is an internal-number-level user as the API returns it: a user with access to the

@@ -1,10 +1,17 @@
-// Command gen writes common.go into a family package: its Option type, the common
-// options and the error types and sentinels, all forwarding to internal/core, so that the
-// five packages offer the same surface from one source.
+// Command gen writes the code the API packages share in shape, from one template each, so
+// that the five packages offer the same surface from one source:
 //
-// Usage (from a family package's directory, through go generate):
+//   - common.go in every package: its Option type, the common options, the error aliases,
+//     Ptr, and the redacting String, GoString and LogValue methods of the types named
+//     with -redact;
+//   - telphin.go in clientuser and extensionuser (with -telphin client|extension): the
+//     client, its auth options and the user endpoints, which differ between the two only
+//     in the path segment and in words of their docs.
 //
-//	go run ../internal/gen -pkg backoffice
+// Usage (from a package's directory, through go generate):
+//
+//	go run ../internal/gen -pkg backoffice -redact CreateRequest,UpdateRequest
+//	go run ../internal/gen -pkg clientuser -telphin client
 package main
 
 import (
@@ -18,38 +25,69 @@ import (
 	"text/template"
 )
 
+// The templates are kept apart from the code so that they read as the files they make.
+var (
+	//go:embed common.go.tmpl
+	commonTemplate string
+	//go:embed telphin.go.tmpl
+	telphinTemplate string
+)
+
+// telphinKinds are the words that tell the two Telphin packages apart.
+var telphinKinds = map[string]map[string]string{
+	"client": {
+		"Kind": "KindClient", "Seg": "client", "Other": "extensionuser",
+		"Users":     "client-level users",
+		"To":        "to a client",
+		"Resources": "the client's settings and resources",
+		"Settings":  "the client's settings",
+	},
+	"extension": {
+		"Kind": "KindExtension", "Seg": "extension", "Other": "clientuser",
+		"Users":     "internal-number-level users",
+		"To":        "to an internal number of a client",
+		"Resources": "the settings and resources of its internal number (extension)",
+		"Settings":  "the extension's settings",
+	},
+}
+
 func main() {
 	pkg := flag.String("pkg", "", "package name")
-	out := flag.String("o", "common.go", "output file")
 	redact := flag.String("redact", "", "comma-separated types that hold secrets: they get String, GoString and LogValue methods that redact them")
+	telphin := flag.String("telphin", "", "client or extension: also write telphin.go for that Telphin package")
 	flag.Parse()
 	if *pkg == "" {
 		log.Fatal("gen: -pkg is required")
 	}
-	var types []string
+	data := map[string]any{"Pkg": *pkg}
 	if *redact != "" {
-		types = strings.Split(*redact, ",")
+		data["Redact"] = strings.Split(*redact, ",")
 	}
+	write("common.go", commonTemplate, data)
+	if *telphin != "" {
+		words, ok := telphinKinds[*telphin]
+		if !ok {
+			log.Fatalf("gen: -telphin must be client or extension, not %q", *telphin)
+		}
+		for k, v := range words {
+			data[k] = v
+		}
+		write("telphin.go", telphinTemplate, data)
+	}
+}
+
+// write executes the template with data, formats the result and writes it to file.
+func write(file, text string, data map[string]any) {
+	t := template.Must(template.New(file).Option("missingkey=error").Parse(text))
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, struct {
-		Pkg    string
-		Redact []string
-	}{*pkg, types}); err != nil {
+	if err := t.Execute(&buf, data); err != nil {
 		log.Fatal(err)
 	}
 	src, err := format.Source(buf.Bytes())
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	if err := os.WriteFile(file, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
-
-// common.go.tmpl is the template; it is kept apart from the code so that it reads as the
-// file it makes.
-//
-//go:embed common.go.tmpl
-var commonTemplate string
-
-var tmpl = template.Must(template.New("common").Parse(commonTemplate))
