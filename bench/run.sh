@@ -5,6 +5,7 @@
 #   bench/run.sh                  # every benchmark, 10 rounds
 #   COUNT=5 bench/run.sh Get      # only the per-family Gets, 5 rounds
 #   bench/run.sh 'Get//inprocess' # only the Gets over the in-process transport
+#   RESULTS=old.txt bench/run.sh  # tabulate the output of an earlier run again
 #
 # The paired benchmarks (BenchmarkGet, BenchmarkPaired*) run both clients alternately,
 # call by call, in one loop, so the machine's noise hits both alike; their sdk/baseline
@@ -18,8 +19,13 @@ benchstat="$(go env GOPATH)/bin/benchstat"
 [ -x "$benchstat" ] || GOFLAGS=-buildvcs=false go install "$BENCHSTAT_MODULE"
 
 count=${COUNT:-10}
-out=bench/results.txt
-go test -run '^$' -bench "${1:-.}" -benchmem -count "$count" -timeout 60m ./bench/ | tee "$out" >/dev/null
+out=${RESULTS:-bench/results.txt}
+if [ -z "${RESULTS:-}" ]; then
+  go test -run '^$' -bench "${1:-.}" -benchmem -count "$count" -timeout 60m ./bench/ > "$out"
+else
+  first=$(grep -m1 -oE '^Benchmark[^[:space:]]+' "$out" || true)
+  count=$(grep -cE "^$first[[:space:]]" "$out" || true)
+fi
 is_paired='^Benchmark(Get|Paired)'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,7 +52,7 @@ fi
 grep -qE "$is_paired" "$tmp/paired" || exit 0
 
 echo "Paired call by call: sdk/baseline with its 95% confidence interval (benchstat):"
-"$benchstat" "$tmp/paired" | awk '/│ *sdk\/baseline *│/ { p = 1 } p && /^$/ { exit } p { print }'
+"$benchstat" "$tmp/paired" | awk '/│ *sdk\/baseline *│/ { p = 1 } p && /^$/ { p = 0; done = 1 } p && !done { print }'
 echo
 
 # One row per benchmark: the median of the rounds and, for the time ratio, the lowest and
