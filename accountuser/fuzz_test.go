@@ -1,19 +1,13 @@
 package accountuser
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"unicode/utf8"
-
-	"github.com/jarcoal/httpmock"
 
 	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
@@ -29,18 +23,11 @@ func FuzzSuccessBody(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
+	a := &fuzzkit.Answer{}
+	c := fuzzClient(f, a)
 	f.Fuzz(func(t *testing.T, body string) {
-		mt := httpmock.NewMockTransport()
-		mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-			resp := httpmock.NewStringResponse(http.StatusOK, body)
-			resp.Request = req
-			return resp, nil
-		})
-		c, err := New(WithBaseURL("https://api.test"), WithBasicAuth("u", "p"), WithHTTPClient(&http.Client{Transport: mt}), WithoutRetries())
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx := context.Background()
+		a.Set(http.StatusOK, "", []byte(body), false)
+		ctx := fuzzkit.Context(t)
 		isError := isErrorObject([]byte(body))
 		checkAPIError := func(op string, err error) {
 			var apiErr *APIError
@@ -88,74 +75,46 @@ func FuzzSuccessBody(f *testing.F) {
 // fuzzClient returns a client whose every request is answered from a. One client serves
 // all the inputs of a target, as one client serves all the calls of a program.
 func fuzzClient(t testing.TB, a *fuzzkit.Answer) *Client {
-	t.Helper()
-	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth("test-user", "test-pass"),
+	return fuzzkit.New(t, New, WithBaseURL("https://api.test"), WithBasicAuth("test-user", "test-pass"),
 		WithHTTPClient(a.HTTPClient()), WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // FuzzDecodedUsers compares what Get and ListByAccount return for any 200 body with an
-// independent json.Unmarshal of the body's first JSON value: Get returns exactly that user
-// when it has a userId and an error otherwise, and ListByAccount returns exactly a JSON
-// array of the body (or nothing for null), never a nil list without an error. Revive's
-// error object is an *APIError for both. FuzzSuccessBody checks that results and errors
-// never come together; this target checks that what comes is right.
+// independent json.Unmarshal of the body's first JSON value (fuzzkit.CheckObject and
+// CheckList say what must hold; a user has a userId). Revive's error object is an
+// *APIError for both. FuzzSuccessBody checks that results and errors never come
+// together; this target checks that what comes is right.
 func FuzzDecodedUsers(f *testing.F) {
-	for _, s := range []string{
+	a := &fuzzkit.Answer{}
+	c := fuzzClient(f, a)
+	fuzzkit.Bodies(f, a, []string{
 		`{"userId":"4","contactName":"John Doe","emailAddress":"john.doe@example.com","username":"johndoe","password":null,"defaultAccountId":"2","active":"1"}`,
 		`[{"userId":"21","contactName":"John Doe","username":"johndoe","password":null,"defaultAccountId":"2","active":"1"},{"userId":"23","username":"janeroe","defaultAccountId":"2","active":"0"}]`,
 		`{"userId":21,"defaultAccountId":null,"active":true}`, `{"userId":"","active":null}`, `{"userId":" 21"}`,
 		`{"userId":"\u0032\u0031"}`, `{"userId":"9223372036854775808"}`, `{"userId":"-3"}`, `{"userId":1.5}`,
 		`{"userId":"4","active":"true"}`, `{"data":[{"userId":"1"}]}`, `[{"userId":"1"},{"active":2}]`,
 		`null`, ``, `[]`, `{}`, `"x"`, `{"userId":"4"} {"OK"}`, `{"OK"}`,
-	} {
-		f.Add([]byte(s), false)
-	}
-	f.Add([]byte(`{"userId":"5","active":0}`), true)
-	a := &fuzzkit.Answer{}
-	c := fuzzClient(f, a)
-	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.Set(http.StatusOK, "application/json", body, sized)
-		first, valid := fuzzkit.FirstValue(body)
-
+	}, `{"userId":"5","active":0}`, func(t *testing.T, body []byte) {
 		u, err := c.Get(fuzzkit.Context(t), 7)
-		fuzzkit.NoHang(t, "Get", body, err)
+		users, lerr := c.ListByAccount(fuzzkit.Context(t), 2)
 		if isErrorObject(body) {
 			// Revive's error object is an *APIError, whatever else the body holds.
-			users, lerr := c.ListByAccount(fuzzkit.Context(t), 2)
 			var apiErr *APIError
 			if u != nil || users != nil || !errors.As(err, &apiErr) || !errors.As(lerr, &apiErr) {
 				t.Fatalf("error object %q gave %+v, %v and %+v, %v", body, u, err, users, lerr)
 			}
 			return
 		}
-		var want User
-		isUser := valid && first[0] == '{' && json.Unmarshal(first, &want) == nil && want.UserID != 0
-		switch {
-		case isUser && err != nil:
-			t.Fatalf("Get: refused the user %q: %v", first, err)
-		case isUser && (u == nil || !reflect.DeepEqual(*u, want)):
-			t.Fatalf("Get: %q gave %+v, want %+v", body, u, want)
-		case !isUser && err == nil:
-			t.Fatalf("Get: %q is no user with a userId, yet gave %+v", body, u)
-		}
-
-		users, err := c.ListByAccount(fuzzkit.Context(t), 2)
-		fuzzkit.NoHang(t, "ListByAccount", body, err)
-		fuzzkit.CheckList(t, body, users, err)
+		fuzzkit.CheckObject(t, "Get", body, u, err, func(u *User) bool { return u.UserID != 0 })
+		fuzzkit.CheckList(t, body, users, lerr)
 	})
 }
 
 // FuzzErrorBody answers Get (a read) and Create (a write) with any 4xx or 5xx status and
-// body: the result is always an *APIError with that status and body, whose text is valid
-// UTF-8, holds the parsed message and names the status; it matches the sentinel of its
-// status (and ErrNotFound for Revive's "Unknown userId Error" whatever the status). Only
-// a write's 5xx can match ErrOutcomeUnknown: always a 502 or 504, never a 501 or 503, and
-// any other 5xx unless its body is Revive's error object (fuzzReviveObject). Create adds
-// its look-it-up hint exactly when the error matches.
+// body; fuzzkit.CheckAPIError says what the errors must show, Revive's error object
+// (fuzzReviveObject) being the vendor's. Revive's "Unknown userId Error" matches
+// ErrNotFound whatever the status, and Create adds its look-it-up hint exactly when the
+// error matches ErrOutcomeUnknown.
 func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(404), false, []byte(`{"error": {"type": "Exception", "message": "Unknown userId Error"}}`))
 	f.Add(uint16(500), false, []byte(`{"error": {"type": "Exception", "message": "Unknown userId Error"}}`))
@@ -178,74 +137,23 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(100), false, []byte(`{"error":{"type":"x"},"error":null}`))
 	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
+	errs := fuzzkit.Errors{Answer: a, Vendor: fuzzReviveObject, Extra: fuzzReviveRules}
+	get := fuzzkit.Op{Name: "Get", Call: func(ctx context.Context) (any, error) { return c.Get(ctx, 7) }}
+	create := fuzzkit.Op{Name: "Create", Write: true, Call: func(ctx context.Context) (any, error) {
+		return c.Create(ctx, &CreateRequest{ContactName: "c", EmailAddress: "e@x.test", DefaultAccountID: 2, Username: "u", Password: "p"})
+	}}
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
-		status := 400 + int(code%200)
-		ct := "application/json"
-		if html {
-			ct = "text/html"
-		}
-		a.Set(status, ct, body, false)
-		u, err := c.Get(fuzzkit.Context(t), 7)
-		if u != nil {
-			t.Fatalf("Get: a %d answer gave user %+v", status, u)
-		}
-		fuzzCheckAPIError(t, "Get", false, status, body, err)
-		u, err = c.Create(fuzzkit.Context(t), &CreateRequest{ContactName: "c", EmailAddress: "e@x.test", DefaultAccountID: 2, Username: "u", Password: "p"})
-		if u != nil {
-			t.Fatalf("Create: a %d answer gave user %+v", status, u)
-		}
-		fuzzCheckAPIError(t, "Create", true, status, body, err)
-		if a.Requests != 2 {
-			t.Fatalf("%d requests for two calls without retries", a.Requests)
-		}
+		errs.Check(t, code, html, body, get, create)
 	})
 }
 
-func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
-	t.Helper()
-	fuzzkit.NoHang(t, op, body, err)
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("%s: a %d answer gave %T %v, not an *APIError", op, status, err, err)
-	}
-	if apiErr.StatusCode != status || !bytes.Equal(apiErr.Body, body) {
-		t.Fatalf("%s: error holds %d %q, the answer was %d %q", op, apiErr.StatusCode, apiErr.Body, status, body)
-	}
-	msg := err.Error()
-	if !utf8.ValidString(msg) || !strings.Contains(msg, strconv.Itoa(status)) || !strings.Contains(msg, apiErr.Message) {
-		t.Fatalf("%s: error text %q (message %q, status %d)", op, msg, apiErr.Message, status)
-	}
-	sentinels := map[int]error{
-		http.StatusBadRequest: ErrInvalidInput, http.StatusUnprocessableEntity: ErrInvalidInput,
-		http.StatusUnauthorized: ErrUnauthorized, http.StatusForbidden: ErrForbidden,
-		http.StatusNotFound: ErrNotFound, http.StatusConflict: ErrConflict,
-		http.StatusTooManyRequests: ErrRateLimited,
-	}
-	if s, ok := sentinels[status]; ok && !errors.Is(err, s) {
-		t.Fatalf("%s: a %d answer does not match %v: %v", op, status, s, err)
-	}
+// fuzzReviveRules checks what Revive's errors show beyond every family's.
+func fuzzReviveRules(t *testing.T, op fuzzkit.Op, apiErr *APIError, err error) {
 	if apiErr.Message == "Unknown userId Error" && !errors.Is(err, ErrNotFound) {
-		t.Fatalf("%s: %q does not match ErrNotFound", op, apiErr.Message)
+		t.Fatalf("%s: %q does not match ErrNotFound", op.Name, apiErr.Message)
 	}
-	var rl *RateLimitError
-	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
-		t.Fatalf("%s: a %d answer gave %T", op, status, err)
-	}
-	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not
-	// done, and a refusal in Revive's own words; a gateway's 502 and 504 say nothing of it.
-	var unknown bool
-	switch {
-	case !write || status < 500 || status == http.StatusNotImplemented || status == http.StatusServiceUnavailable:
-	case status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
-		unknown = true
-	default:
-		unknown = !fuzzReviveObject(body)
-	}
-	if errors.Is(err, ErrOutcomeUnknown) != unknown {
-		t.Fatalf("%s: a %d answer %q matches ErrOutcomeUnknown: %v", op, status, body, errors.Is(err, ErrOutcomeUnknown))
-	}
-	if op == "Create" && strings.Contains(msg, "may have been created") != unknown {
-		t.Fatalf("%s: a %d answer %q gave %q", op, status, body, msg)
+	if op.Name == "Create" && strings.Contains(err.Error(), "may have been created") != errors.Is(err, ErrOutcomeUnknown) {
+		t.Fatalf("%s: %q: the hint and ErrOutcomeUnknown disagree", op.Name, err)
 	}
 }
 
@@ -253,16 +161,7 @@ func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []b
 // value, an object whose "error" member (exactly so spelt; the last of duplicates counts,
 // as in every JSON decoder here) is an object holding "type" or "message" as a string.
 func fuzzReviveObject(body []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber() // a number too large for a float64 is still JSON
-	var v any
-	if dec.Decode(&v) != nil {
-		return false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return false // more than one value
-	}
-	top, _ := v.(map[string]any)
+	top, _ := fuzzkit.SoleValue(body).(map[string]any)
 	e, _ := top["error"].(map[string]any)
 	_, hasType := e["type"].(string)
 	_, hasMessage := e["message"].(string)

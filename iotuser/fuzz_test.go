@@ -1,21 +1,18 @@
 package iotuser_test
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
+	"maps"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
-	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/iotuser"
 )
@@ -27,95 +24,39 @@ import (
 // fuzzClient returns a client whose every request is answered from a. One client serves
 // all the inputs of a target, as one client serves all the calls of a program.
 func fuzzClient(t testing.TB, a *fuzzkit.Answer) *iotuser.Client {
-	t.Helper()
-	c, err := iotuser.New(iotuser.WithBaseURL("https://api.test/dh/rest"), iotuser.WithTokens("test-token", ""),
+	return fuzzkit.New(t, iotuser.New, iotuser.WithBaseURL("https://api.test/dh/rest"), iotuser.WithTokens("test-token", ""),
 		iotuser.WithHTTPClient(a.HTTPClient()), iotuser.WithoutRetries())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
-// FuzzGetBody feeds any 200 body to Get: it never panics or hangs, never returns a nil
-// user without an error, returns exactly what the body's first JSON value decodes to,
-// refuses a body with no valid JSON value or whose user has no id ({} is no user), and
-// accepts any JSON object that decodes as a user with an id and its networks.
+// FuzzGetBody feeds any 200 body to Get (fuzzkit.CheckObject says what must hold): any
+// JSON object that decodes as a user with an id and its networks is accepted.
 func FuzzGetBody(f *testing.F) {
-	for _, s := range []string{
+	a := &fuzzkit.Answer{}
+	c := fuzzClient(f, a)
+	fuzzkit.Bodies(f, a, fuzzkit.ObjectSeeds(
 		`{"id":2,"login":"mary","role":1,"status":0,"lastLogin":"2018-02-20T14:10:15.123","data":{"phone":"+1-555-0100","tags":["pilot",7,null]},"introReviewed":true,"allDeviceTypesAvailable":false,"networks":[{"id":1,"name":"Default Network","description":"Network created for the user"},{"id":3,"name":"Greenhouse sensors","description":null}]}`,
 		`{"id":1,"lastLogin":"2018-02-20T14:10:15+03:00","role":7,"status":-1}`, `{"id":1,"lastLogin":"2018-02-20 14:10:15"}`,
-		`{"id":1,"lastLogin":null,"data":null}`, `{"lastLogin":"9999-12-31T23:59:59.999999999-23:59"}`,
-		`{}`, `null`, ``, `[]`, `"x"`, `{"id":"1"}`, `{"id":1} trailing`, `{"id":1`, `{"lastLogin":1519135815}`,
-	} {
-		f.Add([]byte(s), false)
-	}
-	f.Add([]byte(`{"id":3,"login":"x","networks":[]}`), true)
-	a := &fuzzkit.Answer{}
-	c := fuzzClient(f, a)
-	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.Set(http.StatusOK, "application/json", body, sized)
+		`{"id":1,"lastLogin":null,"data":null}`, `{"lastLogin":"9999-12-31T23:59:59.999999999-23:59"}`, `{"lastLogin":1519135815}`,
+	), `{"id":3,"login":"x","networks":[]}`, func(t *testing.T, body []byte) {
 		u, err := c.Get(fuzzkit.Context(t), 7)
-		fuzzkit.NoHang(t, "Get", body, err)
-		first, valid := fuzzkit.FirstValue(body)
-		switch {
-		case u == nil && err == nil:
-			t.Fatalf("Get: neither user nor error from %q", body)
-		case err == nil:
-			var want iotuser.UserWithNetworks
-			if !valid || json.Unmarshal(first, &want) != nil {
-				t.Fatalf("Get: accepted %q, whose first value is not a user", body)
-			}
-			if want.ID == 0 {
-				t.Fatalf("Get: accepted %q, a user without an id", body)
-			}
-			if !reflect.DeepEqual(*u, want) {
-				t.Fatalf("Get: %q gave %+v, want %+v", body, *u, want)
-			}
-		default:
-			var want iotuser.UserWithNetworks
-			if valid && first[0] == '{' && json.Unmarshal(first, &want) == nil && want.ID != 0 {
-				t.Fatalf("Get: refused the user %q: %v", first, err)
-			}
-			var apiErr *iotuser.APIError
-			if errors.As(err, &apiErr) {
-				t.Fatalf("Get: a 200 answer became an API error: %v", err)
-			}
-		}
+		fuzzkit.CheckObject(t, "Get", body, u, err, func(u *iotuser.UserWithNetworks) bool { return u.ID != 0 })
 	})
 }
 
-// FuzzListBody feeds any 200 body to List: it never panics or hangs, returns a non-nil
-// list or an error and never both, and the list it returns is exactly a JSON array of the
-// body (the bare array, or an array member of a wrapping object) or empty for null.
+// FuzzListBody feeds any 200 body to List (fuzzkit.CheckList says what must hold).
 func FuzzListBody(f *testing.F) {
-	for _, s := range []string{
-		`[{"id":7,"login":"maria","role":1,"status":0,"lastLogin":null,"data":null,"introReviewed":false,"allDeviceTypesAvailable":true},{"id":2,"login":"mary","role":1,"status":0,"lastLogin":"2018-02-20T14:10:15.123","data":{"tags":["pilot",7,null]},"introReviewed":true}]`,
-		`{"data":[{"id":1},{"id":2}],"total":2}`, `{"total":1,"rows":[{"id":3}]}`,
-		`{"data":null}`, `{"data":5,"other":[{"id":4}]}`, `{"data":{"x":[1]}}`,
-		`null`, `[]`, ``, `{}`, `"x"`, `[{"id":"1"}]`, `[null]`, `[{"id":1}] trailing`, `[{"id":1},`,
-		`[{"lastLogin":"2018-02-20T14:10:15.1"},{"lastLogin":"bad"}]`,
-	} {
-		f.Add([]byte(s), false)
-	}
-	f.Add([]byte(`{"users":[{"id":5}]}`), true)
 	a := &fuzzkit.Answer{}
 	c := fuzzClient(f, a)
-	f.Fuzz(func(t *testing.T, body []byte, sized bool) {
-		a.Set(http.StatusOK, "application/json", body, sized)
-		users, err := c.List(fuzzkit.Context(t), iotuser.ListOptions{})
-		fuzzkit.NoHang(t, "List", body, err)
-		fuzzkit.CheckList(t, body, users, err)
-	})
+	fuzzkit.Lists(f, a, func(ctx context.Context) ([]iotuser.User, error) { return c.List(ctx, iotuser.ListOptions{}) },
+		`[{"id":7,"login":"maria","role":1,"status":0,"lastLogin":null,"data":null,"introReviewed":false,"allDeviceTypesAvailable":true},{"id":2,"login":"mary","role":1,"status":0,"lastLogin":"2018-02-20T14:10:15.123","data":{"tags":["pilot",7,null]},"introReviewed":true}]`,
+		`{"data":[{"id":1},{"id":2}],"total":2}`, `[{"lastLogin":"2018-02-20T14:10:15.1"},{"lastLogin":"bad"}]`)
 }
 
 // FuzzErrorBody answers Get (a read) and Create (a write) with any 4xx or 5xx status and
-// body: the result is always an *APIError with that status and body, whose text is valid
-// UTF-8, holds the parsed message and names the status; it matches the sentinel of its
-// status (and ErrConflict for DeviceHive's "already exists" message whatever the status),
-// and only a write's 5xx other than 501 and 503 matches ErrOutcomeUnknown, unless the body
-// is DeviceHive's own error object (the application refused the write), which 502 and 504
-// never excuse. A 401 cannot be cured without a refresh token or login, and is an error
-// matching ErrUnauthorized.
+// body; fuzzkit.CheckAPIError says what the errors must show, DeviceHive's own error
+// object (fuzzDeviceHiveError) being the vendor's. DeviceHive's "already exists" message
+// matches ErrConflict whatever the status. A 401 cannot be cured without a refresh token
+// or login: it ends the session, so Create is not tried after it.
 func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(404), false, []byte(`{"error": 404, "message": "User with id = 999 not found"}`))
 	f.Add(uint16(403), false, []byte(`{"error": 403, "message": "User with such login already exists. Please, select another one"}`))
@@ -139,83 +80,22 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(uint16(501), false, []byte(`{"error":"x"}`))
 	f.Add(uint16(507), false, []byte(`{"error":-1e999,"message":"x"} `))
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
-		status := 400 + int(code%200)
-		ct := "application/json"
-		if html {
-			ct = "text/html"
-		}
 		// A client per input: a 401 drops the session's only token for good.
 		a := &fuzzkit.Answer{}
 		c := fuzzClient(t, a)
-		a.Set(status, ct, body, false)
-		u, err := c.Get(fuzzkit.Context(t), 7)
-		if u != nil {
-			t.Fatalf("Get: a %d answer gave user %+v", status, u)
-		}
-		fuzzCheckAPIError(t, "Get", false, status, body, err)
-		if status == http.StatusUnauthorized {
-			return // the session has no token left to send
-		}
-		created, err := c.Create(fuzzkit.Context(t), &iotuser.CreateRequest{Login: "l", Password: "secret1", Role: iotuser.RoleClient})
-		if created != nil {
-			t.Fatalf("Create: a %d answer gave user %+v", status, created)
-		}
-		fuzzCheckAPIError(t, "Create", true, status, body, err)
-		if a.Requests != 2 {
-			t.Fatalf("%d requests for two calls without retries", a.Requests)
-		}
+		get := fuzzkit.Op{Name: "Get", Call: func(ctx context.Context) (any, error) { return c.Get(ctx, 7) }}
+		create := fuzzkit.Op{Name: "Create", Write: true, Call: func(ctx context.Context) (any, error) {
+			return c.Create(ctx, &iotuser.CreateRequest{Login: "l", Password: "secret1", Role: iotuser.RoleClient})
+		}}
+		errs := fuzzkit.Errors{Answer: a, Vendor: fuzzDeviceHiveError, EndsSession401: true, Extra: fuzzAlreadyExists}
+		errs.Check(t, code, html, body, get, create)
 	})
 }
 
-func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []byte, err error) {
-	t.Helper()
-	fuzzkit.NoHang(t, op, body, err)
-	if status == http.StatusUnauthorized {
-		if !errors.Is(err, iotuser.ErrUnauthorized) {
-			t.Fatalf("%s: a 401 answer gave %v", op, err)
-		}
-		return
-	}
-	var apiErr *iotuser.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("%s: a %d answer gave %T %v, not an *APIError", op, status, err, err)
-	}
-	if apiErr.StatusCode != status || !bytes.Equal(apiErr.Body, body) {
-		t.Fatalf("%s: error holds %d %q, the answer was %d %q", op, apiErr.StatusCode, apiErr.Body, status, body)
-	}
-	msg := err.Error()
-	if !utf8.ValidString(msg) || !strings.Contains(msg, strconv.Itoa(status)) || !strings.Contains(msg, apiErr.Message) {
-		t.Fatalf("%s: error text %q (message %q, status %d)", op, msg, apiErr.Message, status)
-	}
-	sentinels := map[int]error{
-		http.StatusBadRequest: iotuser.ErrInvalidInput, http.StatusUnprocessableEntity: iotuser.ErrInvalidInput,
-		http.StatusForbidden: iotuser.ErrForbidden, http.StatusNotFound: iotuser.ErrNotFound,
-		http.StatusConflict: iotuser.ErrConflict, http.StatusTooManyRequests: iotuser.ErrRateLimited,
-	}
-	if s, ok := sentinels[status]; ok && !errors.Is(err, s) {
-		t.Fatalf("%s: a %d answer does not match %v: %v", op, status, s, err)
-	}
+// fuzzAlreadyExists checks that DeviceHive's "already exists" message matches ErrConflict.
+func fuzzAlreadyExists(t *testing.T, op fuzzkit.Op, apiErr *iotuser.APIError, err error) {
 	if strings.Contains(strings.ToLower(apiErr.Message), "already exists") && !errors.Is(err, iotuser.ErrConflict) {
-		t.Fatalf("%s: %q does not match ErrConflict", op, apiErr.Message)
-	}
-	var rl *iotuser.RateLimitError
-	if (status == http.StatusTooManyRequests) != errors.As(err, &rl) {
-		t.Fatalf("%s: a %d answer gave %T", op, status, err)
-	}
-	// A write's 5xx leaves its outcome unknown, except 501 and 503, which say it was not
-	// done, and except DeviceHive's own error object, which says the application refused
-	// it; a gateway's 502 or 504 says nothing of the application whatever its body.
-	unknown := false
-	switch {
-	case !write || status < 500:
-	case status == http.StatusBadGateway || status == http.StatusGatewayTimeout:
-		unknown = true
-	case status == http.StatusNotImplemented || status == http.StatusServiceUnavailable:
-	default:
-		unknown = !fuzzDeviceHiveError(body)
-	}
-	if errors.Is(err, iotuser.ErrOutcomeUnknown) != unknown {
-		t.Fatalf("%s: a %d answer %q matches ErrOutcomeUnknown: %v", op, status, body, errors.Is(err, iotuser.ErrOutcomeUnknown))
+		t.Fatalf("%s: %q does not match ErrConflict", op.Name, apiErr.Message)
 	}
 }
 
@@ -223,16 +103,7 @@ func fuzzCheckAPIError(t *testing.T, op string, write bool, status int, body []b
 // writes it: one JSON object, nothing after it but white space, whose "error" member is a
 // number and whose "message" member is a string, null or absent. Keys are matched exactly.
 func fuzzDeviceHiveError(body []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) != nil {
-		return false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return false // more than one value, or garbage after it
-	}
-	obj, ok := v.(map[string]any)
+	obj, ok := fuzzkit.SoleValue(body).(map[string]any)
 	if !ok {
 		return false
 	}
@@ -357,8 +228,8 @@ func FuzzListOptionsQuery(f *testing.F) {
 		if set&2 != 0 {
 			opts.Status = iotuser.Ptr(iotuser.UserStatus(status))
 		}
-		q, vals := fuzzQuery(t, &opts)
-		want := fuzzFilters(opts.CountOptions())
+		filters := fuzzFilters(opts.CountOptions())
+		want := maps.Clone(filters)
 		for k, v := range map[string]string{"sortField": sortField, "sortOrder": sortOrder} {
 			if v != "" {
 				want[k] = []string{v}
@@ -369,28 +240,9 @@ func FuzzListOptionsQuery(f *testing.F) {
 				want[k] = []string{strconv.Itoa(v)}
 			}
 		}
-		if !reflect.DeepEqual(vals, want) {
-			t.Fatalf("%+v encoded as %q, which parses as %q", opts, q, vals)
-		}
-		cq, cvals := fuzzQuery(t, iotuser.Ptr(opts.CountOptions()))
-		for _, k := range []string{"sortField", "sortOrder", "take", "skip"} {
-			delete(vals, k)
-		}
-		if !reflect.DeepEqual(cvals, vals) {
-			t.Fatalf("count filters of %+v encoded as %q, the list's as %q", opts, cq, q)
-		}
-
-		a.Set(http.StatusOK, "application/json", []byte(`[]`), false)
-		_, err := c.List(fuzzkit.Context(t), opts)
-		valid := take >= 0 && skip >= 0
-		switch {
-		case valid && err != nil:
-			t.Fatalf("List(%+v): %v", opts, err)
-		case !valid && (err == nil || a.Requests != 0):
-			t.Fatalf("List(%+v): invalid options sent (%d requests, error %v)", opts, a.Requests, err)
-		case valid && a.Query != q:
-			t.Fatalf("List(%+v) sent query %q, want %q", opts, a.Query, q)
-		}
+		q := fuzzkit.Query(t, &opts, want)
+		fuzzkit.Query(t, iotuser.Ptr(opts.CountOptions()), filters) // the list's query without sorting and paging
+		a.CheckSent(t, `[]`, q, take >= 0 && skip >= 0, func(ctx context.Context) error { _, err := c.List(ctx, opts); return err })
 	})
 }
 
@@ -412,33 +264,15 @@ func FuzzCountOptionsQuery(f *testing.F) {
 		if set&2 != 0 {
 			opts.Status = iotuser.Ptr(iotuser.UserStatus(status))
 		}
-		q, vals := fuzzQuery(t, &opts)
-		if want := fuzzFilters(opts); !reflect.DeepEqual(vals, want) {
-			t.Fatalf("%+v encoded as %q, which parses as %q", opts, q, vals)
-		}
-		a.Set(http.StatusOK, "application/json", []byte(`{"count":`+strconv.FormatInt(count, 10)+`}`), false)
-		n, err := c.Count(fuzzkit.Context(t), opts)
-		if err != nil || n != count {
-			t.Fatalf("Count(%+v) = %d, %v; the server said %d", opts, n, err, count)
-		}
-		if a.Query != q {
-			t.Fatalf("Count(%+v) sent query %q, want %q", opts, a.Query, q)
-		}
+		q := fuzzkit.Query(t, &opts, fuzzFilters(opts))
+		a.CheckSent(t, `{"count":`+strconv.FormatInt(count, 10)+`}`, q, true, func(ctx context.Context) error {
+			n, err := c.Count(ctx, opts)
+			if err == nil && n != count {
+				t.Fatalf("Count(%+v) = %d; the server said %d", opts, n, count)
+			}
+			return err
+		})
 	})
-}
-
-// fuzzQuery encodes opts as the client does and parses the result back.
-func fuzzQuery(t *testing.T, opts any) (string, url.Values) {
-	t.Helper()
-	q, err := core.EncodeQuery(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals, err := url.ParseQuery(q)
-	if err != nil {
-		t.Fatalf("%q does not parse: %v", q, err)
-	}
-	return q, vals
 }
 
 // fuzzFilters is the query the filters should give, built without the encoder.

@@ -111,9 +111,13 @@ func Members(obj json.RawMessage) []json.RawMessage {
 	return out
 }
 
-// CheckList checks a list decoded from body against an independent decoding.
+// CheckList checks a list decoded from body against an independent decoding: the call
+// never hangs, returns a non-nil list or an error and never both, and the list is
+// exactly a JSON array of the body (the bare array, or an array member of a wrapping
+// object) or empty for null.
 func CheckList[T any](t *testing.T, body []byte, users []T, err error) {
 	t.Helper()
+	NoHang(t, "List", body, err)
 	first, valid := FirstValue(body)
 	if err != nil {
 		if users != nil {
