@@ -146,40 +146,23 @@ func TestRecordingsHoldNoSecret(t *testing.T) {
 		})
 	}
 
-	b, err := server.ForBackoffice(exampletest.NoEnv)
-	require.NoError(t, err)
-	defer b.Close()
-	b.HTTPClient = sent(b.HTTPClient)
-	require.NoError(t, runBackoffice(ctx, io.Discard, b))
-	secrets = append(secrets, b.Token)
-
-	cu, err := server.ForClientuser(exampletest.NoEnv)
-	require.NoError(t, err)
-	defer cu.Close()
-	cu.HTTPClient = sent(cu.HTTPClient)
-	require.NoError(t, runClientuser(ctx, io.Discard, cu))
-	secrets = append(secrets, cu.Secret)
-
-	eu, err := server.ForExtensionuser(exampletest.NoEnv)
-	require.NoError(t, err)
-	defer eu.Close()
-	eu.HTTPClient = sent(eu.HTTPClient)
-	require.NoError(t, runExtensionuser(ctx, io.Discard, eu))
-	secrets = append(secrets, eu.Secret)
-
-	au, err := server.ForAccountuser(exampletest.NoEnv)
-	require.NoError(t, err)
-	defer au.Close()
-	au.HTTPClient = sent(au.HTTPClient)
-	require.NoError(t, runAccountuser(ctx, io.Discard, au))
-	secrets = append(secrets, au.Password)
-
-	iu, err := server.ForIotuser(exampletest.NoEnv)
-	require.NoError(t, err)
-	defer iu.Close()
-	iu.HTTPClient = sent(iu.HTTPClient)
-	require.NoError(t, runIotuser(ctx, io.Discard, iu))
-	secrets = append(secrets, iu.Password)
+	b, cu, eu := exampletest.Open(t, server.ForBackoffice), exampletest.Open(t, server.ForClientuser), exampletest.Open(t, server.ForExtensionuser)
+	au, iu := exampletest.Open(t, server.ForAccountuser), exampletest.Open(t, server.ForIotuser)
+	for _, p := range []struct {
+		common *server.Common
+		run    func(context.Context, io.Writer) error
+		secret string
+	}{
+		{&b.Common, exampletest.Bind(runBackoffice, b), b.Token},
+		{&cu.Common, exampletest.Bind(runClientuser, cu), cu.Secret},
+		{&eu.Common, exampletest.Bind(runExtensionuser, eu), eu.Secret},
+		{&au.Common, exampletest.Bind(runAccountuser, au), au.Password},
+		{&iu.Common, exampletest.Bind(runIotuser, iu), iu.Password},
+	} {
+		p.common.HTTPClient = sent(p.common.HTTPClient)
+		require.NoError(t, p.run(ctx, io.Discard))
+		secrets = append(secrets, p.secret)
+	}
 
 	// DeviceHive's tokens are JWTs: the refresh token, which this session never sends, is
 	// found by its shape.
