@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,52 +20,27 @@ func startAccountuser(t *testing.T, cfg config) *harness {
 	const account = accountuser.ID(1)
 	seeded := srv.AddUser(accountuser.User{ContactName: "Seed", EmailAddress: "seed@example.com", Username: "seed", DefaultAccountID: account, Active: accountuser.Enabled}, "seed-pw")
 	user, pass := srv.Credentials()
-	opts := []accountuser.Option{accountuser.WithBaseURL(srv.URL), accountuser.WithBasicAuth(user, pass),
-		accountuser.WithRetry(cfg.retryMax, 0, 0)}
-	if cfg.maxResponseBytes > 0 {
-		opts = append(opts, accountuser.WithMaxResponseBytes(cfg.maxResponseBytes))
-	}
-	if cfg.logger != nil {
-		opts = append(opts, accountuser.WithLogger(cfg.logger))
-	}
-	if cfg.httpClient != nil {
-		opts = append(opts, accountuser.WithHTTPClient(cfg.httpClient))
-	}
-	c, err := accountuser.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, accountuser.New, options(cfg, []accountuser.Option{accountuser.WithBaseURL(srv.URL),
+		accountuser.WithBasicAuth(user, pass), accountuser.WithRetry(cfg.retryMax, 0, 0)},
+		accountuser.WithMaxResponseBytes, accountuser.WithLogger, accountuser.WithHTTPClient))
+	username := func(u accountuser.User) string { return u.Username }
 	const password = "Create-pw-1"
 	return &harness{
 		fake: srv,
-		get:  func(ctx context.Context) error { _, err := c.Get(ctx, seeded.UserID); return err },
+		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.UserID)) },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.ListByAccount(ctx, account)
 			return len(us), err
 		},
 		create: func(ctx context.Context, key string) error {
-			_, err := c.Create(ctx, &accountuser.CreateRequest{ContactName: key, EmailAddress: key + "@example.com",
-				DefaultAccountID: account, Username: key, Password: password})
-			return err
+			return errOf(c.Create(ctx, &accountuser.CreateRequest{ContactName: key, EmailAddress: key + "@example.com",
+				DefaultAccountID: account, Username: key, Password: password}))
 		},
 		exists: func(ctx context.Context, key string) (bool, error) {
-			us, err := c.ListByAccount(ctx, account)
-			for _, u := range us {
-				if strings.EqualFold(u.Username, key) {
-					return true, err
-				}
-			}
-			return false, err
+			us, err := c.ListByAccount(ctx, account) // Revive has no filter: look through the account's users
+			return slices.ContainsFunc(us, func(u accountuser.User) bool { return strings.EqualFold(u.Username, key) }), err
 		},
-		stored: func(key string) int {
-			n := 0
-			for _, u := range srv.Users() {
-				if strings.EqualFold(u.Username, key) {
-					n++
-				}
-			}
-			return n
-		},
+		stored:  func(key string) int { return count(srv.Users(), key, username, strings.EqualFold) },
 		secrets: func() []string { return []string{pass, password, "seed-pw", basic(user, pass)} },
 	}
 }

@@ -19,52 +19,32 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 	seeded := srv.AddUser(backoffice.User{Name: "Seed", Email: "seed@example.com", Active: true, Groups: []int64{1}}, "seed-pw")
 	var ts tokenSource
 	ts.fetch = func() string { return srv.Token() }
-	opts := []backoffice.Option{backoffice.WithBaseURL(srv.URL), backoffice.WithTokenSource(&ts),
-		backoffice.WithRetry(cfg.retryMax, 0, 0)}
-	if cfg.maxResponseBytes > 0 {
-		opts = append(opts, backoffice.WithMaxResponseBytes(cfg.maxResponseBytes))
-	}
-	if cfg.logger != nil {
-		opts = append(opts, backoffice.WithLogger(cfg.logger))
-	}
-	if cfg.httpClient != nil {
-		opts = append(opts, backoffice.WithHTTPClient(cfg.httpClient))
-	}
-	c, err := backoffice.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, backoffice.New, options(cfg, []backoffice.Option{backoffice.WithBaseURL(srv.URL),
+		backoffice.WithTokenSource(&ts), backoffice.WithRetry(cfg.retryMax, 0, 0)},
+		backoffice.WithMaxResponseBytes, backoffice.WithLogger, backoffice.WithHTTPClient))
 	email := func(key string) string { return key + "@example.com" }
 	const password = "Create-pw-1"
 	return &harness{
 		fake: srv,
-		get:  func(ctx context.Context) error { _, err := c.Get(ctx, seeded.ID); return err },
+		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.List(ctx, backoffice.ListOptions{})
 			return len(us), err
 		},
 		create: func(ctx context.Context, key string) error {
-			_, err := c.Create(ctx, &backoffice.CreateRequest{Name: key, Email: email(key), Password: password, Active: true, Groups: []int64{1}})
-			return err
+			return errOf(c.Create(ctx, &backoffice.CreateRequest{Name: key, Email: email(key), Password: password, Active: true, Groups: []int64{1}}))
 		},
 		exists: func(ctx context.Context, key string) (bool, error) {
 			us, err := c.List(ctx, backoffice.ListOptions{Email: email(key)})
 			return len(us) > 0, err
 		},
 		stored: func(key string) int {
-			n := 0
-			for _, u := range srv.Users() {
-				if strings.EqualFold(u.Email, email(key)) {
-					n++
-				}
-			}
-			return n
+			return count(srv.Users(), email(key), func(u backoffice.User) string { return u.Email }, strings.EqualFold)
 		},
 		expireToken: srv.ExpireToken,
 		secrets:     func() []string { return append(ts.issued(), password, "seed-pw") },
 		hostileList: func(ctx context.Context, v string) error {
-			_, err := c.List(ctx, backoffice.ListOptions{Name: v, Email: v})
-			return err
+			return errOf(c.List(ctx, backoffice.ListOptions{Name: v, Email: v}))
 		},
 	}
 }

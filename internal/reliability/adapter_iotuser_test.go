@@ -18,54 +18,34 @@ func startIotuser(t *testing.T, cfg config) *harness {
 	srv := iotusertest.NewServer(iotusertest.WithSeparateAuth())
 	t.Cleanup(srv.Close)
 	seeded := srv.AddUser(iotuser.User{Login: "seed", Role: iotuser.RoleClient}, "seed-password")
-	opts := []iotuser.Option{iotuser.WithBaseURL(srv.BaseURL()), iotuser.WithAuthURL(srv.AuthURL()),
-		iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()), iotuser.WithRetry(cfg.retryMax, 0, 0)}
-	if cfg.maxResponseBytes > 0 {
-		opts = append(opts, iotuser.WithMaxResponseBytes(cfg.maxResponseBytes))
-	}
-	if cfg.logger != nil {
-		opts = append(opts, iotuser.WithLogger(cfg.logger))
-	}
-	if cfg.httpClient != nil {
-		opts = append(opts, iotuser.WithHTTPClient(cfg.httpClient))
-	}
-	c, err := iotuser.New(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, iotuser.New, options(cfg, []iotuser.Option{iotuser.WithBaseURL(srv.BaseURL()),
+		iotuser.WithAuthURL(srv.AuthURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()),
+		iotuser.WithRetry(cfg.retryMax, 0, 0)},
+		iotuser.WithMaxResponseBytes, iotuser.WithLogger, iotuser.WithHTTPClient))
+	login := func(u iotuser.User) string { return u.Login }
 	const password = "Create-pw-1"
 	return &harness{
 		fake: srv,
-		get:  func(ctx context.Context) error { _, err := c.Get(ctx, seeded.ID); return err },
+		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
 		list: func(ctx context.Context) (int, error) {
 			us, err := c.List(ctx, iotuser.ListOptions{Take: 50})
 			return len(us), err
 		},
 		create: func(ctx context.Context, key string) error {
-			_, err := c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.RoleClient, Password: password})
-			return err
+			return errOf(c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.RoleClient, Password: password}))
 		},
 		exists: func(ctx context.Context, key string) (bool, error) {
 			us, err := c.List(ctx, iotuser.ListOptions{Login: key})
 			return len(us) > 0, err
 		},
-		stored: func(key string) int {
-			n := 0
-			for _, u := range srv.Users() {
-				if u.Login == key {
-					n++
-				}
-			}
-			return n
-		},
+		stored:      func(key string) int { return count(srv.Users(), key, login, func(a, b string) bool { return a == b }) },
 		expireToken: srv.ExpireAccessTokens,
 		secrets: func() []string {
 			tok := c.Tokens()
 			return []string{srv.AdminPassword(), password, "seed-password", tok.AccessToken, tok.RefreshToken}
 		},
 		hostileList: func(ctx context.Context, v string) error {
-			_, err := c.List(ctx, iotuser.ListOptions{Login: v, LoginPattern: v})
-			return err
+			return errOf(c.List(ctx, iotuser.ListOptions{Login: v, LoginPattern: v}))
 		},
 	}
 }

@@ -15,70 +15,57 @@ func init() {
 	register(family{name: "extensionuser", start: startExtensionuser})
 }
 
-// telphinOptions are the options both Telphin packages take, built for one of them.
-func telphinOptions[O any](cfg config, srv *clientusertest.Server,
-	base func(string) O, creds func(string, string) O, retry func(int) O,
-	limit func(int64) O, logger func(cfg config) O, hc func(cfg config) O) []O {
-	opts := []O{base(srv.BaseURL()), creds(srv.AppID(), srv.Secret()), retry(cfg.retryMax)}
-	if cfg.maxResponseBytes > 0 {
-		opts = append(opts, limit(cfg.maxResponseBytes))
-	}
-	if cfg.logger != nil {
-		opts = append(opts, logger(cfg))
-	}
-	if cfg.httpClient != nil {
-		opts = append(opts, hc(cfg))
-	}
-	return opts
+// telphinUsers is what both Telphin clients offer, with their own types.
+type telphinUsers[U, C, L any] interface {
+	Get(ctx context.Context, parent string, id int64) (*U, error)
+	List(ctx context.Context, parent string, opts L) ([]U, error)
+	Create(ctx context.Context, parent string, req *C) (*U, error)
 }
+
+// telphinHarness is the harness of one Telphin package's client c on srv: it reads the
+// user seeded with id, creates users with create(key), looks them up with the list
+// options byLogin(key) and sends hostile filter values with hostile(v).
+func telphinHarness[U, C, L any](srv *clientusertest.Server, c telphinUsers[U, C, L], seeded int64,
+	create func(key string) *C, byLogin, hostile func(string) L, stored func() []U, login func(U) string) *harness {
+	const me = clientuser.Me // extensionuser.Me is the same
+	return &harness{
+		fake: srv,
+		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, me, seeded)) },
+		list: func(ctx context.Context) (int, error) {
+			var all L
+			us, err := c.List(ctx, me, all)
+			return len(us), err
+		},
+		create: func(ctx context.Context, key string) error { return errOf(c.Create(ctx, me, create(key))) },
+		exists: func(ctx context.Context, key string) (bool, error) {
+			us, err := c.List(ctx, me, byLogin(key))
+			return len(us) > 0, err
+		},
+		stored:      func(key string) int { return count(stored(), key, login, strings.EqualFold) },
+		expireToken: srv.ExpireTokens,
+		secrets:     func() []string { return []string{srv.Secret(), telphinPassword, "seed-pw"} },
+		hostileGet:  func(ctx context.Context, v string) error { return errOf(c.Get(ctx, v, seeded)) },
+		hostileList: func(ctx context.Context, v string) error { return errOf(c.List(ctx, me, hostile(v))) },
+	}
+}
+
+// telphinPassword is the password of the users the harness creates.
+const telphinPassword = "Create-pw-1"
 
 func startClientuser(t *testing.T, cfg config) *harness {
 	srv := clientusertest.NewServer()
 	t.Cleanup(srv.Close)
 	seeded := srv.AddClientUser(clientuser.User{Login: "seed", Name: "Seed", Email: "seed@example.com"}, "seed-pw")
-	c, err := clientuser.New(telphinOptions(cfg, srv, clientuser.WithBaseURL, clientuser.WithClientCredentials,
-		func(n int) clientuser.Option { return clientuser.WithRetry(n, 0, 0) }, clientuser.WithMaxResponseBytes,
-		func(cfg config) clientuser.Option { return clientuser.WithLogger(cfg.logger) },
-		func(cfg config) clientuser.Option { return clientuser.WithHTTPClient(cfg.httpClient) })...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const password = "Create-pw-1"
-	return &harness{
-		fake: srv,
-		get:  func(ctx context.Context) error { _, err := c.Get(ctx, clientuser.Me, seeded.ID); return err },
-		list: func(ctx context.Context) (int, error) {
-			us, err := c.List(ctx, clientuser.Me, clientuser.ListOptions{})
-			return len(us), err
+	c := newClient(t, clientuser.New, options(cfg, []clientuser.Option{clientuser.WithBaseURL(srv.BaseURL()),
+		clientuser.WithClientCredentials(srv.AppID(), srv.Secret()), clientuser.WithRetry(cfg.retryMax, 0, 0)},
+		clientuser.WithMaxResponseBytes, clientuser.WithLogger, clientuser.WithHTTPClient))
+	return telphinHarness(srv, c, seeded.ID,
+		func(key string) *clientuser.CreateRequest {
+			return &clientuser.CreateRequest{Login: key, Name: key, Password: telphinPassword, Email: key + "@example.com"}
 		},
-		create: func(ctx context.Context, key string) error {
-			_, err := c.Create(ctx, clientuser.Me, &clientuser.CreateRequest{Login: key, Name: key, Password: password, Email: key + "@example.com"})
-			return err
-		},
-		exists: func(ctx context.Context, key string) (bool, error) {
-			us, err := c.List(ctx, clientuser.Me, clientuser.ListOptions{Login: []string{key}})
-			return len(us) > 0, err
-		},
-		stored: func(key string) int {
-			n := 0
-			for _, u := range srv.ClientUsers() {
-				if strings.EqualFold(u.Login, key) {
-					n++
-				}
-			}
-			return n
-		},
-		expireToken: srv.ExpireTokens,
-		secrets:     func() []string { return []string{srv.Secret(), password, "seed-pw"} },
-		hostileGet: func(ctx context.Context, v string) error {
-			_, err := c.Get(ctx, v, seeded.ID)
-			return err
-		},
-		hostileList: func(ctx context.Context, v string) error {
-			_, err := c.List(ctx, clientuser.Me, clientuser.ListOptions{Login: []string{v}})
-			return err
-		},
-	}
+		func(key string) clientuser.ListOptions { return clientuser.ListOptions{Login: []string{key}} },
+		func(v string) clientuser.ListOptions { return clientuser.ListOptions{Login: []string{v}} },
+		srv.ClientUsers, func(u clientuser.User) string { return u.Login })
 }
 
 func startExtensionuser(t *testing.T, cfg config) *harness {
@@ -86,48 +73,16 @@ func startExtensionuser(t *testing.T, cfg config) *harness {
 	t.Cleanup(srv.Close)
 	const extension = 5001
 	seeded := srv.AddExtensionUser(srv.ClientID(), extensionuser.User{Login: "seed", Name: "Seed", Email: "seed@example.com", ExtensionID: extension}, "seed-pw")
-	c, err := extensionuser.New(telphinOptions(cfg, srv, extensionuser.WithBaseURL, extensionuser.WithClientCredentials,
-		func(n int) extensionuser.Option { return extensionuser.WithRetry(n, 0, 0) }, extensionuser.WithMaxResponseBytes,
-		func(cfg config) extensionuser.Option { return extensionuser.WithLogger(cfg.logger) },
-		func(cfg config) extensionuser.Option { return extensionuser.WithHTTPClient(cfg.httpClient) })...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const password = "Create-pw-1"
-	return &harness{
-		fake: srv,
-		get:  func(ctx context.Context) error { _, err := c.Get(ctx, extensionuser.Me, seeded.ID); return err },
-		list: func(ctx context.Context) (int, error) {
-			us, err := c.List(ctx, extensionuser.Me, extensionuser.ListOptions{})
-			return len(us), err
+	c := newClient(t, extensionuser.New, options(cfg, []extensionuser.Option{extensionuser.WithBaseURL(srv.BaseURL()),
+		extensionuser.WithClientCredentials(srv.AppID(), srv.Secret()), extensionuser.WithRetry(cfg.retryMax, 0, 0)},
+		extensionuser.WithMaxResponseBytes, extensionuser.WithLogger, extensionuser.WithHTTPClient))
+	return telphinHarness(srv, c, seeded.ID,
+		func(key string) *extensionuser.CreateRequest {
+			return &extensionuser.CreateRequest{Login: key, Name: key, Password: telphinPassword, Email: key + "@example.com", ExtensionID: extension}
 		},
-		create: func(ctx context.Context, key string) error {
-			_, err := c.Create(ctx, extensionuser.Me, &extensionuser.CreateRequest{Login: key, Name: key, Password: password,
-				Email: key + "@example.com", ExtensionID: extension})
-			return err
+		func(key string) extensionuser.ListOptions { return extensionuser.ListOptions{Login: []string{key}} },
+		func(v string) extensionuser.ListOptions {
+			return extensionuser.ListOptions{Name: []string{v}, Comment: []string{v}}
 		},
-		exists: func(ctx context.Context, key string) (bool, error) {
-			us, err := c.List(ctx, extensionuser.Me, extensionuser.ListOptions{Login: []string{key}})
-			return len(us) > 0, err
-		},
-		stored: func(key string) int {
-			n := 0
-			for _, u := range srv.ExtensionUsers() {
-				if strings.EqualFold(u.Login, key) {
-					n++
-				}
-			}
-			return n
-		},
-		expireToken: srv.ExpireTokens,
-		secrets:     func() []string { return []string{srv.Secret(), password, "seed-pw"} },
-		hostileGet: func(ctx context.Context, v string) error {
-			_, err := c.Get(ctx, v, seeded.ID)
-			return err
-		},
-		hostileList: func(ctx context.Context, v string) error {
-			_, err := c.List(ctx, extensionuser.Me, extensionuser.ListOptions{Name: []string{v}, Comment: []string{v}})
-			return err
-		},
-	}
+		srv.ExtensionUsers, func(u extensionuser.User) string { return u.Login })
 }

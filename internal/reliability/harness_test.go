@@ -84,3 +84,42 @@ func checkGoroutines(t *testing.T, closeIdle func()) {
 		}
 	})
 }
+
+// options returns a family's own options (address, credentials, retries) followed by the
+// size limit, logger and HTTP client that cfg asks for.
+func options[O any](cfg config, own []O, limit func(int64) O, logger func(*slog.Logger) O, hc func(*http.Client) O) []O {
+	if cfg.maxResponseBytes > 0 {
+		own = append(own, limit(cfg.maxResponseBytes))
+	}
+	if cfg.logger != nil {
+		own = append(own, logger(cfg.logger))
+	}
+	if cfg.httpClient != nil {
+		own = append(own, hc(cfg.httpClient))
+	}
+	return own
+}
+
+// newClient builds a client from opts, failing t at once on an error.
+func newClient[C, O any](t *testing.T, newC func(...O) (C, error), opts []O) C {
+	t.Helper()
+	c, err := newC(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// count counts the users whose key is key, matched as the family's server matches keys.
+func count[U any](users []U, key string, keyOf func(U) string, equal func(a, b string) bool) int {
+	n := 0
+	for _, u := range users {
+		if equal(keyOf(u), key) {
+			n++
+		}
+	}
+	return n
+}
+
+// errOf drops a call's result.
+func errOf[T any](_ T, err error) error { return err }

@@ -3,11 +3,14 @@ package reliability
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/usersdk/usersdk-go/internal/fakeserver"
 )
 
 var hostileValues = []string{"a/b", "../admin", "..", ".", "a?b=c", "a#frag", "100%", "%2F", "пользователь", "a&b=c", "x=1", "[0]", "a]b[", "sp ace", "+plus"}
@@ -18,40 +21,34 @@ func TestHostileValuesStayInPlace(t *testing.T) {
 	for _, fam := range families {
 		t.Run(fam.name, func(t *testing.T) {
 			h := fam.start(t, defaults())
-			ctx := context.Background()
-			if h.hostileList != nil {
+			// landed sends each value with send and checks the last request with whole.
+			landed := func(send func(context.Context, string) error, whole func(r fakeserver.Request, v string) bool, where string) {
 				for _, v := range hostileValues {
 					h.fake.ResetRequests()
-					_ = h.hostileList(ctx, v)
+					_ = send(context.Background(), v)
 					reqs := h.fake.Requests()
 					require.NotEmpty(t, reqs, v)
-					q := reqs[len(reqs)-1].Query
-					found := false
-					for _, vals := range q {
-						for _, got := range vals {
-							if got == v {
-								found = true
-							}
-						}
-					}
-					assert.True(t, found, "filter value %q not found whole in %v", v, q)
+					last := reqs[len(reqs)-1]
+					assert.True(t, whole(last, v), "%q not found whole in the %s of %s?%s", v, where, last.Path, last.Query.Encode())
 				}
 			}
-			if h.hostileGet != nil {
-				for _, v := range hostileValues {
-					h.fake.ResetRequests()
-					_ = h.hostileGet(ctx, v)
-					reqs := h.fake.Requests()
-					require.NotEmpty(t, reqs, v)
-					segs := strings.Split(reqs[len(reqs)-1].Path, "/")
-					found := false
-					for _, s := range segs {
-						if dec, err := url.PathUnescape(s); err == nil && dec == v {
-							found = true
+			if h.hostileList != nil {
+				landed(h.hostileList, func(r fakeserver.Request, v string) bool {
+					for _, vals := range r.Query {
+						if slices.Contains(vals, v) {
+							return true
 						}
 					}
-					assert.True(t, found, "path value %q not one segment of %s", v, reqs[len(reqs)-1].Path)
-				}
+					return false
+				}, "query")
+			}
+			if h.hostileGet != nil {
+				landed(h.hostileGet, func(r fakeserver.Request, v string) bool {
+					return slices.ContainsFunc(strings.Split(r.Path, "/"), func(s string) bool {
+						dec, err := url.PathUnescape(s)
+						return err == nil && dec == v
+					})
+				}, "path segments")
 			}
 		})
 	}
