@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 const testToken = "test-token"
@@ -211,13 +212,7 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 		"list negative":     {func() error { _, err := c.List(ctx, ListOptions{Limit: -1}); return err }, "limit"},
 	}
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			err := tc.call()
-			require.ErrorIs(t, err, ErrInvalidInput)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-		})
+		t.Run(name, func(t *testing.T) { fuzzkit.Refused(t, tc.call(), tc.field) })
 	}
 	assert.Empty(t, rec.Received(), "no request may be sent for bad input")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 const (
@@ -281,13 +282,7 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 		}, "skip"},
 	}
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			err := tc.call()
-			require.ErrorIs(t, err, ErrInvalidInput)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-		})
+		t.Run(name, func(t *testing.T) { fuzzkit.Refused(t, tc.call(), tc.field) })
 	}
 	assert.Empty(t, rec.Received(), "no request may be sent for bad input")
 }

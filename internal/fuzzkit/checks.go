@@ -242,3 +242,19 @@ func SoleValue(body []byte) any {
 	}
 	return v
 }
+
+// Refused checks an error for input refused before sending: it matches ErrInvalidInput
+// and is a *ValidationError naming field.
+func Refused(t *testing.T, err error, field string) {
+	t.Helper()
+	if !errors.Is(err, usersdk.ErrInvalidInput) {
+		t.Fatalf("%v does not match ErrInvalidInput", err)
+	}
+	var ve *usersdk.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("%T %v is not a *ValidationError", err, err)
+	}
+	if ve.Field != field {
+		t.Fatalf("%v names the field %q, want %q", err, ve.Field, field)
+	}
+}

@@ -1,5 +1,7 @@
-// Package fuzzkit is what the families' fuzz targets share: an HTTP client whose every
-// request gets one settable answer, and checks that hold for any family.
+// Package fuzzkit is what the families' tests share, fuzz targets first: an HTTP client
+// whose every request gets one settable answer, the targets' common bodies and seeds,
+// and checks that hold for any family (its errors, decoded objects and lists, queries,
+// input refused before sending).
 package fuzzkit
 
 import (
