@@ -8,9 +8,9 @@ import (
 	"io"
 	"log"
 	"net/http"
-	"net/http/httptest"
 
 	"github.com/usersdk/usersdk-go/accountuser"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // exampleServer stands in for a Revive installation in these examples. It answers as
@@ -57,18 +57,7 @@ func exampleServer() *http.Client {
 		}
 		mux.ServeHTTP(w, r)
 	})
-	return &http.Client{Transport: handlerTransport{auth}}
-}
-
-// handlerTransport serves requests with an http.Handler, without a network.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
+	return fuzzkit.HandlerClient(auth)
 }
 
 func newExampleClient() *accountuser.Client {

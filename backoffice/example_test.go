@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/usersdk/usersdk-go/backoffice"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // exampleServer stands in for a Back Office in these examples.
@@ -25,15 +26,7 @@ func exampleServer() *http.Client {
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, `{"message":"User not found"}`)
 	})
-	return &http.Client{Transport: handlerTransport{mux}}
-}
-
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := newRecorder()
-	t.h.ServeHTTP(rec, r)
-	return rec.result(r), nil
+	return fuzzkit.HandlerClient(mux)
 }
 
 func Example() {

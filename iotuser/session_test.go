@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // loginTokens are the tokens of the login recording; refreshedAccess is the access token
@@ -471,19 +471,9 @@ func (f *fakeDH) count() (logins, refreshes, gets, unauthorized int) {
 	return f.logins, f.refreshes, f.gets, f.unauthorized
 }
 
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, r)
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
-}
-
 func fakeClient(t *testing.T, f *fakeDH, opts ...Option) *Client {
 	t.Helper()
-	opts = append([]Option{WithBaseURL(testBaseURL), WithHTTPClient(&http.Client{Transport: handlerTransport{f}})}, opts...)
+	opts = append([]Option{WithBaseURL(testBaseURL), WithHTTPClient(fuzzkit.HandlerClient(f))}, opts...)
 	c, err := New(opts...)
 	require.NoError(t, err)
 	return c

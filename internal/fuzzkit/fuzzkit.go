@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"sync"
 	"testing"
@@ -162,4 +163,19 @@ func CheckList[T any](t *testing.T, body []byte, users []T, err error) {
 		}
 	}
 	t.Fatalf("List: %q gave %+v, which is none of its arrays", body, users)
+}
+
+// HandlerClient returns a client whose requests h serves in memory, without a network.
+func HandlerClient(h http.Handler) *http.Client {
+	return &http.Client{Transport: handlerTransport{h}}
+}
+
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
 }
