@@ -1,6 +1,7 @@
 package accountusertest_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
 	"github.com/usersdk/usersdk-go/internal/fakeserver"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // answer is a response, read whole.
@@ -33,24 +35,19 @@ func call(t *testing.T, srv *accountusertest.Server, method, path, ct, body stri
 
 func callAs(t *testing.T, srv *accountusertest.Server, user, pass, method, path, ct, body string) answer {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, srv.URL+path, rd)
-	require.NoError(t, err)
+	var header []string
 	if user != "" || pass != "" {
-		req.SetBasicAuth(user, pass)
+		header = append(header, "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
 	}
 	if ct != "" {
-		req.Header.Set("Content-Type", ct)
+		header = append(header, "Content-Type", ct)
 	}
-	resp, err := srv.Client().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return answer{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	var b any
+	if body != "" {
+		b = body
+	}
+	status, h, raw := fuzzkit.Send(t, srv.Client(), method, srv.URL+path, b, header...)
+	return answer{status: status, header: h, body: string(raw)}
 }
 
 func newServer(t *testing.T) *accountusertest.Server {

@@ -1,13 +1,11 @@
 package iotusertest_test
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/iotuser"
 	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
 )
@@ -61,30 +60,15 @@ type response struct {
 // send makes one request; body is nil, a string sent as it is, or a value sent as JSON.
 func send(t *testing.T, method, url, token string, body any) response {
 	t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		require.NoError(t, err)
-		rd = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, url, rd)
-	require.NoError(t, err)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+	var header []string
+	if body != nil {
+		header = append(header, "Content-Type", "application/json")
 	}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header = append(header, "Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return response{status: res.StatusCode, header: res.Header, body: raw}
+	status, h, raw := fuzzkit.Send(t, nil, method, url, body, header...)
+	return response{status: status, header: h, body: raw}
 }
 
 func (r response) decode(t *testing.T, v any) {
