@@ -479,26 +479,32 @@ func fakeClient(t *testing.T, f *fakeDH, opts ...Option) *Client {
 	return c
 }
 
+// getConcurrently starts n Gets of user 2 (mary) at once; wait waits for them all.
+func getConcurrently(t *testing.T, c *Client, n int) (wait func()) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			u, err := c.Get(context.Background(), 2)
+			if assert.NoError(t, err) {
+				assert.Equal(t, "mary", u.Login)
+			}
+		})
+	}
+	return wg.Wait
+}
+
 func TestConcurrent401sCauseOneRefresh(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeDH()
 		f.hold401 = make(chan struct{})
 		c := fakeClient(t, f, WithTokens("stale", "refresh-1"), WithLogin("admin", "pa55word"))
-		var wg sync.WaitGroup
-		for range 50 {
-			wg.Go(func() {
-				u, err := c.Get(context.Background(), 2)
-				if assert.NoError(t, err) {
-					assert.Equal(t, "mary", u.Login)
-				}
-			})
-		}
+		wait := getConcurrently(t, c, 50)
 		synctest.Wait() // all 50 requests hold a 401 for the stale token
 		_, refreshes, _, unauthorized := f.count()
 		assert.Equal(t, 50, unauthorized)
 		assert.Equal(t, 0, refreshes)
 		close(f.hold401)
-		wg.Wait()
+		wait()
 		logins, refreshes, gets, unauthorized := f.count()
 		assert.Equal(t, 1, refreshes, "one refresh for 50 rejections of the same token")
 		assert.Equal(t, 0, logins)
@@ -514,14 +520,7 @@ func TestConcurrentRequestsOnAnExpiredTokenCauseOneRefresh(t *testing.T) {
 		expired := jwt(time.Now().Add(-time.Minute))
 		f.valid[expired] = true // the server would still take it: the client renews it anyway
 		c := fakeClient(t, f, WithTokens(expired, "refresh-1"))
-		var wg sync.WaitGroup
-		for range 50 {
-			wg.Go(func() {
-				_, err := c.Get(context.Background(), 2)
-				assert.NoError(t, err)
-			})
-		}
-		wg.Wait()
+		getConcurrently(t, c, 50)()
 		_, refreshes, gets, unauthorized := f.count()
 		assert.Equal(t, 1, refreshes)
 		assert.Equal(t, 50, gets)
@@ -534,14 +533,7 @@ func TestConcurrentFirstRequestsLogInOnce(t *testing.T) {
 		f := newFakeDH()
 		var log tokenLog
 		c := fakeClient(t, f, WithLogin("admin", "pa55word"), WithTokenCallback(log.add))
-		var wg sync.WaitGroup
-		for range 50 {
-			wg.Go(func() {
-				_, err := c.Get(context.Background(), 2)
-				assert.NoError(t, err)
-			})
-		}
-		wg.Wait()
+		getConcurrently(t, c, 50)()
 		logins, refreshes, gets, _ := f.count()
 		assert.Equal(t, 1, logins)
 		assert.Equal(t, 0, refreshes)
