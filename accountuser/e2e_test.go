@@ -67,6 +67,16 @@ func e2eAPIError(t *testing.T, err error) *accountuser.APIError {
 	return apiErr
 }
 
+// e2eAPIErrorIs checks that err matches sentinel and is an *APIError with status and message.
+func e2eAPIErrorIs(t *testing.T, err, sentinel error, status int, message string) *accountuser.APIError {
+	t.Helper()
+	require.ErrorIs(t, err, sentinel)
+	apiErr := e2eAPIError(t, err)
+	assert.Equal(t, status, apiErr.StatusCode)
+	assert.Equal(t, message, apiErr.Message)
+	return apiErr
+}
+
 func e2eUsernames(users []accountuser.User) []string {
 	out := make([]string, 0, len(users))
 	for _, u := range users {
@@ -262,11 +272,8 @@ func TestE2EErrors(t *testing.T) {
 
 	// Unknown user: 404 with Revive's message, for every method that names a user.
 	_, err := c.Get(ctx, 999)
-	require.ErrorIs(t, err, accountuser.ErrNotFound)
-	apiErr := e2eAPIError(t, err)
-	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
+	apiErr := e2eAPIErrorIs(t, err, accountuser.ErrNotFound, http.StatusNotFound, accountusertest.MsgUnknownUser)
 	assert.Equal(t, "Exception", apiErr.Code)
-	assert.Equal(t, accountusertest.MsgUnknownUser, apiErr.Message)
 	_, err = c.Update(ctx, 999, &accountuser.UpdateRequest{ContactName: accountuser.Ptr("x")})
 	assert.ErrorIs(t, err, accountuser.ErrNotFound)
 	assert.ErrorIs(t, c.Delete(ctx, 999), accountuser.ErrNotFound)
@@ -274,10 +281,7 @@ func TestE2EErrors(t *testing.T) {
 	// A username taken, in any case, is a conflict on create and on update.
 	_, err = c.Create(ctx, &accountuser.CreateRequest{ContactName: "T2", EmailAddress: "t2@example.com",
 		DefaultAccountID: 2, Username: "TAKEN", Password: "pw"})
-	require.ErrorIs(t, err, accountuser.ErrConflict)
-	apiErr = e2eAPIError(t, err)
-	assert.Equal(t, http.StatusConflict, apiErr.StatusCode)
-	assert.Equal(t, accountusertest.MsgUsernameTaken, apiErr.Message)
+	e2eAPIErrorIs(t, err, accountuser.ErrConflict, http.StatusConflict, accountusertest.MsgUsernameTaken)
 	assert.NotErrorIs(t, err, accountuser.ErrOutcomeUnknown)
 	assert.Len(t, srv.Users(), 2)
 	_, err = c.Update(ctx, other.UserID, &accountuser.UpdateRequest{Username: accountuser.Ptr("taken")})
@@ -291,10 +295,7 @@ func TestE2EErrors(t *testing.T) {
 	assert.Equal(t, accountusertest.MsgUnknownAccount, e2eAPIError(t, err).Message)
 	_, err = c.Create(ctx, &accountuser.CreateRequest{ContactName: "N", EmailAddress: "n@example.com",
 		DefaultAccountID: 42, Username: "new", Password: "pw"})
-	require.ErrorIs(t, err, accountuser.ErrInvalidInput)
-	apiErr = e2eAPIError(t, err)
-	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
-	assert.Equal(t, accountusertest.MsgUnknownAccount, apiErr.Message)
+	e2eAPIErrorIs(t, err, accountuser.ErrInvalidInput, http.StatusBadRequest, accountusertest.MsgUnknownAccount)
 	_, err = c.Update(ctx, taken.UserID, &accountuser.UpdateRequest{DefaultAccountID: accountuser.Ptr(accountuser.ID(42))})
 	require.ErrorIs(t, err, accountuser.ErrInvalidInput)
 	stored, _ = srv.User(taken.UserID)
