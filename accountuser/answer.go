@@ -67,13 +67,34 @@ func isErrorObject(body []byte) bool {
 	return len(e) > 0 && (e[0] == '{' || (e[0] == '"' && string(e) != `""`))
 }
 
-// containsFold reports whether b contains the ASCII key, ignoring case, without
-// allocating.
+// containsFold reports whether b contains key, which starts with a quote, ignoring case
+// (ASCII only) and without allocating. It looks only where b has a quote.
 func containsFold(b []byte, key string) bool {
-	for i := 0; i+len(key) <= len(b); i++ {
-		if bytes.EqualFold(b[i:i+len(key)], []byte(key)) {
+	for i := bytes.IndexByte(b, '"'); i >= 0 && i+len(key) <= len(b); {
+		if asciiEqualFold(b[i:i+len(key)], key) {
 			return true
 		}
+		j := bytes.IndexByte(b[i+1:], '"')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
 	}
 	return false
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	for i := range len(s) {
+		x, y := b[i], s[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }

@@ -54,8 +54,8 @@ func (c *Client) Get(ctx context.Context, userID ID) (*User, error) {
 		return nil, err
 	}
 	req := &core.Request{Method: http.MethodGet, Path: userPath + userID.String()}
-	var u *User
-	if err := c.core.Do(ctx, req, &u); err != nil {
+	u := new(User) // null and an empty body leave it without an id
+	if err := c.core.Do(ctx, req, u); err != nil {
 		return nil, err
 	}
 	if !isUser(u) {
@@ -77,8 +77,8 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	}
 	r := c.write(createPath, req)
 	r.Repeat = core.RepeatUnsafe // a resent create would be refused as a duplicate, hiding the success
-	var u *User
-	err := c.core.Do(ctx, r, &u)
+	u := new(User)
+	err := c.core.Do(ctx, r, u)
 	if err == nil && !isUser(u) {
 		err = fmt.Errorf("%w: %w", c.notUser(r), core.ErrOutcomeUnknown)
 	}

@@ -51,8 +51,11 @@ func (c *Client) Get(ctx context.Context, userID int64) (*User, error) {
 	if err := core.PositiveID("userId", userID); err != nil {
 		return nil, err
 	}
-	u, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)}, hasID)
-	return (*User)(u), err
+	a, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)}, hasID)
+	if err != nil {
+		return nil, err
+	}
+	return &a.User, nil
 }
 
 // Create adds a user (POST /api/v2/users) and returns it as the server stored it, bare or
@@ -75,14 +78,14 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 		return nil, err
 	}
 	r := &core.Request{Method: http.MethodPost, Path: usersPath, Body: req}
-	var u *answer
-	err := c.core.Do(ctx, r, &u)
+	a := new(answer)
+	err := c.core.Do(ctx, r, a)
 	switch {
 	case err != nil:
 		return nil, err
-	case u != nil && hasID(u):
-		return (*User)(u), nil
-	case u != nil:
+	case hasID(a):
+		return &a.User, nil
+	case !a.none:
 		return nil, c.core.NoObject(r)
 	}
 	// The write took effect; only reading it back can fail now, and creating again would
@@ -158,17 +161,17 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 		return nil, err
 	}
 	r := &core.Request{Method: method, Path: userPath(userID), Body: req}
-	var u *answer
-	err := c.core.Do(ctx, r, &u)
+	a := new(answer)
+	err := c.core.Do(ctx, r, a)
 	switch {
 	case err != nil:
 		return nil, err
-	case u == nil:
+	case a.none:
 		return c.Get(ctx, userID)
-	case !hasID(u):
+	case !hasID(a):
 		return nil, c.core.NoObject(r)
 	}
-	return (*User)(u), nil
+	return &a.User, nil
 }
 
 // Delete removes a user (DELETE /api/v2/users/{userId}).
@@ -182,8 +185,14 @@ func (c *Client) Delete(ctx context.Context, userID int64) error {
 func userPath(id int64) string { return usersPath + "/" + core.ID(id) }
 
 // answer is a user as Get, Create, Update and Patch receive it: the object itself, or an
-// object wrapping it under one of envelope's keys ({"data": {...}}).
-type answer User
+// object wrapping it under one of envelope's keys ({"data": {...}}). It decodes itself
+// from the whole body (core.RawDecoder), in one pass for a bare user.
+type answer struct {
+	User
+	// none is set when the body held no value (empty, or null): the server accepted a
+	// write without returning the user.
+	none bool
+}
 
 // listKeys are the names a wrapped list is looked for under, in an answer such as
 // {"data": [...], "total": 3}; B2Core does not document its envelope. When none of them
@@ -222,16 +231,36 @@ func (e *envelope) user() (*User, error) {
 	return nil, first
 }
 
-// UnmarshalJSON takes the object as the user when it has an id, else the first user with
-// an id under one of envelope's keys. A user without an id is left for hasID to refuse.
-func (a *answer) UnmarshalJSON(b []byte) error {
+// DecodeRaw takes the body's first JSON value as the user when it has an id, else the
+// first user with an id under one of envelope's keys. A user without an id is left for
+// hasID to refuse.
+func (a *answer) DecodeRaw(body []byte) error {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 || string(b) == "null" {
+		a.none = true
+		return nil
+	}
 	var both struct {
 		User
 		envelope
 	}
 	err := json.Unmarshal(b, &both)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		// Maybe a value with something after it: like a decoder, take the first value.
+		var first json.RawMessage
+		if json.NewDecoder(bytes.NewReader(b)).Decode(&first) != nil {
+			return err
+		}
+		if b = bytes.TrimSpace(first); string(b) == "null" {
+			a.none = true
+			return nil
+		}
+		both.User, both.envelope = User{}, envelope{}
+		err = json.Unmarshal(b, &both)
+	}
 	if err == nil && both.ID != 0 {
-		*a = answer(both.User)
+		a.User = both.User
 		return nil
 	}
 	env := both.envelope
@@ -244,7 +273,7 @@ func (a *answer) UnmarshalJSON(b []byte) error {
 		if werr != nil {
 			return werr
 		}
-		*a = answer(*u)
+		a.User = *u
 		return nil
 	}
 	if err != nil {
@@ -254,7 +283,7 @@ func (a *answer) UnmarshalJSON(b []byte) error {
 		}
 		return err
 	}
-	*a = answer(both.User)
+	a.User = both.User
 	return nil
 }
 

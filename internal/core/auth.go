@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"sync"
@@ -49,11 +50,17 @@ func (t *staticToken) GoString() string { return Redacted }
 type Basic struct {
 	User     string
 	Password string
+
+	once   sync.Once
+	header []string // built once: the header is set on every attempt
 }
 
 // Authenticate sets the Authorization header.
 func (b *Basic) Authenticate(_ context.Context, req *http.Request) (string, error) {
-	req.SetBasicAuth(b.User, b.Password)
+	b.once.Do(func() {
+		b.header = []string{"Basic " + base64.StdEncoding.EncodeToString([]byte(b.User+":"+b.Password))}
+	})
+	req.Header["Authorization"] = b.header
 	return "basic", nil
 }
 

@@ -3,6 +3,7 @@ package core
 import (
 	"io"
 	"net/http"
+	"sync"
 )
 
 // checkSuccessBody reads a 2xx body whole (the caller then decodes these bytes, not the
@@ -51,6 +52,13 @@ func (c *Client) limit(resp *http.Response) io.Reader {
 // drainClose reads what is left of a body (up to a bound) and closes it, so the
 // connection can be reused.
 func drainClose(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 256<<10))
+	lr := drainers.Get().(*io.LimitedReader)
+	lr.R, lr.N = body, 256<<10
+	_, _ = io.Copy(io.Discard, lr)
+	lr.R = nil
+	drainers.Put(lr)
 	_ = body.Close()
 }
+
+// drainers saves drainClose an io.LimitReader allocation on every call.
+var drainers = sync.Pool{New: func() any { return new(io.LimitedReader) }}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -51,7 +50,7 @@ type Client struct {
 	maxBody  int64
 	auth     Authenticator
 	family   Family
-	rate     atomic.Pointer[RateLimit]
+	rate     rateState
 	// noRateCheck sends requests even while the rate limit is known to be spent.
 	noRateCheck bool
 	// retry is shared by all calls; its hooks find each call's state in the context.

@@ -81,7 +81,7 @@ func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
 		}
 		if r.URL == "" && rl.Reset.After(now) {
 			// Later calls fail at once until the reset (see spent).
-			c.rate.Store(&RateLimit{Limit: rl.Limit, Remaining: 0, Reset: rl.Reset, Observed: now})
+			c.rate.store(RateLimit{Limit: rl.Limit, Remaining: 0, Reset: rl.Reset, Observed: now})
 		}
 	}
 	return rl

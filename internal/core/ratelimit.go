@@ -4,16 +4,33 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
-// RateLimit returns the last rate-limit headers the server sent, if any.
-func (c *Client) RateLimit() (RateLimit, bool) {
-	if r := c.rate.Load(); r != nil {
-		return *r, true
-	}
-	return RateLimit{}, false
+// rateState is the last budget the API reported. A mutex guards a value rather than an
+// atomic pointer to a new one, which would allocate on every answer that carries the
+// headers (Telphin's all do).
+type rateState struct {
+	mu    sync.Mutex
+	known bool
+	last  RateLimit
 }
+
+func (s *rateState) load() (RateLimit, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last, s.known
+}
+
+func (s *rateState) store(r RateLimit) {
+	s.mu.Lock()
+	s.last, s.known = r, true
+	s.mu.Unlock()
+}
+
+// RateLimit returns the last rate-limit headers the server sent, if any.
+func (c *Client) RateLimit() (RateLimit, bool) { return c.rate.load() }
 
 // spent returns a *RateLimitError, without sending anything, while the last answer from
 // the API said its budget is spent (X-RateLimit-Remaining: 0, or a hard 429) and the
@@ -22,8 +39,8 @@ func (c *Client) spent(r *Request) error {
 	if c.noRateCheck || r.URL != "" {
 		return nil
 	}
-	rl := c.rate.Load()
-	if rl == nil || rl.Remaining != 0 || rl.Reset.IsZero() || !time.Now().Before(rl.Reset) {
+	rl, known := c.rate.load()
+	if !known || rl.Remaining != 0 || rl.Reset.IsZero() || !time.Now().Before(rl.Reset) {
 		return nil
 	}
 	u := c.target(r)
@@ -38,17 +55,17 @@ func (c *Client) spent(r *Request) error {
 
 func (c *Client) noteRateLimit(resp *http.Response) {
 	if r, ok := rateLimitFrom(resp.Header, time.Now()); ok {
-		c.rate.Store(r)
+		c.rate.store(r)
 	}
 }
 
 // rateLimitFrom reads the X-RateLimit-* headers, if the answer has any.
-func rateLimitFrom(h http.Header, now time.Time) (*RateLimit, bool) {
+func rateLimitFrom(h http.Header, now time.Time) (RateLimit, bool) {
 	limit, remaining, reset := header(h, hdrRateLimit), header(h, hdrRateRemaining), header(h, hdrRateReset)
 	if limit == "" && remaining == "" && reset == "" {
-		return nil, false
+		return RateLimit{}, false
 	}
-	r := &RateLimit{Limit: atoiOr(limit, -1), Remaining: atoiOr(remaining, -1), Observed: now}
+	r := RateLimit{Limit: atoiOr(limit, -1), Remaining: atoiOr(remaining, -1), Observed: now}
 	if t, ok := parseReset(reset, now); ok {
 		r.Reset = t
 	}

@@ -83,7 +83,8 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		return err
 	}
 	defer drainClose(resp.Body)
-	if out == nil || resp.StatusCode == http.StatusNoContent {
+	self, decodesItself := out.(RawDecoder)
+	if out == nil || resp.StatusCode == http.StatusNoContent && !decodesItself {
 		return nil
 	}
 	var decoded error
@@ -93,13 +94,18 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		*raw = read
 	case wantRaw:
 		*raw, decoded = c.readBody(resp)
+	case decodesItself:
+		if read == nil {
+			read, decoded = c.readBody(resp)
+		}
+		if decoded == nil {
+			decoded = self.DecodeRaw(read)
+		}
+	case read != nil:
+		decoded = decodeFirst(read, out)
 	default:
 		// A decoder, not json.Unmarshal: the first JSON value counts, whatever follows.
-		body := c.limit(resp)
-		if read != nil {
-			body = bytes.NewReader(read)
-		}
-		if decoded = json.NewDecoder(body).Decode(out); decoded == io.EOF {
+		if decoded = json.NewDecoder(c.limit(resp)).Decode(out); decoded == io.EOF {
 			decoded = nil
 		}
 	}
@@ -122,14 +128,50 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 // write (which succeeded) the error matches ErrOutcomeUnknown, since the caller cannot
 // tell what was stored.
 func Object[T any](ctx context.Context, c *Client, r *Request, present func(*T) bool) (*T, error) {
+	if present != nil {
+		// Decoding into a T, not a *T, saves the pointer's allocation; null and an empty
+		// body leave it zero, which present refuses like an object without an id.
+		out := new(T)
+		if err := c.Do(ctx, r, out); err != nil {
+			return nil, err
+		}
+		if present(out) {
+			return out, nil
+		}
+		return nil, c.NoObject(r)
+	}
 	var out *T
 	if err := c.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}
-	if out != nil && (present == nil || present(out)) {
+	if out != nil {
 		return out, nil
 	}
 	return nil, c.NoObject(r)
+}
+
+// RawDecoder is a result that decodes itself from the whole body, for answers whose shape
+// is known only once read (a user that may come wrapped in an envelope, say). Do reads the
+// body within the size limit, in one allocation when its length is declared, and calls
+// DecodeRaw with it, empty for an empty body or a 204; an error counts as the answer's decoding
+// error.
+type RawDecoder interface {
+	DecodeRaw(body []byte) error
+}
+
+// decodeFirst decodes the first JSON value of b into out, ignoring what follows it, as a
+// json.Decoder on the stream would; an empty body leaves out as it is.
+func decodeFirst(b []byte, out any) error {
+	err := json.Unmarshal(b, out)
+	var syntax *json.SyntaxError
+	if err == nil || !errors.As(err, &syntax) {
+		return err
+	}
+	// Trailing data or an empty body: let a decoder tell (the rare path).
+	if err = json.NewDecoder(bytes.NewReader(b)).Decode(out); err == io.EOF {
+		err = nil
+	}
+	return err
 }
 
 // NoObject is the error for a 2xx answer to r that holds no object where one was
@@ -217,7 +259,7 @@ func fillResponse(dst *usersdk.Response, resp *http.Response, a *attempt) {
 	dst.Header = resp.Header
 	dst.RequestID = requestID(resp.Header)
 	if rl, ok := rateLimitFrom(resp.Header, time.Now()); ok {
-		dst.RateLimit, dst.HasRateLimit = *rl, true
+		dst.RateLimit, dst.HasRateLimit = rl, true
 	}
 }
 

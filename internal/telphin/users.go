@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"strconv"
 
 	"golang.org/x/oauth2"
 
@@ -215,14 +216,15 @@ func (u *Users[U]) collection(clientID string) (string, error) {
 	return "/client/" + seg + "/user/" + u.kind + "/", nil
 }
 
-// item is /client/{client_id}/user/{kind}/{user_id}.
+// item is /client/{client_id}/user/{kind}/{user_id}, built in one concatenation.
 func (u *Users[U]) item(clientID string, userID int64) (string, error) {
-	p, err := u.collection(clientID)
+	seg, err := core.PathSegment("client_id", clientID)
 	if err != nil {
 		return "", err
 	}
 	if err := core.PositiveID("user_id", userID); err != nil {
 		return "", err
 	}
-	return p + core.ID(userID), nil
+	var id [20]byte
+	return "/client/" + seg + "/user/" + u.kind + "/" + string(strconv.AppendInt(id[:0], userID, 10)), nil
 }
