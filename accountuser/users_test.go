@@ -211,23 +211,26 @@ func TestGetAnswersThatAreNotUsers(t *testing.T) {
 	}
 }
 
-func TestCreate(t *testing.T) {
-	for _, tc := range []struct {
-		file string
-		opts []Option
-	}{
-		{"testdata/create.json", nil}, // POST, text/javascript: the seed's example
-		{"testdata/create_put.json", []Option{WithPUT()}},
-		{"testdata/create_json.json", []Option{WithJSONContentType()}},
-	} {
-		t.Run(tc.file, func(t *testing.T) {
-			c, _ := newTestClient(t, []string{tc.file}, tc.opts...)
-			req := seedCreate()
-			u, err := c.Create(context.Background(), &req)
-			require.NoError(t, err)
-			assert.Equal(t, createdUser, *u)
+// forEachInstallation runs check against each way an installation takes a write, with
+// its recording testdata/<op><suffix>.json: POST with text/javascript (the seed's
+// example), PUT, and JSON.
+func forEachInstallation(t *testing.T, op string, check func(t *testing.T, c *Client)) {
+	for suffix, opts := range map[string][]Option{"": nil, "_put": {WithPUT()}, "_json": {WithJSONContentType()}} {
+		file := "testdata/" + op + suffix + ".json"
+		t.Run(file, func(t *testing.T) {
+			c, _ := newTestClient(t, []string{file}, opts...)
+			check(t, c)
 		})
 	}
+}
+
+func TestCreate(t *testing.T) {
+	forEachInstallation(t, "create", func(t *testing.T, c *Client) {
+		req := seedCreate()
+		u, err := c.Create(context.Background(), &req)
+		require.NoError(t, err)
+		assert.Equal(t, createdUser, *u)
+	})
 }
 
 func TestCreateServerError(t *testing.T) {
@@ -382,23 +385,13 @@ func TestCreateIsNotResentAfterA502(t *testing.T) {
 }
 
 func TestUpdate(t *testing.T) {
-	for _, tc := range []struct {
-		file string
-		opts []Option
-	}{
-		{"testdata/update.json", nil}, // POST, text/javascript: the seed's example
-		{"testdata/update_put.json", []Option{WithPUT()}},
-		{"testdata/update_json.json", []Option{WithJSONContentType()}},
-	} {
-		t.Run(tc.file, func(t *testing.T) {
-			c, _ := newTestClient(t, []string{tc.file}, tc.opts...)
-			req := seedUpdate()
-			u, err := c.Update(context.Background(), 2, &req)
-			require.NoError(t, err)
-			require.NotNil(t, u)
-			assert.Equal(t, seedUser2, *u)
-		})
-	}
+	forEachInstallation(t, "update", func(t *testing.T, c *Client) {
+		req := seedUpdate()
+		u, err := c.Update(context.Background(), 2, &req)
+		require.NoError(t, err)
+		require.NotNil(t, u)
+		assert.Equal(t, seedUser2, *u)
+	})
 }
 
 func TestUpdateSendsOnlyFieldsSet(t *testing.T) {
