@@ -362,7 +362,7 @@ func (k Kind[Cl, U, C, P, L, O]) testBadInputRefused(t *testing.T) {
 			call  func() error
 			field string
 		}{func() error {
-			_, err := c.Create(ctx, me, k.create(t, without(with(k.Extra, object(t, valid)), field)))
+			_, err := c.Create(ctx, me, decode[C](t, without(object(t, valid), field)))
 			return err
 		}, field}
 	}

@@ -1,0 +1,12 @@
+package extensionuser_test
+
+import (
+	"testing"
+
+	"github.com/usersdk/usersdk-go/internal/telphin/telphintest"
+)
+
+// The client, errors, auth, rate limits, paging and fake this package shares with
+// clientuser are tested once, in package telphintest; this runs that suite with
+// extensionuser's client, its testdata and its fake (extensionusertest).
+func TestShared(t *testing.T) { telphintest.ExtensionUser.Run(t, telphintest.ClientUser.Twin()) }
