@@ -1,17 +1,13 @@
 package accountuser_test
 
 import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"context"
 	"fmt"
-	"github.com/usersdk/usersdk-go/internal/readme"
 	"os"
+	"testing"
 
 	"github.com/usersdk/usersdk-go/accountuser"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // readmeSnippet is the README's accountuser section. It is compiled, not run: it needs a
@@ -45,10 +41,6 @@ func readmeSnippet(ctx context.Context, pw string) error {
 }
 
 func TestReadmeSnippet(t *testing.T) {
-	want, err := readme.Snippet("readme_test.go")
-	require.NoError(t, err)
-	got, err := readme.Block("../README.md", "accountuser.New(")
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	fuzzkit.Readme(t, "readme_test.go", "../README.md", "accountuser.New(")
 	_ = readmeSnippet // compiled, not run: it needs a real server
 }

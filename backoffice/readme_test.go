@@ -6,11 +6,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/usersdk/usersdk-go/backoffice"
-	"github.com/usersdk/usersdk-go/internal/readme"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // readmeSnippet is the README's backoffice section; TestReadmeSnippet keeps the two equal.
@@ -41,10 +38,6 @@ func readmeSnippet(ctx context.Context, pw string) error {
 }
 
 func TestReadmeSnippet(t *testing.T) {
-	want, err := readme.Snippet("readme_test.go")
-	require.NoError(t, err)
-	got, err := readme.Block("../README.md", "backoffice.New(")
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	fuzzkit.Readme(t, "readme_test.go", "../README.md", "backoffice.New(")
 	_ = readmeSnippet // compiled, not run: it needs a real server
 }

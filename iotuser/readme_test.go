@@ -1,16 +1,12 @@
 package iotuser_test
 
 import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"context"
 	"fmt"
-	"github.com/usersdk/usersdk-go/internal/readme"
 	"os"
+	"testing"
 
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/iotuser"
 )
 
@@ -47,10 +43,6 @@ func readmeSnippet(ctx context.Context, pw string) error {
 }
 
 func TestReadmeSnippet(t *testing.T) {
-	want, err := readme.Snippet("readme_test.go")
-	require.NoError(t, err)
-	got, err := readme.Block("../README.md", "iotuser.New(")
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	fuzzkit.Readme(t, "readme_test.go", "../README.md", "iotuser.New(")
 	_ = readmeSnippet // compiled, not run: it needs a real server
 }

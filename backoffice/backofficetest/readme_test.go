@@ -10,7 +10,7 @@ import (
 
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
-	"github.com/usersdk/usersdk-go/internal/readme"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // readmeSnippet is the README's "Testing your code with the fakes" block.
@@ -30,14 +30,10 @@ func readmeSnippet(ctx context.Context, yourCode func(context.Context, *backoffi
 }
 
 func TestReadmeSnippet(t *testing.T) {
-	want, err := readme.Snippet("readme_test.go")
-	require.NoError(t, err)
-	got, err := readme.Block("../../README.md", "backofficetest.NewServer()")
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	fuzzkit.Readme(t, "readme_test.go", "../../README.md", "backofficetest.NewServer()")
 
 	var seen []backoffice.User
-	err = readmeSnippet(context.Background(), func(ctx context.Context, c *backoffice.Client) error {
+	err := readmeSnippet(context.Background(), func(ctx context.Context, c *backoffice.Client) error {
 		var err error
 		seen, err = c.List(ctx, backoffice.ListOptions{Name: "Mary"}) // the 503 is retried
 		return err
