@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -147,8 +148,9 @@ func (k Kind[Cl, U, C, P, L, O]) testUpdateSendsOnlySetFields(t *testing.T) {
 	assert.Error(t, dec.Decode(new(P)), "the login cannot be changed")
 }
 
-// assertRedacted checks every way a request may be printed or logged.
-func assertRedacted(t *testing.T, v any, secret string, visible ...string) {
+// AssertRedacted checks every way a request may be printed or logged: secret never shows,
+// core.Redacted and visible always do.
+func AssertRedacted(t *testing.T, v any, secret string, visible ...string) {
 	t.Helper()
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("request", "req", v)
@@ -175,12 +177,12 @@ func (k Kind[Cl, U, C, P, L, O]) testRequestsRedactPassword(t *testing.T) {
 	for _, v := range k.Extra {
 		visible = append(visible, fmt.Sprint(v))
 	}
-	assertRedacted(t, *create, "S3cret-pass", visible...)
-	assertRedacted(t, create, "S3cret-pass", "auditor")
+	AssertRedacted(t, *create, "S3cret-pass", visible...)
+	AssertRedacted(t, create, "S3cret-pass", "auditor")
 
 	update := decode[P](t, map[string]any{"name": "Olga V.", "password": "N3w-secret"})
-	assertRedacted(t, *update, "N3w-secret", "Olga V.")
-	assertRedacted(t, update, "N3w-secret", "Olga V.")
+	AssertRedacted(t, *update, "N3w-secret", "Olga V.")
+	AssertRedacted(t, update, "N3w-secret", "Olga V.")
 
 	// Nested in another value, fmt still calls the request's own methods.
 	assert.NotContains(t, fmt.Sprintf("%+v", []any{*create, *update}), "S3cret-pass")
@@ -226,4 +228,13 @@ func Answer[T any](t *testing.T, name string) T {
 	decodeStrict(t, ex.Response.Body, &v)
 	assert.JSONEq(t, string(ex.Response.Body), mustJSON(t, v))
 	return v
+}
+
+// WireValues checks that each value encodes as the JSON string given for it: the
+// package's enum constants and Me.
+func WireValues(t *testing.T, want map[any]string) {
+	t.Helper()
+	for v, s := range want {
+		assert.JSONEq(t, strconv.Quote(s), mustJSON(t, v), "%v", v)
+	}
 }
