@@ -12,6 +12,7 @@ import (
 
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // e2eSetup starts the fake and a client with its Basic credentials. Retries do not wait,
@@ -60,18 +61,11 @@ func e2eBody(t *testing.T, r e2eRequest) map[string]any {
 	return m
 }
 
-func e2eAPIError(t *testing.T, err error) *accountuser.APIError {
-	t.Helper()
-	var apiErr *accountuser.APIError
-	require.ErrorAs(t, err, &apiErr)
-	return apiErr
-}
-
 // e2eAPIErrorIs checks that err matches sentinel and is an *APIError with status and message.
 func e2eAPIErrorIs(t *testing.T, err, sentinel error, status int, message string) *accountuser.APIError {
 	t.Helper()
 	require.ErrorIs(t, err, sentinel)
-	apiErr := e2eAPIError(t, err)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, status, apiErr.StatusCode)
 	assert.Equal(t, message, apiErr.Message)
 	return apiErr
@@ -292,7 +286,7 @@ func TestE2EErrors(t *testing.T) {
 	// Unknown account: listing it is not found; naming it in a create is bad input.
 	_, err = c.ListByAccount(ctx, 42)
 	require.ErrorIs(t, err, accountuser.ErrNotFound)
-	assert.Equal(t, accountusertest.MsgUnknownAccount, e2eAPIError(t, err).Message)
+	assert.Equal(t, accountusertest.MsgUnknownAccount, fuzzkit.AsAPIError(t, err).Message)
 	_, err = c.Create(ctx, &accountuser.CreateRequest{ContactName: "N", EmailAddress: "n@example.com",
 		DefaultAccountID: 42, Username: "new", Password: "pw"})
 	e2eAPIErrorIs(t, err, accountuser.ErrInvalidInput, http.StatusBadRequest, accountusertest.MsgUnknownAccount)
@@ -322,7 +316,7 @@ func TestE2EErrorObjectWithStatus200(t *testing.T) {
 
 	check := func(t *testing.T, err error, msg string) *accountuser.APIError {
 		t.Helper()
-		apiErr := e2eAPIError(t, err)
+		apiErr := fuzzkit.AsAPIError(t, err)
 		assert.Equal(t, http.StatusOK, apiErr.StatusCode, "the status is kept")
 		assert.Equal(t, "Exception", apiErr.Code)
 		assert.Equal(t, msg, apiErr.Message)
@@ -370,7 +364,7 @@ func TestE2EWrongCredentials(t *testing.T) {
 
 	_, err = c.ListByAccount(ctx, accountusertest.DefaultAccount)
 	require.ErrorIs(t, err, accountuser.ErrUnauthorized)
-	assert.Equal(t, http.StatusUnauthorized, e2eAPIError(t, err).StatusCode)
+	assert.Equal(t, http.StatusUnauthorized, fuzzkit.AsAPIError(t, err).StatusCode)
 	assert.NotContains(t, err.Error(), "wrong")
 	_, err = c.Create(ctx, &accountuser.CreateRequest{ContactName: "A", EmailAddress: "a@example.com",
 		DefaultAccountID: accountusertest.DefaultAccount, Username: "a", Password: "pw"})
@@ -420,7 +414,7 @@ func TestE2ERefusalWithStatus500(t *testing.T) {
 	created, err := c.Create(ctx, &accountuser.CreateRequest{ContactName: "N", EmailAddress: "n@example.com",
 		DefaultAccountID: 42, Username: "new", Password: "pw"})
 	assert.Nil(t, created)
-	apiErr := e2eAPIError(t, err)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 	assert.Equal(t, accountusertest.MsgUnknownAccount, apiErr.Message)
 	assert.NotErrorIs(t, err, accountuser.ErrOutcomeUnknown)
@@ -428,7 +422,7 @@ func TestE2ERefusalWithStatus500(t *testing.T) {
 
 	updated, err := c.Update(ctx, u.UserID, &accountuser.UpdateRequest{DefaultAccountID: accountuser.Ptr(accountuser.ID(42))})
 	assert.Nil(t, updated)
-	assert.Equal(t, accountusertest.MsgUnknownAccount, e2eAPIError(t, err).Message)
+	assert.Equal(t, accountusertest.MsgUnknownAccount, fuzzkit.AsAPIError(t, err).Message)
 	assert.NotErrorIs(t, err, accountuser.ErrOutcomeUnknown)
 
 	assert.Len(t, srv.Users(), 1, "nothing was created")

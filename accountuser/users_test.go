@@ -78,8 +78,7 @@ func TestListByAccountErrorWithStatus200(t *testing.T) {
 	c, _ := newTestClient(t, []string{"testdata/list_by_account_unknown_status200.json"})
 	users, err := c.ListByAccount(context.Background(), 99)
 	assert.Nil(t, users)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 	assert.Equal(t, "Exception", apiErr.Code)
 	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
@@ -106,8 +105,7 @@ func TestListByAccountNoRouteNamesTheOtherPath(t *testing.T) {
 			users, err := c.ListByAccount(context.Background(), 2)
 			assert.Nil(t, users)
 			require.ErrorIs(t, err, ErrNotFound)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
+			apiErr := fuzzkit.AsAPIError(t, err)
 			assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 			assert.Equal(t, tc.err, err.Error())
 		})
@@ -162,8 +160,7 @@ func TestGetUnknown(t *testing.T) {
 	u, err := c.Get(context.Background(), 999)
 	assert.Nil(t, u)
 	require.ErrorIs(t, err, ErrNotFound)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, "Exception", apiErr.Code)
 	assert.Equal(t, "Unknown userId Error", apiErr.Message)
@@ -174,8 +171,7 @@ func TestGetErrorWithStatus200(t *testing.T) {
 	c, _ := newTestClient(t, []string{"testdata/get_unknown_status200.json"})
 	u, err := c.Get(context.Background(), 999)
 	assert.Nil(t, u, "an error body never becomes a zero user")
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusOK, apiErr.StatusCode, "the status is kept")
 	assert.Equal(t, "Exception", apiErr.Code)
 	assert.Equal(t, "Unknown userId Error", apiErr.Message)
@@ -240,8 +236,7 @@ func TestCreateServerError(t *testing.T) {
 	u, err := c.Create(context.Background(), &req)
 	assert.Nil(t, u)
 	require.ErrorIs(t, err, ErrInvalidInput)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, "Exception", apiErr.Code)
 	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
 	assert.Equal(t, "POST /usr/new: 400 Bad Request: Unknown agencyId Error [Exception]", err.Error())
@@ -255,8 +250,7 @@ func TestCreateRefusedWithStatus500(t *testing.T) {
 	req.DefaultAccountID = 99
 	u, err := c.Create(context.Background(), &req)
 	assert.Nil(t, u)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 	assert.Equal(t, "Exception", apiErr.Code)
 	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
@@ -299,8 +293,7 @@ func TestCreate5xxOutcome(t *testing.T) {
 			req := seedCreate()
 			u, err := c.Create(context.Background(), &req)
 			assert.Nil(t, u)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
+			apiErr := fuzzkit.AsAPIError(t, err)
 			assert.Equal(t, tc.status, apiErr.StatusCode)
 			assert.Equal(t, tc.unknown, errors.Is(err, ErrOutcomeUnknown), err.Error())
 			assert.Equal(t, tc.unknown, strings.HasSuffix(err.Error(), hint), err.Error())
@@ -320,8 +313,7 @@ func TestCreateErrorWithStatus200(t *testing.T) {
 	req := seedCreate()
 	u, err := c.Create(context.Background(), &req)
 	assert.Nil(t, u)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 	assert.Equal(t, "Username must be unique", apiErr.Message)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the server said what happened")
@@ -503,8 +495,7 @@ func TestUpdate5xxOutcome(t *testing.T) {
 			c := answering(t, "POST", "/usr/2", `{"defaultAccountId":99}`, 500, tc.body)
 			u, err := c.Update(context.Background(), 2, &UpdateRequest{DefaultAccountID: Ptr(ID(99))})
 			assert.Nil(t, u)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
+			fuzzkit.AsAPIError(t, err)
 			assert.Equal(t, tc.unknown, errors.Is(err, ErrOutcomeUnknown), err.Error())
 		})
 	}
@@ -557,8 +548,7 @@ func TestDeleteErrorWithStatus200(t *testing.T) {
 	c, _ := newTestClient(t, []string{"testdata/delete_unknown_status200.json"})
 	err := c.Delete(context.Background(), 999)
 	require.ErrorIs(t, err, ErrNotFound)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 	assert.Equal(t, "DELETE /usr/999: 200 OK: Unknown userId Error [Exception]", err.Error())
 }
@@ -587,8 +577,7 @@ func TestPathsIncludeTheBasePath(t *testing.T) {
 	ctx := context.Background()
 	_, err = c.Get(ctx, 1)
 	assert.EqualError(t, err, "GET /revive/api/usr/1: 200 OK: Unknown userId Error [Exception]")
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, "https://api.test/revive/api/usr/1", apiErr.URL)
 	_, err = c.Get(ctx, 1)
 	assert.EqualError(t, err, "GET /revive/api/usr/1: 404 Not Found: Unknown userId Error [Exception]")
@@ -622,8 +611,7 @@ func TestRequestIDOfAnErrorWithStatus200(t *testing.T) {
 	c, err := New(WithBaseURL("https://api.test"), WithBasicAuth(testUser, testPassword), WithHTTPClient(rec.Client()))
 	require.NoError(t, err)
 	_, err = c.Get(context.Background(), 7)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, "req-7", apiErr.RequestID)
 	assert.Equal(t, "application/json", apiErr.ContentType)
 	assert.True(t, strings.HasSuffix(err.Error(), "(request id req-7)"), err.Error())

@@ -105,8 +105,7 @@ func TestNotFoundError(t *testing.T) {
 	c, _ := newTestClient(t, "testdata/get_not_found.json")
 	_, err := c.Get(context.Background(), 404)
 	require.ErrorIs(t, err, ErrNotFound)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, "User not found", apiErr.Message)
 	assert.Equal(t, "not_found", apiErr.Code)
@@ -118,16 +117,14 @@ func TestValidationErrorFromServer(t *testing.T) {
 	c, _ := newTestClient(t, "testdata/create_invalid.json")
 	_, err := c.Create(context.Background(), &CreateRequest{Name: "Mary", Email: "not-an-email", Password: "MySecret123", Active: true, Groups: []int64{1}})
 	require.ErrorIs(t, err, ErrInvalidInput)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, "email: The email must be a valid email address.", apiErr.Message)
 }
 
 func TestHTMLFromProxyIsAClearError(t *testing.T) {
 	c, _ := newTestClient(t, "testdata/get_proxy_error.json")
 	_, err := c.Get(context.Background(), 1)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusBadGateway, apiErr.StatusCode)
 	assert.Contains(t, string(apiErr.Body), "nginx")
 	assert.Equal(t, "GET /api/v2/users/1: 502 Bad Gateway (136-byte text/html body)", err.Error())

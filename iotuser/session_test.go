@@ -115,8 +115,7 @@ func TestLoginRefused(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnauthorized)
 	var authErr *AuthError
 	require.ErrorAs(t, err, &authErr)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, "Invalid credentials", apiErr.Message)
 	assert.Equal(t, "obtaining credentials: POST /dh/rest/token: 401 Unauthorized: Invalid credentials", err.Error())
 	assert.Len(t, rec.Received(), 1, "nothing is sent without a token")
@@ -189,8 +188,7 @@ func TestBothRejectedEndsInUnauthorized(t *testing.T) {
 		require.NoError(t, err)
 		_, err = c.Get(context.Background(), 2)
 		require.ErrorIs(t, err, ErrUnauthorized)
-		var apiErr *APIError
-		require.ErrorAs(t, err, &apiErr)
+		apiErr := fuzzkit.AsAPIError(t, err)
 		assert.Equal(t, "Invalid credentials", apiErr.Message, "the login's answer is the one reported")
 		assert.Len(t, rec.Received(), 3, "the call, one refresh, one login")
 		assert.Empty(t, c.Tokens().RefreshToken, "the rejected refresh token is dropped")
@@ -231,8 +229,7 @@ func TestRejectedRefreshWithoutLogin(t *testing.T) {
 			require.NoError(t, err)
 			_, err = c.Get(context.Background(), 2)
 			require.ErrorIs(t, err, ErrUnauthorized)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
+			apiErr := fuzzkit.AsAPIError(t, err)
 			assert.Equal(t, "/dh/rest/token/refresh", rec.Received()[1].URL.Path)
 			assert.Equal(t, refresh.Response.Status, apiErr.StatusCode, "the token service's answer is kept")
 			assert.Len(t, rec.Received(), 2)

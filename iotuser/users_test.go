@@ -52,8 +52,7 @@ func TestListServerRefusesUnknownSortField(t *testing.T) {
 	c, _ := newTestClient(t, "testdata/list_bad_sort.json")
 	_, err := c.List(context.Background(), ListOptions{SortField: "Name"})
 	require.ErrorIs(t, err, ErrInvalidInput)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, "Invalid request parameters", apiErr.Message)
 	assert.Empty(t, apiErr.Code, "the body's error number repeats the status")
 }
@@ -103,8 +102,7 @@ func TestGetNotFound(t *testing.T) {
 	_, err := c.Get(context.Background(), 999)
 	require.ErrorIs(t, err, ErrNotFound)
 	assert.NotErrorIs(t, err, ErrConflict)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, "User with id = 999 not found", apiErr.Message)
 	assert.Equal(t, "GET /dh/rest/user/999: 404 Not Found: User with id = 999 not found", err.Error())
@@ -150,8 +148,7 @@ func TestCreateDuplicateLoginIsAConflict(t *testing.T) {
 	require.ErrorIs(t, err, ErrConflict, "a taken login is answered with 403")
 	require.ErrorIs(t, err, ErrForbidden)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
 	assert.Equal(t, "User with such login already exists. Please, select another one", apiErr.Message)
 
@@ -424,8 +421,7 @@ func TestCreateAnswerWithoutAUser(t *testing.T) {
 func TestCreateAnswered500(t *testing.T) {
 	c, rec := newTestClient(t, "testdata/create_server_error.json")
 	_, err := c.Create(context.Background(), createRequest())
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := fuzzkit.AsAPIError(t, err)
 	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 	assert.Equal(t, "Internal server error", apiErr.Message)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "refused by DeviceHive itself")

@@ -258,3 +258,13 @@ func Refused(t *testing.T, err error, field string) {
 		t.Fatalf("%v names the field %q, want %q", err, ve.Field, field)
 	}
 }
+
+// AsAPIError returns the *APIError in err's chain, failing t at once when there is none.
+func AsAPIError(t testing.TB, err error) *usersdk.APIError {
+	t.Helper()
+	var apiErr *usersdk.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("%T %v is not an *APIError", err, err)
+	}
+	return apiErr
+}
