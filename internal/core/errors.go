@@ -118,7 +118,7 @@ func (c *Client) transportError(ctx context.Context, a *attempt, err error) erro
 		err, duringAttempt = ue.Err, true
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "request failed",
-		slog.String("method", a.method), slog.String("path", a.path),
+		slog.String("method", a.method), slog.String("path", a.path()),
 		slog.Int("attempts", a.count), slog.String("error", err.Error()))
 	if !a.idempotent && duringAttempt && !surelyNotSent(err) {
 		return &OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err}

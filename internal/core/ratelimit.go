@@ -5,27 +5,60 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// rateState is the last budget the API reported. A mutex guards a value rather than an
-// atomic pointer to a new one, which would allocate on every answer that carries the
-// headers (Telphin's all do).
+// rateState is the last budget the API reported. It keeps the header values as they came
+// and parses them when asked (RateLimit, or the hold while a budget is spent), so that an
+// answer costs a few map look-ups and a clock read, not a parse and an allocation (Telphin
+// sends the headers on every answer).
 type rateState struct {
-	mu    sync.Mutex
-	known bool
-	last  RateLimit
+	// maybeSpent is set when the last report may say the budget is spent, so that the
+	// check before every request takes no lock in the common case.
+	maybeSpent atomic.Bool
+	mu         sync.Mutex
+	known      bool
+	set        bool // last is a value set by the client (a hard 429), not headers
+	last       RateLimit
+	raw        [3]string // X-RateLimit-Limit, -Remaining, -Reset
+	observed   time.Time
 }
 
 func (s *rateState) load() (RateLimit, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.last, s.known
+	if !s.known || s.set {
+		return s.last, s.known
+	}
+	return parseRateLimit(s.raw, s.observed), true
+}
+
+// spent reports whether the budget is known to be spent, and until when.
+func (s *rateState) spent() (RateLimit, bool) {
+	if !s.maybeSpent.Load() {
+		return RateLimit{}, false
+	}
+	s.mu.Lock()
+	known, set, remaining := s.known, s.set, s.raw[1]
+	s.mu.Unlock()
+	if !known || !set && strings.TrimSpace(remaining) != "0" {
+		return RateLimit{}, false // the common case, without parsing
+	}
+	return s.load()
 }
 
 func (s *rateState) store(r RateLimit) {
 	s.mu.Lock()
-	s.last, s.known = r, true
+	s.last, s.known, s.set = r, true, true
+	s.maybeSpent.Store(r.Remaining == 0)
+	s.mu.Unlock()
+}
+
+func (s *rateState) storeRaw(raw [3]string, observed time.Time) {
+	s.mu.Lock()
+	s.raw, s.observed, s.known, s.set = raw, observed, true, false
+	s.maybeSpent.Store(strings.TrimSpace(raw[1]) == "0")
 	s.mu.Unlock()
 }
 
@@ -39,7 +72,7 @@ func (c *Client) spent(r *Request) error {
 	if c.noRateCheck || r.URL != "" {
 		return nil
 	}
-	rl, known := c.rate.load()
+	rl, known := c.rate.spent()
 	if !known || rl.Remaining != 0 || rl.Reset.IsZero() || !time.Now().Before(rl.Reset) {
 		return nil
 	}
@@ -54,22 +87,32 @@ func (c *Client) spent(r *Request) error {
 }
 
 func (c *Client) noteRateLimit(resp *http.Response) {
-	if r, ok := rateLimitFrom(resp.Header, time.Now()); ok {
-		c.rate.store(r)
+	if raw, ok := rateHeaders(resp.Header); ok {
+		c.rate.storeRaw(raw, time.Now())
 	}
+}
+
+// rateHeaders returns the X-RateLimit-* values, if the answer has any.
+func rateHeaders(h http.Header) ([3]string, bool) {
+	raw := [3]string{header(h, hdrRateLimit), header(h, hdrRateRemaining), header(h, hdrRateReset)}
+	return raw, raw != [3]string{}
 }
 
 // rateLimitFrom reads the X-RateLimit-* headers, if the answer has any.
 func rateLimitFrom(h http.Header, now time.Time) (RateLimit, bool) {
-	limit, remaining, reset := header(h, hdrRateLimit), header(h, hdrRateRemaining), header(h, hdrRateReset)
-	if limit == "" && remaining == "" && reset == "" {
+	raw, ok := rateHeaders(h)
+	if !ok {
 		return RateLimit{}, false
 	}
-	r := RateLimit{Limit: atoiOr(limit, -1), Remaining: atoiOr(remaining, -1), Observed: now}
-	if t, ok := parseReset(reset, now); ok {
+	return parseRateLimit(raw, now), true
+}
+
+func parseRateLimit(raw [3]string, observed time.Time) RateLimit {
+	r := RateLimit{Limit: atoiOr(raw[0], -1), Remaining: atoiOr(raw[1], -1), Observed: observed}
+	if t, ok := parseReset(raw[2], observed); ok {
 		r.Reset = t
 	}
-	return r, true
+	return r
 }
 
 func atoiOr(s string, def int) int {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/google/go-querystring/query"
-	"github.com/hashicorp/go-retryablehttp"
 	usersdk "github.com/usersdk/usersdk-go"
 )
 
@@ -232,7 +231,7 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
 			rejected := c.failure(r, resp, a)
 			c.log.LogAttrs(ctx, slog.LevelDebug, "credentials rejected, refreshing",
-				slog.String("method", r.Method), slog.String("path", a.path))
+				slog.String("method", r.Method), slog.String("path", a.path()))
 			if err := refresher.Refresh(ctx, a.credential); err != nil {
 				if errors.Is(err, ErrSameCredential) {
 					return nil, nil, rejected // nothing new to send
@@ -265,13 +264,9 @@ func fillResponse(dst *usersdk.Response, resp *http.Response, a *attempt) {
 
 // roundTrip makes one call through go-retryablehttp with this client's policy.
 func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
-	a := &attempt{Context: ctx, c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, path: pathOf(target), secrets: r.Secrets}
+	a := &attempt{Context: ctx, c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, secrets: r.Secrets}
 	ctx = a
-	var raw any
-	if body != nil {
-		raw = body
-	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, target, raw)
+	req, err := newRetryRequest(ctx, r.Method, target, body)
 	if err != nil {
 		return nil, a, fmt.Errorf("%s: building request: %w", c.family.Name, err)
 	}
@@ -300,7 +295,7 @@ func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body 
 	}
 	if a.rateLimit > 0 {
 		c.log.LogAttrs(ctx, slog.LevelDebug, "server asked for a longer wait than the retry cap",
-			slog.String("path", a.path), slog.Duration("asked", a.rateLimit), slog.Duration("cap", c.waitMax))
+			slog.String("path", a.path()), slog.Duration("asked", a.rateLimit), slog.Duration("cap", c.waitMax))
 	}
 	return resp, a, nil
 }
@@ -340,7 +335,7 @@ func (c *Client) logAttempt(ctx context.Context, a *attempt, status int, err err
 	if !c.log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	attrs := []slog.Attr{slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count)}
+	attrs := []slog.Attr{slog.String("method", a.method), slog.String("path", a.path()), slog.Int("attempt", a.count)}
 	if err != nil {
 		// url.Error repeats the URL, query included; log its cause only.
 		var ue *url.Error

@@ -23,7 +23,6 @@ type attempt struct {
 	c          *Client
 	method     string
 	url        string
-	path       string
 	idempotent bool
 	noAuth     bool
 	count      int
@@ -37,6 +36,9 @@ type attempt struct {
 	// secrets never appear in an error built from an answer (a server may echo them).
 	secrets []string
 }
+
+// path is the request's path, for logs and errors.
+func (a *attempt) path() string { return pathOf(a.url) }
 
 func (a *attempt) authenticate(req *http.Request) error {
 	if a.c.auth == nil || a.noAuth {
@@ -75,7 +77,7 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {
 		// The wait would outlast the caller: return what caused it now, not the deadline.
 		a.c.log.LogAttrs(ctx, slog.LevelDebug, "not retrying: the wait would pass the deadline",
-			slog.String("method", a.method), slog.String("path", a.path), slog.Duration("wait", wait))
+			slog.String("method", a.method), slog.String("path", a.path()), slog.Duration("wait", wait))
 		return false, nil
 	}
 	if resp != nil {
@@ -84,7 +86,7 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 		resp.Body = http.NoBody
 	}
 	a.c.log.LogAttrs(ctx, slog.LevelDebug, "retrying request",
-		slog.String("method", a.method), slog.String("path", a.path), slog.Int("attempt", a.count),
+		slog.String("method", a.method), slog.String("path", a.path()), slog.Int("attempt", a.count),
 		slog.Duration("wait", wait))
 	if wait > 0 {
 		t := time.NewTimer(wait)

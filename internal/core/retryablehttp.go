@@ -117,3 +117,16 @@ func prepareRetry(req *http.Request) error {
 
 // noWait is the client's Backoff hook: checkRetry has already waited.
 func noWait(_, _ time.Duration, _ int, _ *http.Response) time.Duration { return 0 }
+
+// newRetryRequest builds the library's request. One without a body needs none of the
+// library's body handling, so it is built as net/http builds it, and wrapped.
+func newRetryRequest(ctx context.Context, method, target string, body []byte) (*retryablehttp.Request, error) {
+	if body == nil {
+		req, err := http.NewRequestWithContext(ctx, method, target, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &retryablehttp.Request{Request: req}, nil
+	}
+	return retryablehttp.NewRequestWithContext(ctx, method, target, body)
+}
