@@ -10,10 +10,6 @@ import (
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
 )
 
-func init() {
-	register(family{name: "accountuser", start: startAccountuser})
-}
-
 func startAccountuser(t *testing.T, cfg config) *harness {
 	srv := accountusertest.NewServer()
 	t.Cleanup(srv.Close)

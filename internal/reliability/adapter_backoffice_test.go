@@ -9,10 +9,6 @@ import (
 	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
 )
 
-func init() {
-	register(family{name: "backoffice", start: startBackoffice})
-}
-
 func startBackoffice(t *testing.T, cfg config) *harness {
 	srv := backofficetest.NewServer()
 	t.Cleanup(srv.Close)

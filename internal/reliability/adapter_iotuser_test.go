@@ -8,10 +8,6 @@ import (
 	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
 )
 
-func init() {
-	register(family{name: "iotuser", start: startIotuser})
-}
-
 func startIotuser(t *testing.T, cfg config) *harness {
 	// The token service runs apart, as in DeviceHive's own deployment, so that faults
 	// injected into the API do not hit logins.

@@ -10,11 +10,6 @@ import (
 	"github.com/usersdk/usersdk-go/extensionuser"
 )
 
-func init() {
-	register(family{name: "clientuser", start: startClientuser})
-	register(family{name: "extensionuser", start: startExtensionuser})
-}
-
 // telphinUsers is what both Telphin clients offer, with their own types.
 type telphinUsers[U, C, L any] interface {
 	Get(ctx context.Context, parent string, id int64) (*U, error)

@@ -62,10 +62,14 @@ type family struct {
 	start func(t *testing.T, cfg config) *harness
 }
 
-// families is filled by the adapters' init functions.
-var families []family
-
-func register(f family) { families = append(families, f) }
+// families are the adapters, one file each.
+var families = []family{
+	{name: "accountuser", start: startAccountuser},
+	{name: "backoffice", start: startBackoffice},
+	{name: "iotuser", start: startIotuser},
+	{name: "clientuser", start: startClientuser},
+	{name: "extensionuser", start: startExtensionuser},
+}
 
 // checkGoroutines fails the test if goroutines started during it are still running once
 // it is over (idle connections closed first).
