@@ -135,7 +135,9 @@ func TestSharedClientStaysWithinPool(t *testing.T) {
 	assert.Greater(t, served.Load(), int64(requests), "some answers were retried")
 	t.Logf("%d requests, %d answers served, %d connections opened, %d closed, at most %d open at once (pool %d)",
 		requests, served.Load(), conns.Load(), closed.Load(), peak.Load(), core.DefaultMaxConnsPerHost)
-	assert.LessOrEqual(t, int(peak.Load()), core.DefaultMaxConnsPerHost, "open at once")
-	// A connection the server or the network closed may be replaced, never added to.
+	// A connection the server or the network closed may be replaced, never added to. The
+	// server sees the replacement's start and the old one's end in either order, so a
+	// closed connection may briefly count twice.
+	assert.LessOrEqual(t, int(peak.Load()), core.DefaultMaxConnsPerHost+int(closed.Load()), "open at once")
 	assert.LessOrEqual(t, int(conns.Load()), core.DefaultMaxConnsPerHost+int(closed.Load()), "opened in all")
 }
