@@ -307,12 +307,19 @@ func TestE2EErrors(t *testing.T) {
 	assert.Empty(t, srv.Requests())
 }
 
-func TestE2EErrorObjectWithStatus200(t *testing.T) {
+// e2eErrorStatus starts a fake that answers its errors with status, holding one user
+// (username "taken").
+func e2eErrorStatus(t *testing.T, status int) (*accountusertest.Server, *accountuser.Client, accountuser.User) {
 	srv, c := e2eSetup(t)
-	srv.SetErrorStatus(http.StatusOK)
-	ctx := context.Background()
+	srv.SetErrorStatus(status)
 	u := srv.AddUser(accountuser.User{ContactName: "T", EmailAddress: "t@example.com", Username: "taken",
 		DefaultAccountID: 2, Active: accountuser.Enabled}, "pw")
+	return srv, c, u
+}
+
+func TestE2EErrorObjectWithStatus200(t *testing.T) {
+	srv, c, u := e2eErrorStatus(t, http.StatusOK)
+	ctx := context.Background()
 
 	check := func(t *testing.T, err error, msg string) *accountuser.APIError {
 		t.Helper()
@@ -405,11 +412,8 @@ func TestE2ERetriedReadAndUnretriedCreate(t *testing.T) {
 // An installation that answers its refusals with 500 and Revive's error object: a refused
 // create or update is the server's answer, not an unknown outcome.
 func TestE2ERefusalWithStatus500(t *testing.T) {
-	srv, c := e2eSetup(t)
-	srv.SetErrorStatus(http.StatusInternalServerError)
+	srv, c, u := e2eErrorStatus(t, http.StatusInternalServerError)
 	ctx := context.Background()
-	u := srv.AddUser(accountuser.User{ContactName: "T", EmailAddress: "t@example.com", Username: "taken",
-		DefaultAccountID: 2, Active: accountuser.Enabled}, "pw")
 
 	created, err := c.Create(ctx, &accountuser.CreateRequest{ContactName: "N", EmailAddress: "n@example.com",
 		DefaultAccountID: 42, Username: "new", Password: "pw"})
