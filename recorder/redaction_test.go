@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/recorder"
 )
 
@@ -78,19 +78,10 @@ func leakyServer(t *testing.T) *httptest.Server {
 
 func send(t *testing.T, c *http.Client, method, target, contentType, body string, headers ...string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, target, strings.NewReader(body))
-	require.NoError(t, err)
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		headers = append([]string{"Content-Type", contentType}, headers...)
 	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := c.Do(req)
-	require.NoError(t, err)
-	_, err = io.Copy(io.Discard, resp.Body)
-	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
+	fuzzkit.Send(t, c, method, target, body, headers...)
 }
 
 func TestNoSecretIsWritten(t *testing.T) {

@@ -2,9 +2,6 @@ package usersdktest_test
 
 import (
 	"encoding/base64"
-	"io"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,6 +10,7 @@ import (
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
 	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
 	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/iotuser"
 	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
 )
@@ -102,24 +100,16 @@ func TestFakesAnswerWithTheVendorsStatuses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			// Rules run in order: a later rule may depend on an earlier one's effect.
 			for _, r := range f.rules {
-				var body io.Reader
+				var body any
+				var header []string
 				if r.body != "" {
-					body = strings.NewReader(r.body)
-				}
-				req, err := http.NewRequest(r.method, f.base+r.path, body)
-				require.NoError(t, err)
-				if r.body != "" {
-					req.Header.Set("Content-Type", f.contentType)
+					body, header = r.body, []string{"Content-Type", f.contentType}
 				}
 				if r.auth {
-					req.Header.Set("Authorization", f.auth)
+					header = append(header, "Authorization", f.auth)
 				}
-				resp, err := http.DefaultClient.Do(req)
-				require.NoError(t, err)
-				got, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				require.NoError(t, err)
-				assert.Equal(t, r.status, resp.StatusCode, "%s: %s %s answered %s", r.name, r.method, r.path, got)
+				status, _, got := fuzzkit.Send(t, nil, r.method, f.base+r.path, body, header...)
+				assert.Equal(t, r.status, status, "%s: %s %s answered %s", r.name, r.method, r.path, got)
 				if r.contains != "" {
 					assert.Contains(t, string(got), r.contains, r.name)
 				}
