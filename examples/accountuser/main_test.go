@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,14 +8,13 @@ import (
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/examples/internal/exampletest"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
-	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 func program(t *testing.T) (exampletest.Program[accountuser.User], *server.Accountuser) {
 	srv := exampletest.Open(t, server.ForAccountuser)
 	return exampletest.Program[accountuser.User]{
 		Common: &srv.Common, Fake: srv.Fake, Run: exampletest.Bind(runAccountuser, srv), Users: srv.Fake.Users,
-		IsList: func(r usersdktest.Request) bool { return r.Method == http.MethodGet && r.Path == "/usr/acc/1" },
+		ListPath: "/usr/acc/1",
 	}, srv
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,14 +8,13 @@ import (
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/examples/internal/exampletest"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
-	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 func program(t *testing.T) exampletest.Program[backoffice.User] {
 	srv := exampletest.Open(t, server.ForBackoffice)
 	return exampletest.Program[backoffice.User]{
 		Common: &srv.Common, Fake: srv.Fake, Run: exampletest.Bind(runBackoffice, srv), Users: srv.Fake.Users,
-		IsList: func(r usersdktest.Request) bool { return r.Method == http.MethodGet && r.Path == "/api/v2/users" },
+		ListPath: "/api/v2/users",
 	}
 }
 

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,16 +8,13 @@ import (
 	"github.com/usersdk/usersdk-go/clientuser"
 	"github.com/usersdk/usersdk-go/examples/internal/exampletest"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
-	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 func program(t *testing.T) (exampletest.Program[clientuser.User], *server.Clientuser) {
 	srv := exampletest.Open(t, server.ForClientuser)
 	return exampletest.Program[clientuser.User]{
 		Common: &srv.Common, Fake: srv.Fake, Run: exampletest.Bind(runClientuser, srv), Users: srv.Fake.ClientUsers,
-		IsList: func(r usersdktest.Request) bool {
-			return r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/client/@me/user/client/")
-		},
+		ListPath: "/client/@me/user/client/",
 	}, srv
 }
 

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,16 +8,13 @@ import (
 	"github.com/usersdk/usersdk-go/examples/internal/exampletest"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 	"github.com/usersdk/usersdk-go/extensionuser"
-	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 func program(t *testing.T) (exampletest.Program[extensionuser.User], *server.Extensionuser) {
 	srv := exampletest.Open(t, server.ForExtensionuser)
 	return exampletest.Program[extensionuser.User]{
 		Common: &srv.Common, Fake: srv.Fake, Run: exampletest.Bind(runExtensionuser, srv), Users: srv.Fake.ExtensionUsers,
-		IsList: func(r usersdktest.Request) bool {
-			return r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/client/@me/user/extension/")
-		},
+		ListPath: "/client/@me/user/extension/",
 	}, srv
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/usersdk/usersdk-go/examples/internal/exampletest"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 	"github.com/usersdk/usersdk-go/iotuser"
-	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 func program(t *testing.T) (exampletest.Program[iotuser.UserWithNetworks], *server.Iotuser) {
@@ -29,7 +27,7 @@ func program(t *testing.T) (exampletest.Program[iotuser.UserWithNetworks], *serv
 	}
 	return exampletest.Program[iotuser.UserWithNetworks]{
 		Common: &srv.Common, Fake: srv.Fake, Run: exampletest.Bind(runIotuser, srv), Users: created,
-		IsList: func(r usersdktest.Request) bool { return r.Method == http.MethodGet && r.Query.Has("loginPattern") },
+		ListPath: "/user",
 	}, srv
 }
 
