@@ -2,12 +2,15 @@ package reliability
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // TestSharedClientUnderRace shares one client of each family across 100 goroutines while
@@ -17,13 +20,14 @@ func TestSharedClientUnderRace(t *testing.T) {
 	for _, fam := range families {
 		t.Run(fam.name, func(t *testing.T) {
 			h := fam.start(t, defaults())
-			var failures, done atomic.Int32
+			var failures, done, expiries atomic.Int32
 			var expireMu sync.Mutex
 			expired := 0
 			var wg sync.WaitGroup
 			for g := range goroutines {
 				wg.Go(func() {
 					for i := range perG {
+						before := expiries.Load()
 						var err error
 						switch i % 3 {
 						case 0:
@@ -33,7 +37,10 @@ func TestSharedClientUnderRace(t *testing.T) {
 						default:
 							err = createOnce(context.Background(), h, fmt.Sprintf("race-%d-%d", g, i))
 						}
-						if err != nil {
+						// A call renews a rejected token once. Only when the server
+						// revoked every token twice while this call was under way (it
+						// waited out a whole quarter of the run) may it end in a 401.
+						if err != nil && !(expiries.Load()-before >= 2 && errors.Is(err, usersdk.ErrUnauthorized)) {
 							failures.Add(1)
 							t.Log(err)
 						}
@@ -41,6 +48,7 @@ func TestSharedClientUnderRace(t *testing.T) {
 							expireMu.Lock()
 							h.expireToken()
 							expired++
+							expiries.Add(1)
 							expireMu.Unlock()
 						}
 					}
