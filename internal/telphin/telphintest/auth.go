@@ -18,20 +18,6 @@ import (
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
 
-// testAuth runs the client-credentials flow against the recordings of the token
-// endpoint (internal/telphin/testdata) and of the package's get.json.
-func (k Kind[Cl, U, C, P, L, O]) testAuth(t *testing.T) {
-	t.Run("ClientCredentialsTokenExchange", k.testTokenExchange)
-	t.Run("DefaultBaseURLAndTokenEndpoint", k.testDefaultBaseURL)
-	t.Run("TokenFetchedOnceFor50ConcurrentRequests", k.testTokenFetchedOnce)
-	t.Run("RejectedTokenIsRenewedOnceAndRequestRetried", k.testRejectedTokenRenewed)
-	t.Run("Second401IsUnauthorized", k.testSecond401)
-	t.Run("TokenReplacedBeforeExpiry", k.testTokenReplacedBeforeExpiry)
-	t.Run("TokenWithoutExpiresInIsKeptUntil401", k.testTokenWithoutExpiresIn)
-	t.Run("TokenEndpointFailureIsAuthError", k.testTokenEndpointFailure)
-	t.Run("NoSecretPasswordOrTokenInErrorsOrLogs", k.testNoSecretInErrorsOrLogs)
-}
-
 // credentials returns a client that authenticates with the recordings' application
 // credentials, over hc, without retries.
 func (k Kind[Cl, U, C, P, L, O]) credentials(t testing.TB, hc *http.Client, opts ...O) Cl {

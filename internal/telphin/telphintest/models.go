@@ -21,17 +21,6 @@ import (
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
 
-// testModels checks what the two packages' requests have in common: the fields Validate
-// requires, what goes on the wire and what never gets printed.
-func (k Kind[Cl, U, C, P, L, O]) testModels(t *testing.T) {
-	t.Run("CreateRequestValidate", k.testCreateValidate)
-	t.Run("CreateRequestOmitsUnsetOptionalFields", k.testCreateOmitsUnset)
-	t.Run("CreateRequestEmailNotify", k.testCreateEmailNotify)
-	t.Run("UpdateRequestValidate", k.testUpdateValidate)
-	t.Run("UpdateRequestSendsOnlySetFields", k.testUpdateSendsOnlySetFields)
-	t.Run("RequestsRedactPassword", k.testRequestsRedactPassword)
-}
-
 type validator interface{ Validate() error }
 
 // checkValidate checks that v is valid (field "") or refused naming field.

@@ -112,13 +112,75 @@ type Kind[Cl Client[U, C, P, L], U, C, P, L, O any] struct {
 	Users  func(f Fake) []U
 }
 
-// Run runs the whole suite against the package, as subtests; twin is the other package,
-// with which it shares tokens.
+// Run runs the whole suite against the package, as subtests: Fixtures replays its
+// recordings; Models checks its requests; Wire runs the client against its recordings,
+// changed where a test says so (errors, rate limits, retries, answers without a user,
+// path escaping, input refused before sending); Auth runs the client-credentials flow
+// against the token endpoint's recordings; E2E runs the client against its fake. twin is
+// the other package, with which it shares tokens.
 func (k Kind[Cl, U, C, P, L, O]) Run(t *testing.T, twin Twin) {
 	t.Run("Fixtures", k.testFixtures)
-	t.Run("Models", k.testModels)
-	t.Run("Wire", k.testWire)
-	t.Run("Auth", k.testAuth)
-	t.Run("E2E", k.testE2E)
+	for _, group := range []struct {
+		name  string
+		tests []subtest
+	}{
+		{"Models", []subtest{
+			{"CreateRequestValidate", k.testCreateValidate},
+			{"CreateRequestOmitsUnsetOptionalFields", k.testCreateOmitsUnset},
+			{"CreateRequestEmailNotify", k.testCreateEmailNotify},
+			{"UpdateRequestValidate", k.testUpdateValidate},
+			{"UpdateRequestSendsOnlySetFields", k.testUpdateSendsOnlySetFields},
+			{"RequestsRedactPassword", k.testRequestsRedactPassword},
+		}},
+		{"Wire", []subtest{
+			{"GetNotFound", k.testGetNotFound},
+			{"CreateForbidden", k.testCreateForbidden},
+			{"ErrorsDoNotMatchOtherSentinels", k.testErrorsDoNotMatchOtherSentinels},
+			{"ConcurrentRequestRefused", k.testConcurrentRequestRefused},
+			{"ConcurrentRequestRefusalIsRetriedWithBackoff", k.testRefusalRetriedWithBackoff},
+			{"HourlyLimitReturnsAtOnce", k.testHourlyLimitReturnsAtOnce},
+			{"HourlyLimitWithNearResetIsNotRetried", k.testHourlyLimitWithNearReset},
+			{"RateLimitReportsLastHeaders", k.testRateLimitReportsLastHeaders},
+			{"CreateAnswered5xx", k.testCreateAnswered5xx},
+			{"ServerErrorOnUpdateIsRetried", k.testServerErrorOnUpdateIsRetried},
+			{"AnswerWithoutAUserIsAnError", k.testAnswerWithoutAUser},
+			{"ClientIDStaysOneSegment", k.testClientIDStaysOneSegment},
+			{"BadInputIsRefusedBeforeSending", k.testBadInputRefused},
+			{"NewRefusesBadConfiguration", k.testNewRefusesBadConfiguration},
+		}},
+		{"Auth", []subtest{
+			{"ClientCredentialsTokenExchange", k.testTokenExchange},
+			{"DefaultBaseURLAndTokenEndpoint", k.testDefaultBaseURL},
+			{"TokenFetchedOnceFor50ConcurrentRequests", k.testTokenFetchedOnce},
+			{"RejectedTokenIsRenewedOnceAndRequestRetried", k.testRejectedTokenRenewed},
+			{"Second401IsUnauthorized", k.testSecond401},
+			{"TokenReplacedBeforeExpiry", k.testTokenReplacedBeforeExpiry},
+			{"TokenWithoutExpiresInIsKeptUntil401", k.testTokenWithoutExpiresIn},
+			{"TokenEndpointFailureIsAuthError", k.testTokenEndpointFailure},
+			{"NoSecretPasswordOrTokenInErrorsOrLogs", k.testNoSecretInErrorsOrLogs},
+		}},
+		{"E2E", []subtest{
+			{"EveryMethod", k.testE2EEveryMethod},
+			{"CreateEmailNotify", k.testE2ECreateEmailNotify},
+			{"ErrorsMatchSentinels", k.testE2EErrorsMatchSentinels},
+			{"ExpiredTokenIsRenewedOnce", k.testE2EExpiredTokenRenewed},
+			{"RateLimitHeaders", k.testE2ERateLimitHeaders},
+			{"HourlyLimitFailsAtOnce", k.testE2EHourlyLimit},
+			{"ReadRetriedAfter503", k.testE2EReadRetried},
+			{"CreateNotResent", k.testE2ECreateNotResent},
+			{"All", k.testE2EAll},
+		}},
+	} {
+		t.Run(group.name, func(t *testing.T) {
+			for _, st := range group.tests {
+				t.Run(st.name, st.run)
+			}
+		})
+	}
 	t.Run("TokenSharedWith"+twin.name, func(t *testing.T) { k.testTokenShared(t, twin) })
+}
+
+type subtest struct {
+	name string
+	run  func(*testing.T)
 }

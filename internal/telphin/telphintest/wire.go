@@ -17,26 +17,6 @@ import (
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
 
-// testWire runs the client against the package's recordings, changed where a test says
-// so: errors, rate limits, retries, answers without a user, path escaping and input
-// refused before sending.
-func (k Kind[Cl, U, C, P, L, O]) testWire(t *testing.T) {
-	t.Run("GetNotFound", k.testGetNotFound)
-	t.Run("CreateForbidden", k.testCreateForbidden)
-	t.Run("ErrorsDoNotMatchOtherSentinels", k.testErrorsDoNotMatchOtherSentinels)
-	t.Run("ConcurrentRequestRefused", k.testConcurrentRequestRefused)
-	t.Run("ConcurrentRequestRefusalIsRetriedWithBackoff", k.testRefusalRetriedWithBackoff)
-	t.Run("HourlyLimitReturnsAtOnce", k.testHourlyLimitReturnsAtOnce)
-	t.Run("HourlyLimitWithNearResetIsNotRetried", k.testHourlyLimitWithNearReset)
-	t.Run("RateLimitReportsLastHeaders", k.testRateLimitReportsLastHeaders)
-	t.Run("CreateAnswered5xx", k.testCreateAnswered5xx)
-	t.Run("ServerErrorOnUpdateIsRetried", k.testServerErrorOnUpdateIsRetried)
-	t.Run("AnswerWithoutAUserIsAnError", k.testAnswerWithoutAUser)
-	t.Run("ClientIDStaysOneSegment", k.testClientIDStaysOneSegment)
-	t.Run("BadInputIsRefusedBeforeSending", k.testBadInputRefused)
-	t.Run("NewRefusesBadConfiguration", k.testNewRefusesBadConfiguration)
-}
-
 func (k Kind[Cl, U, C, P, L, O]) testGetNotFound(t *testing.T) {
 	rec := fixture.New(t).Expect(testdata("get_not_found"))
 	_, err := k.recorded(t, rec, k.Opt.WithoutRetries()).Get(context.Background(), me, 999)
