@@ -76,17 +76,12 @@ func TestAutoDetectTriesBasicAuthFirst(t *testing.T) {
 	)
 	mock := httpmock.NewMockTransport()
 	mock.RegisterResponder(http.MethodPost, tokenURL, func(r *http.Request) (*http.Response, error) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, err
-		}
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
+		if err := r.ParseForm(); err != nil {
 			return nil, err
 		}
 		var s seen
 		s.basicUser, s.basicPass, s.hasBasic = r.BasicAuth()
-		s.form = form
+		s.form = r.PostForm
 		mu.Lock()
 		reqs = append(reqs, s)
 		mu.Unlock()
