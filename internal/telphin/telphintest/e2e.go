@@ -22,18 +22,14 @@ import (
 // ownerID is the numeric id of the client @me stands for, in the fake.
 const ownerID = clientusertest.DefaultClientID
 
-// clock is a settable clock for the fake, so tests move its hour without sleeping.
-type clock struct{ ns atomic.Int64 }
-
-func newClock(srv Fake, start time.Time) *clock {
-	c := &clock{}
-	c.set(start)
-	srv.SetClock(c.now)
-	return c
+// setClock gives the fake a clock that reads start until the returned function moves it,
+// so tests move the fake's hour without sleeping.
+func setClock(srv Fake, start time.Time) (move func(time.Time)) {
+	var now atomic.Pointer[time.Time]
+	now.Store(&start)
+	srv.SetClock(func() time.Time { return *now.Load() })
+	return func(t time.Time) { now.Store(&t) }
 }
-
-func (c *clock) now() time.Time  { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *clock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 
 // e2eSetup starts the fake and a client that authenticates with the fake's application
 // credentials; the token endpoint is the one the client derives from the base URL.
@@ -349,7 +345,7 @@ func (k Kind[Cl, U, C, P, L, O]) testE2ERateLimitHeaders(t *testing.T) {
 	} {
 		t.Run(tt.start.Format("15:04"), func(t *testing.T) {
 			srv, c := k.e2eSetup(t)
-			newClock(srv, tt.start)
+			setClock(srv, tt.start)
 			srv.SetRateLimit(tt.limit)
 
 			_, ok := c.RateLimit()
@@ -371,7 +367,7 @@ func (k Kind[Cl, U, C, P, L, O]) testE2ERateLimitHeaders(t *testing.T) {
 func (k Kind[Cl, U, C, P, L, O]) testE2EHourlyLimit(t *testing.T) {
 	srv := k.NewFake()
 	defer srv.Close()
-	clk := newClock(srv, time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC))
+	moveClock := setClock(srv, time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC))
 	srv.SetRateLimit(1)
 	// Default retry settings: the longest wait (30 s) is far shorter than the hour.
 	newClient := func(opts ...O) Cl {
@@ -408,7 +404,7 @@ func (k Kind[Cl, U, C, P, L, O]) testE2EHourlyLimit(t *testing.T) {
 	assert.Equal(t, 0, rl.Remaining)
 
 	// The next hour has a new budget (and the token, an hour old, is replaced).
-	clk.set(time.Date(2030, 1, 1, 11, 0, 1, 0, time.UTC))
+	moveClock(time.Date(2030, 1, 1, 11, 0, 1, 0, time.UTC))
 	_, err = unchecked.List(ctx, me, *new(L))
 	require.NoError(t, err)
 }
