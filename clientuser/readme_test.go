@@ -1,18 +1,14 @@
 package clientuser_test
 
 import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"context"
 	"fmt"
-	"github.com/usersdk/usersdk-go/internal/readme"
 	"os"
+	"testing"
 
 	"github.com/usersdk/usersdk-go/clientuser"
 	"github.com/usersdk/usersdk-go/extensionuser"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // readmeSnippet is the README's Telphin section (both packages). It is compiled, not run:
@@ -54,10 +50,6 @@ func readmeSnippet(ctx context.Context, pw string) error {
 }
 
 func TestReadmeSnippet(t *testing.T) {
-	want, err := readme.Snippet("readme_test.go")
-	require.NoError(t, err)
-	got, err := readme.Block("../README.md", "clientuser.New(")
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	fuzzkit.Readme(t, "readme_test.go", "../README.md", "clientuser.New(")
 	_ = readmeSnippet // compiled, not run: it needs a real server
 }
