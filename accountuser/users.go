@@ -53,7 +53,7 @@ func (c *Client) Get(ctx context.Context, userID ID) (*User, error) {
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
 		return nil, err
 	}
-	req := &core.Request{Method: http.MethodGet, Path: userPath + userID.String()}
+	req := &core.Request{Method: http.MethodGet, Path: userPath, ID: int64(userID)}
 	u := new(User) // null and an empty body leave it without an id
 	if err := c.core.Do(ctx, req, u); err != nil {
 		return nil, err

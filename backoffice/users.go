@@ -51,7 +51,7 @@ func (c *Client) Get(ctx context.Context, userID int64) (*User, error) {
 	if err := core.PositiveID("userId", userID); err != nil {
 		return nil, err
 	}
-	a, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)}, hasID)
+	a, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: usersPath + "/", ID: userID}, hasID)
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,7 @@ func (c *Client) Get(ctx context.Context, userID int64) (*UserWithNetworks, erro
 	if err := core.PositiveID("id", userID); err != nil {
 		return nil, err
 	}
-	return core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPath(userID)}, hasID)
+	return core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: usersPath + "/", ID: userID}, hasID)
 }
 
 // GetCurrent returns the user the session belongs to, with its networks (GET /user/current).

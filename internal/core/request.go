@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ type Request struct {
 	Method string
 	// Path is relative to the base URL, already escaped (build it with Segment).
 	Path string
+	// ID, when positive, is appended to Path as its last segment. Giving it apart lets
+	// the URL be built in one allocation.
+	ID int64
 	// URL, when set, replaces base URL + Path (token endpoints on another service).
 	URL string
 	// Query is a struct with `url` tags (go-querystring) or url.Values; nil for none.
@@ -304,7 +308,7 @@ func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body 
 func (c *Client) url(r *Request) (string, error) {
 	target := r.URL
 	if target == "" {
-		target = c.base + r.Path
+		target = c.target(r)
 	}
 	q, err := EncodeQuery(r.Query)
 	if err != nil {
@@ -353,6 +357,10 @@ func (c *Client) logAttempt(ctx context.Context, a *attempt, status int, err err
 func (c *Client) target(r *Request) string {
 	if r.URL != "" {
 		return r.URL
+	}
+	if r.ID > 0 {
+		var id [20]byte
+		return c.base + r.Path + string(strconv.AppendInt(id[:0], r.ID, 10))
 	}
 	return c.base + r.Path
 }

@@ -36,6 +36,8 @@ type Users[U any] struct {
 	source oauth2.TokenSource
 	// present reports whether an answer holds a user (has an id): {} is not one.
 	present func(*U) bool
+	// mine is the collection of Me, the client of the token's owner.
+	mine string
 }
 
 // New applies the options over the Telphin defaults and returns the resource of the
@@ -58,7 +60,7 @@ func New[U any](name, kind string, present func(*U) bool, opts []core.Option) (*
 	if fc != nil {
 		fc.client = c
 	}
-	u := &Users[U]{core: c, kind: kind, present: present}
+	u := &Users[U]{core: c, kind: kind, present: present, mine: "/client/" + core.Segment(Me) + "/user/" + kind + "/"}
 	if cache, ok := s.Auth.(*core.TokenCache); ok {
 		u.source = &TokenSource{cache: cache}
 	} else {
@@ -167,11 +169,14 @@ func (u *Users[U]) List(ctx context.Context, clientID string, query any) ([]U, e
 
 // Get returns one user.
 func (u *Users[U]) Get(ctx context.Context, clientID string, userID int64) (*U, error) {
-	p, err := u.item(clientID, userID)
+	p, err := u.collection(clientID)
 	if err != nil {
 		return nil, err
 	}
-	return core.Object(ctx, u.core, &core.Request{Method: http.MethodGet, Path: p}, u.present)
+	if err := core.PositiveID("user_id", userID); err != nil {
+		return nil, err
+	}
+	return core.Object(ctx, u.core, &core.Request{Method: http.MethodGet, Path: p, ID: userID}, u.present)
 }
 
 // Create adds a user and returns it as the server stored it.
@@ -208,7 +213,11 @@ func (u *Users[U]) Delete(ctx context.Context, clientID string, userID int64) er
 }
 
 // collection is /client/{client_id}/user/{kind}/, with the trailing slash the API uses.
+// The one for Me is built once.
 func (u *Users[U]) collection(clientID string) (string, error) {
+	if clientID == Me {
+		return u.mine, nil
+	}
 	seg, err := core.PathSegment("client_id", clientID)
 	if err != nil {
 		return "", err
