@@ -68,8 +68,8 @@ func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
 	}
 	now := time.Now()
 	rl := &RateLimitError{APIError: e, Limit: -1, Remaining: -1}
-	if r, ok := rateLimitFrom(resp.Header, now); ok {
-		rl.Limit, rl.Remaining, rl.Reset = r.Limit, r.Remaining, r.Reset
+	if h, ok := rateLimitFrom(resp.Header, now); ok {
+		rl.Limit, rl.Remaining, rl.Reset = h.Limit, h.Remaining, h.Reset
 	}
 	if e.RetryAfter > 0 {
 		rl.Reset = now.Add(e.RetryAfter)
