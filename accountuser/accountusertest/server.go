@@ -62,15 +62,12 @@ package accountusertest
 import (
 	"bytes"
 	"cmp"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,9 +160,7 @@ func NewServer() *Server {
 }
 
 func generatePassword() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return "revive-" + hex.EncodeToString(b)
+	return "revive-" + fakeserver.RandomHex(12)
 }
 
 // Credentials returns the Basic auth user and password the server accepts.
@@ -184,29 +179,17 @@ func (s *Server) SetCredentials(username, password string) {
 
 // SetErrorStatus answers every error in the vendor's shape with status instead of the
 // fake's choice (see the package doc); 0 restores the choices. 401 is never changed.
-func (s *Server) SetErrorStatus(status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.errorStatus = status
-}
+func (s *Server) SetErrorStatus(status int) { fakeserver.Set(&s.mu, &s.errorStatus, status) }
 
 // SetDeleteResponse sets the body of a successful delete, sent as application/json;
 // the default is the text {"OK"}.
-func (s *Server) SetDeleteResponse(body string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.deleteBody = body
-}
+func (s *Server) SetDeleteResponse(body string) { fakeserver.Set(&s.mu, &s.deleteBody, body) }
 
 // SetPubListPath serves the account list at /pub/usr/acc/{accountId} instead of
 // /usr/acc/{accountId} when on, as an installation that needs accountuser.WithPubListPath
 // does; the other path then has no route (404, text "404 page not found"). Off is the
 // default.
-func (s *Server) SetPubListPath(on bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pubList = on
-}
+func (s *Server) SetPubListPath(on bool) { fakeserver.Set(&s.mu, &s.pubList, on) }
 
 // AddAccount makes accounts exist, so users can be added to and listed by them.
 func (s *Server) AddAccount(ids ...accountuser.ID) {
@@ -222,10 +205,7 @@ func (s *Server) AddAccount(ids ...accountuser.ID) {
 func (s *Server) AddUser(u accountuser.User, password string) accountuser.User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u.UserID == 0 {
-		u.UserID = s.nextID
-	}
-	s.nextID = max(s.nextID, u.UserID+1)
+	u.UserID = fakeserver.SeedID(u.UserID, &s.nextID)
 	if u.DefaultAccountID != 0 {
 		s.accounts[u.DefaultAccountID] = true
 	}
@@ -242,36 +222,23 @@ func (s *Server) Users() []accountuser.User {
 
 // User returns the stored user with this id.
 func (s *Server) User(id accountuser.ID) (accountuser.User, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.users[id]
-	if !ok {
-		return accountuser.User{}, false
-	}
-	return r.user, true
+	return fakeserver.Field(&s.mu, s.users, id, func(r *record) accountuser.User { return r.user })
 }
 
 // Password returns the password stored for a user, to check what a client sent (the API
 // itself never returns it).
 func (s *Server) Password(id accountuser.ID) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.users[id]
-	if !ok {
-		return "", false
-	}
-	return r.password, true
+	return fakeserver.Field(&s.mu, s.users, id, func(r *record) string { return r.password })
 }
 
 // sorted returns the users keep accepts, by id; it is called with s.mu held.
 func (s *Server) sorted(keep func(accountuser.User) bool) []accountuser.User {
 	out := make([]accountuser.User, 0, len(s.users))
-	for _, r := range s.users {
+	for _, r := range fakeserver.Sorted(s.users, func(r *record) accountuser.ID { return r.user.UserID }) {
 		if keep(r.user) {
 			out = append(out, r.user)
 		}
 	}
-	slices.SortFunc(out, func(a, b accountuser.User) int { return cmp.Compare(a.UserID, b.UserID) })
 	return out
 }
 
@@ -302,9 +269,7 @@ func wire(u accountuser.User) wireUser {
 }
 
 func (s *Server) fail(w http.ResponseWriter, f *failure) {
-	s.mu.Lock()
-	status := cmp.Or(s.errorStatus, f.status)
-	s.mu.Unlock()
+	status := cmp.Or(fakeserver.Get(&s.mu, &s.errorStatus), f.status)
 	fakeserver.JSON(w, status, map[string]any{
 		"error": map[string]string{"type": "Exception", "message": f.message},
 	})
@@ -346,8 +311,8 @@ func (s *Server) listRoute(pub bool, next http.HandlerFunc) http.HandlerFunc {
 
 // pathID parses a path id; anything but a whole number names nothing.
 func pathID(r *http.Request, name string) (accountuser.ID, bool) {
-	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return accountuser.ID(n), err == nil
+	n, ok := fakeserver.PathID(r, name)
+	return accountuser.ID(n), ok
 }
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
@@ -559,7 +524,7 @@ func (s *Server) add(w http.ResponseWriter, r *http.Request) {
 		DefaultAccountID: *c.defaultAccountID,
 		Active:           accountuser.Enabled,
 	}
-	set(&u.Active, c.active)
+	fakeserver.Apply(&u.Active, c.active)
 	s.nextID++
 	s.users[u.UserID] = &record{user: u, password: *c.password}
 	s.mu.Unlock()
@@ -595,21 +560,15 @@ func (s *Server) modify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := &rec.user
-	set(&u.ContactName, c.contactName)
-	set(&u.EmailAddress, c.emailAddress)
-	set(&u.Username, c.username)
-	set(&u.DefaultAccountID, c.defaultAccountID)
-	set(&u.Active, c.active)
-	set(&rec.password, c.password)
+	fakeserver.Apply(&u.ContactName, c.contactName)
+	fakeserver.Apply(&u.EmailAddress, c.emailAddress)
+	fakeserver.Apply(&u.Username, c.username)
+	fakeserver.Apply(&u.DefaultAccountID, c.defaultAccountID)
+	fakeserver.Apply(&u.Active, c.active)
+	fakeserver.Apply(&rec.password, c.password)
 	out := *u
 	s.mu.Unlock()
 	fakeserver.JSON(w, http.StatusOK, wire(out))
-}
-
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }
 
 func (s *Server) delete(w http.ResponseWriter, r *http.Request) {

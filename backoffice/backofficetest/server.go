@@ -19,12 +19,9 @@ package backofficetest
 
 import (
 	"cmp"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -80,19 +77,13 @@ func NewServer() *Server {
 }
 
 func (s *Server) issue() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	tok := "bo-" + hex.EncodeToString(b)
+	tok := "bo-" + fakeserver.RandomHex(16)
 	s.tokens[tok] = true
 	return tok
 }
 
 // Token returns the token the server currently accepts.
-func (s *Server) Token() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.current
-}
+func (s *Server) Token() string { return fakeserver.Get(&s.mu, &s.current) }
 
 // ExpireToken makes every token issued so far invalid and issues a new current one.
 func (s *Server) ExpireToken() {
@@ -103,28 +94,16 @@ func (s *Server) ExpireToken() {
 }
 
 // WrapLists makes list answers {"data": [...], "total": n} instead of a bare array.
-func (s *Server) WrapLists(wrap bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.wrapLists = wrap
-}
+func (s *Server) WrapLists(wrap bool) { fakeserver.Set(&s.mu, &s.wrapLists, wrap) }
 
 // WrapObjects makes answers holding one user (Get, Create, Update, Patch)
 // {"data": {...}} instead of the bare object.
-func (s *Server) WrapObjects(wrap bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.wrapUsers = wrap
-}
+func (s *Server) WrapObjects(wrap bool) { fakeserver.Set(&s.mu, &s.wrapUsers, wrap) }
 
 // CreateWithoutBody makes Create answer status (a 2xx, usually 202 Accepted or 204 No
 // Content) with no body, storing the user all the same, as a server may that does not
 // return what it created. 0 restores the default, 201 with the user.
-func (s *Server) CreateWithoutBody(status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.createStatus = status
-}
+func (s *Server) CreateWithoutBody(status int) { fakeserver.Set(&s.mu, &s.createStatus, status) }
 
 // userBody is the answer holding u; s.mu is held.
 func (s *Server) userBody(u backoffice.User) any {
@@ -138,10 +117,7 @@ func (s *Server) userBody(u backoffice.User) any {
 func (s *Server) AddUser(u backoffice.User, password string) backoffice.User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u.ID == 0 {
-		u.ID = s.nextID
-	}
-	s.nextID = max(s.nextID, u.ID+1)
+	u.ID = fakeserver.SeedID(u.ID, &s.nextID)
 	s.users[u.ID] = &record{user: u, password: password}
 	return u
 }
@@ -151,22 +127,15 @@ func (s *Server) Users() []backoffice.User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]backoffice.User, 0, len(s.users))
-	for _, r := range s.users {
+	for _, r := range fakeserver.Sorted(s.users, func(r *record) int64 { return r.user.ID }) {
 		out = append(out, r.user)
 	}
-	slices.SortFunc(out, func(a, b backoffice.User) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
 // Password returns the password stored for a user, to check what a client sent.
 func (s *Server) Password(id int64) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.users[id]
-	if !ok {
-		return "", false
-	}
-	return r.password, true
+	return fakeserver.Field(&s.mu, s.users, id, func(r *record) string { return r.password })
 }
 
 func message(w http.ResponseWriter, status int, msg string) {
@@ -196,13 +165,13 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 
 func (s *Server) withUser(next func(http.ResponseWriter, *http.Request, int64)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
+		id, ok := fakeserver.PathID(r, "id")
+		if !ok {
 			message(w, http.StatusNotFound, "User not found")
 			return
 		}
 		s.mu.Lock()
-		_, ok := s.users[id]
+		_, ok = s.users[id]
 		s.mu.Unlock()
 		if !ok {
 			message(w, http.StatusNotFound, "User not found")
@@ -214,8 +183,8 @@ func (s *Server) withUser(next func(http.ResponseWriter, *http.Request, int64)) 
 
 func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err1 := atoi(q.Get("limit"), 0)
-	offset, err2 := atoi(q.Get("offset"), 0)
+	limit, err1 := fakeserver.IntOr(q.Get("limit"), 0)
+	offset, err2 := fakeserver.IntOr(q.Get("offset"), 0)
 	if err1 != nil || err2 != nil || limit < 0 || offset < 0 {
 		invalid(w, "limit", "limit and offset must be non-negative integers")
 		return
@@ -250,10 +219,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	})
 	total := len(users)
 	page := fakeserver.Page(users, offset, limit)
-	s.mu.Lock()
-	wrap := s.wrapLists
-	s.mu.Unlock()
-	if wrap {
+	if fakeserver.Get(&s.mu, &s.wrapLists) {
 		fakeserver.JSON(w, http.StatusOK, map[string]any{"data": page, "total": total})
 		return
 	}
@@ -337,15 +303,15 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, id int64) {
 		return
 	}
 	u := &rec.user
-	set(&u.Name, req.Name)
-	set(&u.Email, req.Email)
-	set(&u.Phone, req.Phone)
-	set(&u.Active, req.Active)
+	fakeserver.Apply(&u.Name, req.Name)
+	fakeserver.Apply(&u.Email, req.Email)
+	fakeserver.Apply(&u.Phone, req.Phone)
+	fakeserver.Apply(&u.Active, req.Active)
 	if req.TFA != nil {
 		u.TFA = tfa(*req.TFA)
 	}
-	set(&u.CanViewMaskedData, req.CanViewMaskedData)
-	set(&rec.password, req.Password)
+	fakeserver.Apply(&u.CanViewMaskedData, req.CanViewMaskedData)
+	fakeserver.Apply(&rec.password, req.Password)
 	if req.Groups != nil {
 		u.Groups = req.Groups
 	}
@@ -366,22 +332,9 @@ func tfa(on bool) backoffice.TFA {
 	return backoffice.TFADisabled
 }
 
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
-}
-
 func (s *Server) delete(w http.ResponseWriter, _ *http.Request, id int64) {
 	s.mu.Lock()
 	delete(s.users, id)
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
-}
-
-func atoi(s string, def int) (int, error) {
-	if s == "" {
-		return def, nil
-	}
-	return strconv.Atoi(s)
 }
