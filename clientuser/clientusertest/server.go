@@ -84,8 +84,6 @@ package clientusertest
 //go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"path"
 	"strconv"
@@ -168,8 +166,8 @@ type Server struct {
 func NewServer() *Server {
 	s := &Server{
 		now:        time.Now,
-		appID:      "app-" + randomHex(8),
-		secret:     randomHex(16),
+		appID:      "app-" + fakeserver.RandomHex(8),
+		secret:     fakeserver.RandomHex(16),
 		tokens:     map[string]time.Time{},
 		owner:      DefaultClientID,
 		clients:    map[int64]bool{DefaultClientID: true},
@@ -209,12 +207,6 @@ func NewServer() *Server {
 	return s
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // BaseURL is the base URL to give the clients: the server's URL followed by BasePath.
 func (s *Server) BaseURL() string { return s.URL + BasePath }
 
@@ -222,18 +214,10 @@ func (s *Server) BaseURL() string { return s.URL + BasePath }
 func (s *Server) TokenURL() string { return s.URL + TokenPath }
 
 // AppID returns the application id (OAuth client_id) the token endpoint accepts.
-func (s *Server) AppID() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.appID
-}
+func (s *Server) AppID() string { return fakeserver.Get(&s.mu, &s.appID) }
 
 // Secret returns the application secret (OAuth client_secret) the token endpoint accepts.
-func (s *Server) Secret() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.secret
-}
+func (s *Server) Secret() string { return fakeserver.Get(&s.mu, &s.secret) }
 
 // SetCredentials replaces the application credentials the token endpoint accepts. Tokens
 // already issued stay valid.
@@ -245,11 +229,7 @@ func (s *Server) SetCredentials(appID, secret string) {
 
 // OmitExpiresIn makes the token endpoint leave expires_in out of its answers, as in a
 // recorded real response. The tokens still expire after TokenLifetime.
-func (s *Server) OmitExpiresIn(omit bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.omitExpiresIn = omit
-}
+func (s *Server) OmitExpiresIn(omit bool) { fakeserver.Set(&s.mu, &s.omitExpiresIn, omit) }
 
 // IssueToken issues a token as the token endpoint would, without a request, for clients
 // configured with a fixed token. It does not count in TokenRequests.
@@ -260,7 +240,7 @@ func (s *Server) IssueToken() string {
 }
 
 func (s *Server) issueLocked() string {
-	tok := "tph-" + randomHex(16)
+	tok := "tph-" + fakeserver.RandomHex(16)
 	s.tokens[tok] = s.now().Add(TokenLifetime)
 	return tok
 }
@@ -274,11 +254,7 @@ func (s *Server) ExpireTokens() {
 }
 
 // TokenRequests counts the requests the token endpoint received, refused ones included.
-func (s *Server) TokenRequests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.tokenRequests
-}
+func (s *Server) TokenRequests() int { return fakeserver.Get(&s.mu, &s.tokenRequests) }
 
 // SetClock replaces the server's clock (time.Now by default; nil restores it). Token
 // expiry and the hourly rate-limit window follow it, so tests can move time without
@@ -287,34 +263,20 @@ func (s *Server) SetClock(now func() time.Time) {
 	if now == nil {
 		now = time.Now
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.now = now
+	fakeserver.Set(&s.mu, &s.now, now)
 }
 
 // SetRateLimit sets the hourly request budget (0 refuses every API request with 429). The
 // requests already counted in the current hour stay counted.
-func (s *Server) SetRateLimit(perHour int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.rateLimit = max(perHour, 0)
-}
+func (s *Server) SetRateLimit(perHour int) { fakeserver.Set(&s.mu, &s.rateLimit, max(perHour, 0)) }
 
 // IgnorePaging makes the lists accept page and per_page and answer the whole list
 // whatever they say, as a server that does not page its user lists would (the vendor does
 // not document paging for them); false restores paging.
-func (s *Server) IgnorePaging(ignore bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ignorePaging = ignore
-}
+func (s *Server) IgnorePaging(ignore bool) { fakeserver.Set(&s.mu, &s.ignorePaging, ignore) }
 
 // ClientID returns the id of the client that owns the application: the one "@me" names.
-func (s *Server) ClientID() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.owner
-}
+func (s *Server) ClientID() int64 { return fakeserver.Get(&s.mu, &s.owner) }
 
 // AddClient adds a client the application may manage, reachable by its numeric id.
 func (s *Server) AddClient(id int64) {
@@ -388,11 +350,7 @@ func (s *Server) seedIDLocked(id int64, login string) int64 {
 	if s.loginTakenLocked(login, id) {
 		panic("clientusertest: login " + strconv.Quote(login) + " is already taken")
 	}
-	if id == 0 {
-		id = s.nextID
-	}
-	s.nextID = max(s.nextID, id+1)
-	return id
+	return fakeserver.SeedID(id, &s.nextID)
 }
 
 // ClientUsers returns every client-level user, of every client, by id.
@@ -443,13 +401,7 @@ func (s *Server) ExtensionUser(id int64) (u extensionuser.User, clientID int64, 
 // Password returns the password stored for the user with this id, of either kind, to check
 // what a client sent.
 func (s *Server) Password(id int64) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, ok := s.users[id]
-	if !ok {
-		return "", false
-	}
-	return r.password, true
+	return fakeserver.Field(&s.mu, s.users, id, func(r *record) string { return r.password })
 }
 
 // Notifications returns the sign-in notifications the server would have e-mailed, in
@@ -552,12 +504,11 @@ func (s *Server) withClient(next handler) http.HandlerFunc {
 
 // userID parses {user_id}; ok is false (and a 404 sent) when it is not an integer.
 func userID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("user_id"), 10, 64)
-	if err != nil {
+	id, ok := fakeserver.PathID(r, "user_id")
+	if !ok {
 		recordNotFound(w)
-		return 0, false
 	}
-	return id, true
+	return id, ok
 }
 
 // message writes the vendor's error body: {"message": ...} with "status" when code is set.

@@ -1,7 +1,6 @@
 package clientusertest
 
 import (
-	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -245,14 +244,8 @@ func (s *Server) claimExtensionLocked(ext, clientID int64) string {
 
 // sortedLocked returns the users of one kind, by id.
 func (s *Server) sortedLocked(ext bool) []*record {
-	var out []*record
-	for _, r := range s.users {
-		if r.ext == ext {
-			out = append(out, r)
-		}
-	}
-	slices.SortFunc(out, func(a, b *record) int { return cmp.Compare(a.id, b.id) })
-	return out
+	all := fakeserver.Sorted(s.users, func(r *record) int64 { return r.id })
+	return slices.DeleteFunc(all, func(r *record) bool { return r.ext != ext })
 }
 
 // userLocked finds a user of one kind that belongs to clientID.
