@@ -39,7 +39,6 @@ package iotusertest
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -48,6 +47,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/usersdk/usersdk-go/internal/fakeserver"
 	"github.com/usersdk/usersdk-go/iotuser"
 	"github.com/usersdk/usersdk-go/usersdktest"
 )
@@ -301,18 +301,10 @@ func (s *Server) ExpireRefreshTokens() {
 
 // Logins counts the requests POST /token handled (successful or not); faulted requests
 // that never reached the handler are not counted.
-func (s *Server) Logins() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.logins
-}
+func (s *Server) Logins() int { return fakeserver.Get(&s.mu, &s.logins) }
 
 // Refreshes counts the requests POST /token/refresh handled (successful or not).
-func (s *Server) Refreshes() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.refreshes
-}
+func (s *Server) Refreshes() int { return fakeserver.Get(&s.mu, &s.refreshes) }
 
 // IssueTokens mints an access and refresh token for a user as a login would, without
 // counting a login or touching lastLogin.
@@ -332,10 +324,7 @@ func (s *Server) IssueTokens(userID int64) (iotuser.Tokens, error) {
 func (s *Server) AddUser(u iotuser.User, password string) iotuser.User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u.ID == 0 {
-		u.ID = s.nextUser
-	}
-	s.nextUser = max(s.nextUser, u.ID+1)
+	u.ID = fakeserver.SeedID(u.ID, &s.nextUser)
 	u.Data = normalizeData(u.Data)
 	s.users[u.ID] = &userRecord{user: u, password: password, networks: map[int64]bool{}, deviceTypes: map[int64]bool{}}
 	return u
@@ -345,10 +334,7 @@ func (s *Server) AddUser(u iotuser.User, password string) iotuser.User {
 func (s *Server) AddNetwork(n iotuser.Network) iotuser.Network {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if n.ID == 0 {
-		n.ID = s.nextNetwork
-	}
-	s.nextNetwork = max(s.nextNetwork, n.ID+1)
+	n.ID = fakeserver.SeedID(n.ID, &s.nextNetwork)
 	s.networks[n.ID] = n
 	return n
 }
@@ -357,10 +343,7 @@ func (s *Server) AddNetwork(n iotuser.Network) iotuser.Network {
 func (s *Server) AddDeviceType(d iotuser.DeviceType) iotuser.DeviceType {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d.ID == 0 {
-		d.ID = s.nextDeviceType
-	}
-	s.nextDeviceType = max(s.nextDeviceType, d.ID+1)
+	d.ID = fakeserver.SeedID(d.ID, &s.nextDeviceType)
 	s.deviceTypes[d.ID] = d
 	return d
 }
@@ -418,13 +401,7 @@ func (s *Server) User(id int64) (iotuser.UserWithNetworks, bool) {
 
 // Password returns the password stored for a user, to check what a client sent.
 func (s *Server) Password(id int64) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, ok := s.users[id]
-	if !ok {
-		return "", false
-	}
-	return rec.password, true
+	return fakeserver.Field(&s.mu, s.users, id, func(r *userRecord) string { return r.password })
 }
 
 // UserDeviceTypes returns the device types explicitly assigned to a user, by id (not
@@ -447,24 +424,19 @@ func (s *Server) UserDeviceTypes(id int64) ([]iotuser.DeviceType, bool) {
 func (s *Server) Networks() []iotuser.Network {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return sortedValues(s.networks, func(n iotuser.Network) int64 { return n.ID })
+	return fakeserver.Sorted(s.networks, func(n iotuser.Network) int64 { return n.ID })
 }
 
 // DeviceTypes returns every stored device type, by id.
 func (s *Server) DeviceTypes() []iotuser.DeviceType {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return sortedValues(s.deviceTypes, func(d iotuser.DeviceType) int64 { return d.ID })
+	return fakeserver.Sorted(s.deviceTypes, func(d iotuser.DeviceType) int64 { return d.ID })
 }
 
 // sortedUsers is called with s.mu held.
 func (s *Server) sortedUsers() []*userRecord {
-	out := make([]*userRecord, 0, len(s.users))
-	for _, r := range s.users {
-		out = append(out, r)
-	}
-	slices.SortFunc(out, func(a, b *userRecord) int { return cmp.Compare(a.user.ID, b.user.ID) })
-	return out
+	return fakeserver.Sorted(s.users, func(r *userRecord) int64 { return r.user.ID })
 }
 
 // userByLogin is called with s.mu held.
@@ -496,15 +468,6 @@ func sortedIDs(set map[int64]bool) []int64 {
 		out = append(out, id)
 	}
 	slices.Sort(out)
-	return out
-}
-
-func sortedValues[T any](m map[int64]T, id func(T) int64) []T {
-	out := make([]T, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
 	return out
 }
 

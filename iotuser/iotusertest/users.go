@@ -79,8 +79,7 @@ type call struct {
 
 // pathID parses an id path segment as the server's long parameters.
 func (c *call) pathID(name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.r.PathValue(name), 10, 64)
-	return id, err == nil
+	return fakeserver.PathID(c.r, name)
 }
 
 // route registers h under BasePath. The token must carry the action need, except that
@@ -98,7 +97,7 @@ func (s *Server) route(mux *http.ServeMux, pattern string, need action, self boo
 			raw := r.PathValue("id")
 			if raw == "current" {
 				c.id = p.UserID
-			} else if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			} else if id, ok := fakeserver.PathID(r, "id"); ok {
 				c.id = id
 			} else {
 				return userNotFound(raw)
@@ -574,7 +573,7 @@ func (s *Server) listDeviceTypes(c *call) reply {
 	}
 	out := []namedView{}
 	if rec.user.AllDeviceTypesAvailable {
-		for _, d := range sortedValues(s.deviceTypes, func(d iotuser.DeviceType) int64 { return d.ID }) {
+		for _, d := range fakeserver.Sorted(s.deviceTypes, func(d iotuser.DeviceType) int64 { return d.ID }) {
 			out = append(out, viewDeviceType(d))
 		}
 		return ok(out)
