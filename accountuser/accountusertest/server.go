@@ -406,9 +406,9 @@ func (f fields) id(name string) (v accountuser.ID, set bool, bad *failure) {
 	return accountuser.ID(n), true, nil
 }
 
-// active reads the active flag sent as 0/1, "0"/"1" or true/false.
-func (f fields) active() (v accountuser.Active, set bool, bad *failure) {
-	raw, ok := f["active"]
+// active reads the active flag name sent as 0/1, "0"/"1" or true/false.
+func (f fields) active(name string) (v accountuser.Active, set bool, bad *failure) {
+	raw, ok := f[name]
 	if !ok {
 		return false, false, nil
 	}
@@ -418,7 +418,7 @@ func (f fields) active() (v accountuser.Active, set bool, bad *failure) {
 	case `0`, `"0"`, `false`:
 		return accountuser.Disabled, true, nil
 	}
-	return false, true, &failure{http.StatusBadRequest, "Field 'active' must be 0 or 1"}
+	return false, true, &failure{http.StatusBadRequest, "Field '" + name + "' must be 0 or 1"}
 }
 
 // change is what a request body sets; nil fields are not set.
@@ -429,59 +429,37 @@ type change struct {
 }
 
 // parse reads every known field of a body; with required set, a missing one is an error.
+// The first field in Revive's order that fails names the error.
 func (f fields) parse(required bool) (change, *failure) {
 	var c change
-	for _, sf := range []struct {
-		name string
-		dst  **string
-	}{
-		{"contactName", &c.contactName},
-		{"emailAddress", &c.emailAddress},
+	for _, bad := range []*failure{
+		into("contactName", f.str, &c.contactName, required),
+		into("emailAddress", f.str, &c.emailAddress, required),
+		into("defaultAccountId", f.id, &c.defaultAccountID, required),
+		into("username", f.str, &c.username, required),
+		into("password", f.str, &c.password, required),
+		into("active", f.active, &c.active, false), // defaults to 1
 	} {
-		v, set, bad := f.str(sf.name)
 		if bad != nil {
 			return c, bad
 		}
-		if set {
-			*sf.dst = &v
-		} else if required {
-			return c, missing(sf.name)
-		}
-	}
-	acc, set, bad := f.id("defaultAccountId")
-	if bad != nil {
-		return c, bad
-	}
-	if set {
-		c.defaultAccountID = &acc
-	} else if required {
-		return c, missing("defaultAccountId")
-	}
-	for _, sf := range []struct {
-		name string
-		dst  **string
-	}{
-		{"username", &c.username},
-		{"password", &c.password},
-	} {
-		v, set, bad := f.str(sf.name)
-		if bad != nil {
-			return c, bad
-		}
-		if set {
-			*sf.dst = &v
-		} else if required {
-			return c, missing(sf.name)
-		}
-	}
-	a, set, bad := f.active()
-	if bad != nil {
-		return c, bad
-	}
-	if set {
-		c.active = &a
 	}
 	return c, nil
+}
+
+// into stores the field name, as read reads it, in *dst when it was sent; with required
+// set, one not sent is an error.
+func into[T any](name string, read func(string) (T, bool, *failure), dst **T, required bool) *failure {
+	v, set, bad := read(name)
+	switch {
+	case bad != nil:
+		return bad
+	case set:
+		*dst = &v
+	case required:
+		return missing(name)
+	}
+	return nil
 }
 
 // check refuses an unknown account and a taken username; it is called with s.mu held.
