@@ -355,22 +355,22 @@ func (s *Server) seedIDLocked(id int64, login string) int64 {
 
 // ClientUsers returns every client-level user, of every client, by id.
 func (s *Server) ClientUsers() []clientuser.User {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []clientuser.User
-	for _, r := range s.sortedLocked(false) {
-		out = append(out, r.clientUser())
-	}
-	return out
+	return usersOf(s, false, (*record).clientUser)
 }
 
 // ExtensionUsers returns every internal-number-level user, of every client, by id.
 func (s *Server) ExtensionUsers() []extensionuser.User {
+	return usersOf(s, true, (*record).extensionUser)
+}
+
+// usersOf returns the users of one kind, by id, as view shows them; nil when there are
+// none.
+func usersOf[T any](s *Server, ext bool, view func(*record) T) []T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []extensionuser.User
-	for _, r := range s.sortedLocked(true) {
-		out = append(out, r.extensionUser())
+	var out []T
+	for _, r := range s.sortedLocked(ext) {
+		out = append(out, view(r))
 	}
 	return out
 }
