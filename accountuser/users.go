@@ -109,7 +109,8 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	r := c.write(userPath+userID.String(), req)
+	r := c.write(userPath, req)
+	r.ID = int64(userID)
 	var body []byte // Revive may answer {"OK"}, which is not JSON
 	if err := c.core.Do(ctx, r, &body); err != nil {
 		return nil, err
@@ -134,7 +135,7 @@ func (c *Client) Delete(ctx context.Context, userID ID) error {
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
 		return err
 	}
-	err := c.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: userPath + userID.String()}, nil)
+	err := c.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: userPath, ID: int64(userID)}, nil)
 	if errors.Is(err, core.ErrResponseTooLarge) {
 		// Only a 2xx body is read against the limit, and one that large is no error object.
 		return nil

@@ -51,7 +51,7 @@ func (c *Client) Get(ctx context.Context, userID int64) (*User, error) {
 	if err := core.PositiveID("userId", userID); err != nil {
 		return nil, err
 	}
-	a, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: usersPath + "/", ID: userID}, hasID)
+	a, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodGet, Path: userPrefix, ID: userID}, hasID)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	r := &core.Request{Method: method, Path: userPath(userID), Body: req}
+	r := &core.Request{Method: method, Path: userPrefix, ID: userID, Body: req}
 	a := new(answer)
 	err := c.core.Do(ctx, r, a)
 	switch {
@@ -179,10 +179,11 @@ func (c *Client) Delete(ctx context.Context, userID int64) error {
 	if err := core.PositiveID("userId", userID); err != nil {
 		return err
 	}
-	return c.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: userPath(userID)}, nil)
+	return c.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: userPrefix, ID: userID}, nil)
 }
 
-func userPath(id int64) string { return usersPath + "/" + core.ID(id) }
+// userPrefix is the path a user's id is appended to (core.Request.ID).
+const userPrefix = usersPath + "/"
 
 // answer is a user as Get, Create, Update and Patch receive it: the object itself, or an
 // object wrapping it under one of envelope's keys ({"data": {...}}). It decodes itself

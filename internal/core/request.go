@@ -127,27 +127,17 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 
 // Object is Do for an answer that must hold a JSON object: it never returns a nil result
 // with a nil error. An empty or null 2xx body is an error, and so is an object that
-// present (when not nil) rejects, such as {} where a user with an id was expected. For a
+// present rejects, such as {} where a user with an id was expected. For a
 // write (which succeeded) the error matches ErrOutcomeUnknown, since the caller cannot
 // tell what was stored.
 func Object[T any](ctx context.Context, c *Client, r *Request, present func(*T) bool) (*T, error) {
-	if present != nil {
-		// Decoding into a T, not a *T, saves the pointer's allocation; null and an empty
-		// body leave it zero, which present refuses like an object without an id.
-		out := new(T)
-		if err := c.Do(ctx, r, out); err != nil {
-			return nil, err
-		}
-		if present(out) {
-			return out, nil
-		}
-		return nil, c.NoObject(r)
-	}
-	var out *T
-	if err := c.Do(ctx, r, &out); err != nil {
+	// Decoding into a T, not a *T, saves the pointer's allocation; null and an empty body
+	// leave it zero, which present refuses like an object without an id.
+	out := new(T)
+	if err := c.Do(ctx, r, out); err != nil {
 		return nil, err
 	}
-	if out != nil {
+	if present(out) {
 		return out, nil
 	}
 	return nil, c.NoObject(r)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"strconv"
 
 	"golang.org/x/oauth2"
 
@@ -169,11 +168,8 @@ func (u *Users[U]) List(ctx context.Context, clientID string, query any) ([]U, e
 
 // Get returns one user.
 func (u *Users[U]) Get(ctx context.Context, clientID string, userID int64) (*U, error) {
-	p, err := u.collection(clientID)
+	p, err := u.item(clientID, userID)
 	if err != nil {
-		return nil, err
-	}
-	if err := core.PositiveID("user_id", userID); err != nil {
 		return nil, err
 	}
 	return core.Object(ctx, u.core, &core.Request{Method: http.MethodGet, Path: p, ID: userID}, u.present)
@@ -200,7 +196,7 @@ func (u *Users[U]) Update(ctx context.Context, clientID string, userID int64, re
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return core.Object(ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, Body: req}, u.present)
+	return core.Object(ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, ID: userID, Body: req}, u.present)
 }
 
 // Delete removes a user.
@@ -209,7 +205,7 @@ func (u *Users[U]) Delete(ctx context.Context, clientID string, userID int64) er
 	if err != nil {
 		return err
 	}
-	return u.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: p}, nil)
+	return u.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: p, ID: userID}, nil)
 }
 
 // collection is /client/{client_id}/user/{kind}/, with the trailing slash the API uses.
@@ -225,15 +221,15 @@ func (u *Users[U]) collection(clientID string) (string, error) {
 	return "/client/" + seg + "/user/" + u.kind + "/", nil
 }
 
-// item is /client/{client_id}/user/{kind}/{user_id}, built in one concatenation.
+// item checks a user's client and id and returns the collection the id goes under, as
+// Request.ID: the core appends it while it builds the URL.
 func (u *Users[U]) item(clientID string, userID int64) (string, error) {
-	seg, err := core.PathSegment("client_id", clientID)
+	p, err := u.collection(clientID)
 	if err != nil {
 		return "", err
 	}
 	if err := core.PositiveID("user_id", userID); err != nil {
 		return "", err
 	}
-	var id [20]byte
-	return "/client/" + seg + "/user/" + u.kind + "/" + string(strconv.AppendInt(id[:0], userID, 10)), nil
+	return p, nil
 }
