@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -19,10 +20,10 @@ const msgUnknownUser = "Unknown userId Error"
 // "Unknown userId Error" matches ErrNotFound whatever the status: the vendor documents no
 // status codes, and an installation may send it with 200 or 500. It reports whether the
 // body is Revive's error object, which only the application itself sends.
-func parseError(e *core.APIError) bool {
+func parseError(e *usersdk.APIError) bool {
 	core.ParseCommonError(e)
 	if e.Message == msgUnknownUser {
-		core.AlsoMatches(e, core.ErrNotFound)
+		core.AlsoMatches(e, usersdk.ErrNotFound)
 	}
 	return isReviveError(e.Body)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
@@ -411,7 +412,7 @@ func TestRecordings(t *testing.T) {
 			"create_error":          "Unknown agencyId Error",
 		} {
 			ex := fixture.Load(t, filepath.Join("testdata", file+".json"))
-			apiErr := &core.APIError{StatusCode: ex.Response.Status, Body: ex.Response.Body}
+			apiErr := &usersdk.APIError{StatusCode: ex.Response.Status, Body: ex.Response.Body}
 			parseError(apiErr)
 			assert.Equal(t, msg, apiErr.Message, file)
 			assert.Equal(t, "Exception", apiErr.Code, file)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -35,7 +36,7 @@ func (c *Client) ListByAccount(ctx context.Context, accountID ID) ([]User, error
 // listHint adds to a 404 that Revive did not write (no route at that path) the other
 // list path, so that a caller on the wrong one learns the fix from the error.
 func (c *Client) listHint(err error) error {
-	var apiErr *core.APIError
+	var apiErr *usersdk.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || isReviveError(apiErr.Body) {
 		return err
 	}
@@ -80,9 +81,9 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	u := new(User)
 	err := c.core.Do(ctx, r, u)
 	if err == nil && !isUser(u) {
-		err = fmt.Errorf("%w: %w", c.notUser(r), core.ErrOutcomeUnknown)
+		err = fmt.Errorf("%w: %w", c.notUser(r), usersdk.ErrOutcomeUnknown)
 	}
-	if errors.Is(err, core.ErrOutcomeUnknown) {
+	if errors.Is(err, usersdk.ErrOutcomeUnknown) {
 		return nil, fmt.Errorf("%w; the user may have been created: look it up by username before creating it again", err)
 	}
 	if err != nil {
@@ -136,7 +137,7 @@ func (c *Client) Delete(ctx context.Context, userID ID) error {
 		return err
 	}
 	err := c.core.Do(ctx, &core.Request{Method: http.MethodDelete, Path: userPath, ID: int64(userID)}, nil)
-	if errors.Is(err, core.ErrResponseTooLarge) {
+	if errors.Is(err, usersdk.ErrResponseTooLarge) {
 		// Only a 2xx body is read against the limit, and one that large is no error object.
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -149,7 +150,7 @@ func (c *Client) Tokens() Tokens { return c.sess.current() }
 //
 // It reports whether the body is DeviceHive's own error object (see vendorBody), which
 // proves that the application, not a proxy in front of it, refused the request.
-func parseError(e *core.APIError) (vendor bool) {
+func parseError(e *usersdk.APIError) (vendor bool) {
 	var body struct {
 		Error   json.RawMessage `json:"error"`
 		Message json.RawMessage `json:"message"`
@@ -169,7 +170,7 @@ func parseError(e *core.APIError) (vendor bool) {
 		e.Code = ""
 	}
 	if strings.Contains(strings.ToLower(e.Message), "already exists") {
-		core.AlsoMatches(e, core.ErrConflict)
+		core.AlsoMatches(e, usersdk.ErrConflict)
 	}
 	return vendorBody(e.Body)
 }

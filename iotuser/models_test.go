@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
@@ -521,7 +522,7 @@ func assertFieldError(t *testing.T, err error, field string) {
 	assert.Equal(t, field, fe.Field)
 	assert.NotEmpty(t, fe.Reason)
 	assert.Contains(t, err.Error(), field)
-	assert.ErrorIs(t, err, core.ErrInvalidInput)
+	assert.ErrorIs(t, err, usersdk.ErrInvalidInput)
 }
 
 func TestCreateRequestValidate(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -84,7 +85,7 @@ func (s *session) Refresh(ctx context.Context, rejected string) error {
 }
 
 // errNoRenewal is a rejected access token with neither a refresh token nor a login.
-var errNoRenewal = fmt.Errorf("iotuser: the access token was rejected and there is no refresh token or login to renew it: %w", core.ErrUnauthorized)
+var errNoRenewal = fmt.Errorf("iotuser: the access token was rejected and there is no refresh token or login to renew it: %w", usersdk.ErrUnauthorized)
 
 // fetch obtains a new access token for the cache: by refresh token when there is one, by
 // login when there is none or it was rejected. It runs in the cache's single flight.
@@ -104,7 +105,7 @@ func (s *session) fetch(ctx context.Context) (*oauth2.Token, error) {
 			if s.hasLogin {
 				s.core.Logger().LogAttrs(ctx, slog.LevelDebug, "refresh token rejected, signing in again")
 			} else {
-				err = fmt.Errorf("iotuser: the refresh token was rejected and no login is known: %w (%w)", core.ErrUnauthorized, err)
+				err = fmt.Errorf("iotuser: the refresh token was rejected and no login is known: %w (%w)", usersdk.ErrUnauthorized, err)
 			}
 		} else {
 			return s.keep(ctx, cur, err)
@@ -139,7 +140,7 @@ func (s *session) keep(ctx context.Context, cur *oauth2.Token, err error) (*oaut
 // (DeviceHive answers 401, with or without a body; 400 and 403 are taken the same way),
 // rather than failing.
 func refreshRejected(err error) bool {
-	var apiErr *core.APIError
+	var apiErr *usersdk.APIError
 	if !errors.As(err, &apiErr) {
 		return false
 	}
@@ -198,7 +199,7 @@ func (s *session) refreshAccess(ctx context.Context, refresh string) (*oauth2.To
 // tokenError turns a 404 from a token endpoint into a *NoTokenServiceError that says
 // where the token service usually is; other errors are returned as they are.
 func (s *session) tokenError(err error) error {
-	var apiErr *core.APIError
+	var apiErr *usersdk.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		return err
 	}
@@ -257,7 +258,7 @@ func (e *NoTokenServiceError) Error() string {
 }
 
 // Is matches ErrUnauthorized.
-func (e *NoTokenServiceError) Is(target error) bool { return target == core.ErrUnauthorized }
+func (e *NoTokenServiceError) Is(target error) bool { return target == usersdk.ErrUnauthorized }
 
 // As sets a **APIError target to the token endpoint's answer. The error has no Unwrap
 // on purpose: through it errors.Is would match ErrNotFound, which would read as "the

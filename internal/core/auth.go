@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"golang.org/x/oauth2"
 )
 
@@ -200,7 +201,7 @@ func (c *TokenCache) Invalidate(rejected string) {
 func (c *TokenCache) Authenticate(ctx context.Context, req *http.Request) (string, error) {
 	tok, err := c.Token(ctx)
 	if err != nil {
-		return "", &AuthError{Err: err}
+		return "", &usersdk.AuthError{Err: err}
 	}
 	req.Header["Authorization"] = c.header(tok)
 	return tok.AccessToken, nil
@@ -226,7 +227,7 @@ func (c *TokenCache) Refresh(ctx context.Context, rejected string) error {
 	c.Invalidate(rejected)
 	tok, err := c.Token(ctx)
 	if err != nil {
-		return &AuthError{Err: err}
+		return &usersdk.AuthError{Err: err}
 	}
 	if tok.AccessToken == rejected {
 		return ErrSameCredential

@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"sync"
+
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // checkSuccessBody reads a 2xx body whole (the caller then decodes these bytes, not the
@@ -14,7 +16,7 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 	if err != nil {
 		err = c.decodeError(r, err)
 		if !a.idempotent {
-			return nil, &OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err}
+			return nil, &usersdk.OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err}
 		}
 		return nil, err
 	}

@@ -21,7 +21,7 @@ type Family struct {
 	// the vendor's own error object. Such a body proves the application handled the
 	// request, so a write refused with it (even with a 5xx) did not take effect. It must
 	// tolerate any body, including HTML from a proxy.
-	ParseError func(e *APIError) (vendor bool)
+	ParseError func(e *usersdk.APIError) (vendor bool)
 	// ErrorInSuccess, when set, is shown every 2xx body; one it recognises as the vendor's
 	// error body becomes an *APIError with that 2xx status. For vendors that report
 	// failures with 200. Answers are then read whole (within the size limit) before decoding.
@@ -30,7 +30,7 @@ type Family struct {
 	// (a budget spent until a reset, such as Telphin's hourly one) is returned at once as
 	// a *RateLimitError, never retried; reset is the family's estimate of when the budget
 	// renews, used when the answer has no X-RateLimit-Reset or Retry-After.
-	HardRateLimit func(e *APIError, now time.Time) (reset time.Time, hard bool)
+	HardRateLimit func(e *usersdk.APIError, now time.Time) (reset time.Time, hard bool)
 	// ListKeys, when set, makes List accept a list wrapped in an object, such as
 	// {"data": [...], "total": 3}: the array under the first of these keys, else the
 	// first array of all. Without it a list must be a bare array (or null).

@@ -16,40 +16,18 @@ import (
 	usersdk "github.com/usersdk/usersdk-go"
 )
 
-// The error types and sentinels live in the root package, where users find them; these
-// aliases keep the core's code short.
-type (
-	APIError            = usersdk.APIError
-	RateLimitError      = usersdk.RateLimitError
-	ValidationError     = usersdk.ValidationError
-	OutcomeUnknownError = usersdk.OutcomeUnknownError
-	RequestError        = usersdk.RequestError
-	AuthError           = usersdk.AuthError
-	RateLimit           = usersdk.RateLimit
-)
-
-// Sentinels; see the root package.
-var (
-	ErrNotFound         = usersdk.ErrNotFound
-	ErrUnauthorized     = usersdk.ErrUnauthorized
-	ErrForbidden        = usersdk.ErrForbidden
-	ErrConflict         = usersdk.ErrConflict
-	ErrRateLimited      = usersdk.ErrRateLimited
-	ErrInvalidInput     = usersdk.ErrInvalidInput
-	ErrOutcomeUnknown   = usersdk.ErrOutcomeUnknown
-	ErrResponseTooLarge = usersdk.ErrResponseTooLarge
-)
-
 // maxErrorBody bounds how much of an error answer is read and kept.
 const maxErrorBody = 64 << 10
 
 // AlsoMatches makes e match sentinel with errors.Is besides the sentinel of its status.
 // Family error parsers use it where a vendor signals a condition with another status
 // (a taken login answered with 403, say).
-func AlsoMatches(e *APIError, sentinel error) { e.Also = append(e.Also, sentinel) }
+func AlsoMatches(e *usersdk.APIError, sentinel error) { e.Also = append(e.Also, sentinel) }
 
 // Invalid returns a *ValidationError for the field.
-func Invalid(field, reason string) error { return &ValidationError{Field: field, Reason: reason} }
+func Invalid(field, reason string) error {
+	return &usersdk.ValidationError{Field: field, Reason: reason}
+}
 
 // Required returns a *ValidationError when value is empty.
 func Required(field, value string) error {
@@ -67,7 +45,7 @@ func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
 		return e
 	}
 	now := time.Now()
-	rl := &RateLimitError{APIError: e, Limit: -1, Remaining: -1}
+	rl := &usersdk.RateLimitError{APIError: e, Limit: -1, Remaining: -1}
 	if h, ok := rateLimitFrom(resp.Header, now); ok {
 		rl.Limit, rl.Remaining, rl.Reset = h.Limit, h.Remaining, h.Reset
 	}
@@ -81,7 +59,7 @@ func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
 		}
 		if r.URL == "" && rl.Reset.After(now) {
 			// Later calls fail at once until the reset (see spent).
-			c.rate.store(RateLimit{Limit: rl.Limit, Remaining: 0, Reset: rl.Reset, Observed: now})
+			c.rate.store(usersdk.RateLimit{Limit: rl.Limit, Remaining: 0, Reset: rl.Reset, Observed: now})
 		}
 	}
 	return rl
@@ -106,7 +84,7 @@ func outcomeUnknown(status int, vendorBody bool) bool {
 // cancellation before a connection was made or while waiting to retry.
 func (c *Client) transportError(ctx context.Context, a *attempt, err error) error {
 	u := RedactURL(mustParse(a.url))
-	var authErr *AuthError
+	var authErr *usersdk.AuthError
 	if errors.As(err, &authErr) {
 		return err
 	}
@@ -121,23 +99,23 @@ func (c *Client) transportError(ctx context.Context, a *attempt, err error) erro
 		slog.String("method", a.method), slog.String("path", a.path()),
 		slog.Int("attempts", a.count), slog.String("error", err.Error()))
 	if !a.idempotent && duringAttempt && !surelyNotSent(err) {
-		return &OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err}
+		return &usersdk.OutcomeUnknownError{Method: a.method, URL: u, Attempts: a.count, Err: err}
 	}
-	return &RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last}
+	return &usersdk.RequestError{Method: a.method, URL: u, Attempts: a.count, Err: err, Last: a.last}
 }
 
 // apiError reads the (bounded) error body and lets the family parse it.
-func (c *Client) apiError(resp *http.Response, a *attempt) (e *APIError, vendor bool) {
+func (c *Client) apiError(resp *http.Response, a *attempt) (e *usersdk.APIError, vendor bool) {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	drainClose(resp.Body)
 	return c.apiErrorFrom(resp, a, body)
 }
 
-func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) (e *APIError, vendor bool) {
+func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) (e *usersdk.APIError, vendor bool) {
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
 	}
-	e = &APIError{
+	e = &usersdk.APIError{
 		StatusCode:  resp.StatusCode,
 		RequestID:   requestID(resp.Header),
 		Method:      a.method,
@@ -183,8 +161,8 @@ func requestID(h http.Header) string {
 func (c *Client) decodeError(r *Request, err error) error {
 	path := c.Path(r)
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) || errors.Is(err, ErrResponseTooLarge) {
-		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, path, ErrResponseTooLarge, c.maxBody)
+	if errors.As(err, &tooLarge) || errors.Is(err, usersdk.ErrResponseTooLarge) {
+		return fmt.Errorf("%s %s: %w (limit %d bytes)", r.Method, path, usersdk.ErrResponseTooLarge, c.maxBody)
 	}
 	return fmt.Errorf("%s %s: decoding response: %w", r.Method, path, err)
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 func FuzzParseRetryAfter(f *testing.F) {
@@ -57,7 +59,7 @@ func FuzzParseCommonError(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		e := &APIError{StatusCode: 400, Body: b, Method: "GET", URL: "https://api.test/x"}
+		e := &usersdk.APIError{StatusCode: 400, Body: b, Method: "GET", URL: "https://api.test/x"}
 		ParseCommonError(e)
 		msg := e.Error()
 		if !strings.HasPrefix(msg, "GET /x: 400 Bad Request") {

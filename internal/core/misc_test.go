@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 func TestDecodeListShapes(t *testing.T) {
@@ -89,7 +90,7 @@ func TestSegmentStaysOneSegment(t *testing.T) {
 		assert.Equal(t, 3, strings.Count(u.EscapedPath(), "/"), in)
 	}
 	_, err := PathSegment("clientID", " ")
-	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.ErrorIs(t, err, usersdk.ErrInvalidInput)
 }
 
 type secretReq struct {
@@ -148,11 +149,11 @@ func TestRawJSONIsPrintedAsText(t *testing.T) {
 }
 
 func TestAlsoMatches(t *testing.T) {
-	e := &APIError{StatusCode: 403}
-	AlsoMatches(e, ErrConflict)
-	assert.ErrorIs(t, e, ErrConflict)
-	assert.ErrorIs(t, e, ErrForbidden)
-	assert.NotErrorIs(t, e, ErrNotFound)
+	e := &usersdk.APIError{StatusCode: 403}
+	AlsoMatches(e, usersdk.ErrConflict)
+	assert.ErrorIs(t, e, usersdk.ErrConflict)
+	assert.ErrorIs(t, e, usersdk.ErrForbidden)
+	assert.NotErrorIs(t, e, usersdk.ErrNotFound)
 }
 
 func TestParseCommonErrorShapes(t *testing.T) {
@@ -166,7 +167,7 @@ func TestParseCommonErrorShapes(t *testing.T) {
 		`{"errors":[{"field":"email","message":"bad","code":12}]}`:          {"12", "email: bad"},
 		`{"message":5}`: {"", "5"},
 	} {
-		e := &APIError{Body: []byte(body)}
+		e := &usersdk.APIError{Body: []byte(body)}
 		ParseCommonError(e)
 		assert.Equal(t, want, [2]string{e.Code, e.Message}, body)
 	}
@@ -174,7 +175,7 @@ func TestParseCommonErrorShapes(t *testing.T) {
 
 func TestDecodeErrorNamesTheFullPath(t *testing.T) {
 	c := &Client{base: "https://h/api", maxBody: 10}
-	err := c.decodeError(&Request{Method: "GET", Path: "/usr/1"}, ErrResponseTooLarge)
+	err := c.decodeError(&Request{Method: "GET", Path: "/usr/1"}, usersdk.ErrResponseTooLarge)
 	assert.Equal(t, "GET /api/usr/1: response body too large (limit 10 bytes)", err.Error())
 }
 

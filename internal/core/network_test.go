@@ -22,6 +22,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // serverClient returns a core client for a real loopback server, retrying without waits
@@ -65,7 +66,7 @@ func TestOneConnectionServesSequentialRequestsWithErrors(t *testing.T) {
 	for range 100 {
 		err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
 		if err != nil {
-			require.ErrorIs(t, err, ErrNotFound)
+			require.ErrorIs(t, err, usersdk.ErrNotFound)
 			notFound++
 		}
 	}
@@ -101,12 +102,12 @@ func TestRealResetAfterSend(t *testing.T) {
 	c := serverClient(t, srv.URL)
 
 	err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: map[string]string{"login": "a"}}, nil)
-	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), posts.Load(), "a write that reached the server is sent once")
 
 	err = c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
 	require.Error(t, err)
-	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 	assert.GreaterOrEqual(t, gets.Load(), int32(4), "reads are retried")
 }
 
@@ -118,8 +119,8 @@ func TestRealConnectionRefusedWriteIsRetried(t *testing.T) {
 	c := serverClient(t, "http://"+addr)
 	err = c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, nil)
 	require.Error(t, err)
-	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a refused connection surely did not deliver the write")
-	var re *RequestError
+	assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "a refused connection surely did not deliver the write")
+	var re *usersdk.RequestError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, 4, re.Attempts)
 }
@@ -132,7 +133,7 @@ func TestResponseLimit(t *testing.T) {
 	var out map[string]string
 	c := serverClient(t, srv.URL, WithMaxResponseBytes(100))
 	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/"}, &out)
-	require.ErrorIs(t, err, ErrResponseTooLarge)
+	require.ErrorIs(t, err, usersdk.ErrResponseTooLarge)
 	c = serverClient(t, srv.URL, WithMaxResponseBytes(211)) // exactly the body's size
 	require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", Path: "/"}, &out))
 	assert.Len(t, out["name"], 200)
@@ -164,11 +165,11 @@ func TestDebugLogRedactsSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	c := serverClient(t, srv.URL, WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u", Query: url.Values{"access_token": {"tok"}, "q": {"x"}}}, nil)
-	require.ErrorIs(t, err, ErrUnauthorized)
+	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
 	require.NotEmpty(t, buf.String())
 	assert.NotContains(t, buf.String(), "tok\"")
 	assert.NotContains(t, err.Error(), "tok&")
-	var apiErr *APIError
+	var apiErr *usersdk.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Contains(t, apiErr.URL, "access_token=%5BREDACTED%5D")
 }
@@ -274,7 +275,7 @@ func TestSecond401IsUnauthorized(t *testing.T) {
 	})
 	c := serverClient(t, srv.URL, func(s *Settings) error { s.Auth = cache; return nil })
 	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
-	require.ErrorIs(t, err, ErrUnauthorized)
+	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
 	assert.Equal(t, int32(2), hits.Load(), "one retry after one refresh")
 	assert.Equal(t, int32(2), fetches.Load())
 }

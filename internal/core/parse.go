@@ -1,13 +1,17 @@
 package core
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	usersdk "github.com/usersdk/usersdk-go"
+)
 
 // ParseCommonError fills Code and Message from the usual shapes of JSON error bodies:
 // {"message": ..., "code"|"status"|"type": ...}, {"error": "..."},
 // {"error": {"message": ..., "code"|"type": ...}} and {"errors": [{"message": ...}]}.
 // Family packages use it where the vendor's error body is not documented. It reports
 // false: a shape this common proves nothing about who sent it (a proxy, say).
-func ParseCommonError(e *APIError) bool {
+func ParseCommonError(e *usersdk.APIError) bool {
 	// Every member is raw: a vendor that sends a number where a string is usual must not
 	// lose the rest of its message.
 	type fields struct {

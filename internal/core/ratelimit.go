@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // rateState is the last budget the API reported. It keeps the header values as they came
@@ -20,12 +22,12 @@ type rateState struct {
 	mu         sync.Mutex
 	known      bool
 	set        bool // last is a value set by the client (a hard 429), not headers
-	last       RateLimit
+	last       usersdk.RateLimit
 	raw        [3]string // X-RateLimit-Limit, -Remaining, -Reset
 	observed   time.Time
 }
 
-func (s *rateState) load() (RateLimit, bool) {
+func (s *rateState) load() (usersdk.RateLimit, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.known || s.set {
@@ -35,20 +37,20 @@ func (s *rateState) load() (RateLimit, bool) {
 }
 
 // spent reports whether the budget is known to be spent, and until when.
-func (s *rateState) spent() (RateLimit, bool) {
+func (s *rateState) spent() (usersdk.RateLimit, bool) {
 	if !s.maybeSpent.Load() {
-		return RateLimit{}, false
+		return usersdk.RateLimit{}, false
 	}
 	s.mu.Lock()
 	known, set, remaining := s.known, s.set, s.raw[1]
 	s.mu.Unlock()
 	if !known || !set && strings.TrimSpace(remaining) != "0" {
-		return RateLimit{}, false // the common case, without parsing
+		return usersdk.RateLimit{}, false // the common case, without parsing
 	}
 	return s.load()
 }
 
-func (s *rateState) store(r RateLimit) {
+func (s *rateState) store(r usersdk.RateLimit) {
 	s.mu.Lock()
 	s.last, s.known, s.set = r, true, true
 	s.maybeSpent.Store(r.Remaining == 0)
@@ -63,7 +65,7 @@ func (s *rateState) storeRaw(raw [3]string, observed time.Time) {
 }
 
 // RateLimit returns the last rate-limit headers the server sent, if any.
-func (c *Client) RateLimit() (RateLimit, bool) { return c.rate.load() }
+func (c *Client) RateLimit() (usersdk.RateLimit, bool) { return c.rate.load() }
 
 // spent returns a *RateLimitError, without sending anything, while the last answer from
 // the API said its budget is spent (X-RateLimit-Remaining: 0, or a hard 429) and the
@@ -77,13 +79,13 @@ func (c *Client) spent(r *Request) error {
 		return nil
 	}
 	u := c.target(r)
-	e := &APIError{
+	e := &usersdk.APIError{
 		StatusCode: http.StatusTooManyRequests,
 		Method:     r.Method,
 		URL:        RedactURL(mustParse(u)),
 		Message:    "not sent: the rate limit is spent until the reset",
 	}
-	return &RateLimitError{APIError: e, Reset: rl.Reset, Limit: rl.Limit, Remaining: 0}
+	return &usersdk.RateLimitError{APIError: e, Reset: rl.Reset, Limit: rl.Limit, Remaining: 0}
 }
 
 func (c *Client) noteRateLimit(resp *http.Response) {
@@ -99,16 +101,16 @@ func rateHeaders(h http.Header) ([3]string, bool) {
 }
 
 // rateLimitFrom reads the X-RateLimit-* headers, if the answer has any.
-func rateLimitFrom(h http.Header, now time.Time) (RateLimit, bool) {
+func rateLimitFrom(h http.Header, now time.Time) (usersdk.RateLimit, bool) {
 	raw, ok := rateHeaders(h)
 	if !ok {
-		return RateLimit{}, false
+		return usersdk.RateLimit{}, false
 	}
 	return parseRateLimit(raw, now), true
 }
 
-func parseRateLimit(raw [3]string, observed time.Time) RateLimit {
-	r := RateLimit{Limit: atoiOr(raw[0], -1), Remaining: atoiOr(raw[1], -1), Observed: observed}
+func parseRateLimit(raw [3]string, observed time.Time) usersdk.RateLimit {
+	r := usersdk.RateLimit{Limit: atoiOr(raw[0], -1), Remaining: atoiOr(raw[1], -1), Observed: observed}
 	if t, ok := parseReset(raw[2], observed); ok {
 		r.Reset = t
 	}

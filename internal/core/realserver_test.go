@@ -16,6 +16,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // sequence answers with each responder in turn, repeating the last.
@@ -54,7 +55,7 @@ func TestRepeatSafeRequestIsRetriedLikeARead(t *testing.T) {
 				c, calls := mockClient(t, tc.resp)
 				err := c.Do(context.Background(), tokenReq(), nil)
 				require.Error(t, err)
-				assert.NotErrorIs(t, err, ErrOutcomeUnknown, "a token request creates nothing")
+				assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "a token request creates nothing")
 				assert.Equal(t, tc.calls, calls.Load())
 			})
 		})
@@ -63,13 +64,13 @@ func TestRepeatSafeRequestIsRetriedLikeARead(t *testing.T) {
 		c, calls := mockClient(t, httpmock.NewStringResponder(502, ""))
 		r := tokenReq()
 		r.Repeat = RepeatByMethod
-		require.ErrorIs(t, c.Do(context.Background(), r, nil), ErrOutcomeUnknown)
+		require.ErrorIs(t, c.Do(context.Background(), r, nil), usersdk.ErrOutcomeUnknown)
 		assert.Equal(t, int32(1), calls.Load())
 	})
 }
 
 // vendorFamily recognises {"vendor": ...} as its own error object.
-func vendorFamily(e *APIError) bool {
+func vendorFamily(e *usersdk.APIError) bool {
 	ParseCommonError(e)
 	var m map[string]any
 	if json.Unmarshal(e.Body, &m) != nil {
@@ -103,18 +104,18 @@ func TestVendorErrorObjectProvesARefusal(t *testing.T) {
 			c, err := New(s, Family{Name: "test", ParseError: vendorFamily})
 			require.NoError(t, err)
 			err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/users", Body: 1}, nil)
-			var apiErr *APIError
+			var apiErr *usersdk.APIError
 			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.unknown, errors.Is(err, ErrOutcomeUnknown))
+			assert.Equal(t, tc.unknown, errors.Is(err, usersdk.ErrOutcomeUnknown))
 			// A read is never outcome-unknown.
 			err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/users"}, nil)
-			assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 		})
 	}
 }
 
 // hourly is a family whose 429 with code "spent" is a budget spent until the next hour.
-func hourly(e *APIError, now time.Time) (time.Time, bool) {
+func hourly(e *usersdk.APIError, now time.Time) (time.Time, bool) {
 	if e.Code != "spent" {
 		return time.Time{}, false
 	}
@@ -144,7 +145,7 @@ func TestHardRateLimitIsNotRetried(t *testing.T) {
 		start := time.Now()
 		c, calls := hourlyClient(t, httpmock.NewStringResponder(429, `{"message":"over","status":"spent"}`))
 		err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
-		var rl *RateLimitError
+		var rl *usersdk.RateLimitError
 		require.ErrorAs(t, err, &rl)
 		assert.Equal(t, int32(1), calls.Load(), "retrying a spent budget only burns calls")
 		assert.Equal(t, time.Duration(0), time.Since(start), "returned at once")
@@ -154,7 +155,7 @@ func TestHardRateLimitIsNotRetried(t *testing.T) {
 		// Later calls fail at once, sent to nobody, until the reset.
 		err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/y"}, nil)
 		require.ErrorAs(t, err, &rl)
-		require.ErrorIs(t, err, ErrRateLimited)
+		require.ErrorIs(t, err, usersdk.ErrRateLimited)
 		assert.Equal(t, 0, rl.Attempts, "not sent")
 		assert.Equal(t, int32(1), calls.Load())
 		time.Sleep(40 * time.Minute)
@@ -172,7 +173,7 @@ func TestHardRateLimitTakesTheServersReset(t *testing.T) {
 		})
 		start := time.Now()
 		err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/x"}, nil)
-		var rl *RateLimitError
+		var rl *usersdk.RateLimitError
 		require.ErrorAs(t, err, &rl)
 		assert.Equal(t, start.Add(10*time.Minute), rl.Reset)
 		assert.Equal(t, int32(1), calls.Load())
@@ -205,9 +206,9 @@ func TestSpentBudgetHoldsLaterCalls(t *testing.T) {
 		ctx := context.Background()
 		require.NoError(t, c.Do(ctx, &Request{Method: http.MethodGet, Path: "/a"}, nil), "the answer that spends the budget is a success")
 		err := c.Do(ctx, &Request{Method: http.MethodPost, Path: "/b", Body: 1}, nil)
-		var rl *RateLimitError
+		var rl *usersdk.RateLimitError
 		require.ErrorAs(t, err, &rl)
-		assert.NotErrorIs(t, err, ErrOutcomeUnknown, "nothing was sent")
+		assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "nothing was sent")
 		assert.Equal(t, 100, rl.Limit)
 		assert.Equal(t, int32(1), calls.Load())
 		assert.Contains(t, err.Error(), "not sent")
@@ -242,7 +243,7 @@ func TestWaitPastTheDeadlineFailsAtOnce(t *testing.T) {
 		start := time.Now()
 		err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
 		assert.Equal(t, time.Duration(0), time.Since(start), "no sleep until the deadline")
-		var apiErr *APIError
+		var apiErr *usersdk.APIError
 		require.ErrorAs(t, err, &apiErr, "the error that caused the wait")
 		assert.Equal(t, 503, apiErr.StatusCode)
 		assert.Equal(t, "maintenance", apiErr.Message)
@@ -267,7 +268,7 @@ func TestTransportFailureWaitPastTheDeadline(t *testing.T) {
 			start := time.Now()
 			err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
 			cancel()
-			var reqErr *RequestError
+			var reqErr *usersdk.RequestError
 			require.ErrorAs(t, err, &reqErr)
 			assert.ErrorIs(t, err, errReset)
 			assert.NotErrorIs(t, err, context.DeadlineExceeded)
@@ -305,7 +306,7 @@ func TestRedirectsThatWouldLeakARequestBody(t *testing.T) {
 			assert.Contains(t, err.Error(), "refusing")
 			assert.Equal(t, int32(0), plain.Load(), "the target received nothing")
 			assert.Equal(t, int32(1), hops.Load(), "a refused redirect is not retried")
-			assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 		})
 	}
 }

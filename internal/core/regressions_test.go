@@ -20,6 +20,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	usersdk "github.com/usersdk/usersdk-go"
 	"golang.org/x/oauth2"
 )
 
@@ -69,7 +70,7 @@ func TestSucceededWriteWithUnreadableAnswerIsOutcomeUnknown(t *testing.T) {
 	c := serverClient(t, srv.URL)
 	var out map[string]any
 	err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, &out)
-	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), posts.Load())
 }
 
@@ -85,7 +86,7 @@ func TestTLSRecordErrorAfterSendIsNotRetried(t *testing.T) {
 	defer srv.Close()
 	c := serverClient(t, srv.URL, WithHTTPClient(srv.Client()))
 	err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, nil)
-	require.ErrorIs(t, err, ErrOutcomeUnknown)
+	require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), posts.Load())
 }
 
@@ -158,7 +159,7 @@ func TestRefreshThatYieldsTheSameTokenIsNotResent(t *testing.T) {
 	reuse := oauth2.ReuseTokenSource(nil, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "A"}))
 	c := serverClient(t, srv.URL, func(s *Settings) error { s.Auth = NewTokenSourceCache(reuse); return nil })
 	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
-	require.ErrorIs(t, err, ErrUnauthorized)
+	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
 	assert.Equal(t, int32(1), hits.Load())
 }
 
@@ -169,7 +170,7 @@ func TestWriteIsNotRetriedOnRateLimitResetAlone(t *testing.T) {
 			return r, nil
 		})
 		err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, nil)
-		require.ErrorIs(t, err, ErrRateLimited)
+		require.ErrorIs(t, err, usersdk.ErrRateLimited)
 		assert.Equal(t, int32(1), calls.Load())
 	})
 }
@@ -206,7 +207,7 @@ func TestErrorInSuccessBody(t *testing.T) {
 	}})
 	require.NoError(t, err)
 	_, err = List[map[string]int](context.Background(), c, &Request{Method: "GET", Path: "/bad"})
-	var apiErr *APIError
+	var apiErr *usersdk.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 200, apiErr.StatusCode)
 	assert.Equal(t, "Exception", apiErr.Code)
@@ -222,7 +223,7 @@ func TestNotIdempotentPUTIsSentOnce(t *testing.T) {
 			return &http.Response{StatusCode: 502, Body: http.NoBody}, nil
 		})
 		err := c.Do(context.Background(), &Request{Method: "PUT", Path: "/usr/new", Body: 1, Repeat: RepeatUnsafe}, nil)
-		require.ErrorIs(t, err, ErrOutcomeUnknown)
+		require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 		assert.Equal(t, int32(1), calls.Load())
 	})
 }

@@ -118,7 +118,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 			// The write succeeded but its answer is unreadable: the caller must not
 			// take it for a failure and send it again.
 			u := c.target(r)
-			return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err}
+			return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err}
 		}
 		return err
 	}
@@ -173,7 +173,7 @@ func (c *Client) NoObject(r *Request) error {
 	u := c.target(r)
 	empty := errors.New("the answer had no object where one was expected")
 	if !r.idempotent() {
-		return &OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty}
+		return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty}
 	}
 	return fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
 }

@@ -49,7 +49,7 @@ func TestWithResponseHoldsTheFinalAnswerOnFailure(t *testing.T) {
 		c, _ := mockClient(t, numbered(503, 404))
 		var got usersdk.Response
 		err := c.Do(usersdk.WithResponse(context.Background(), &got), &Request{Method: http.MethodGet, Path: "/x"}, nil)
-		require.ErrorIs(t, err, ErrNotFound)
+		require.ErrorIs(t, err, usersdk.ErrNotFound)
 		assert.Equal(t, 404, got.StatusCode)
 		assert.Equal(t, 2, got.Attempts)
 		assert.Equal(t, "req-2", got.RequestID)
@@ -91,7 +91,7 @@ func TestWithResponseWhenNothingWasSent(t *testing.T) {
 	require.NoError(t, c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/a"}, nil))
 	got := usersdk.Response{StatusCode: 999}
 	err := c.Do(usersdk.WithResponse(context.Background(), &got), &Request{Method: http.MethodGet, Path: "/a"}, nil)
-	require.ErrorIs(t, err, ErrRateLimited)
+	require.ErrorIs(t, err, usersdk.ErrRateLimited)
 	assert.Equal(t, usersdk.Response{}, got)
 	assert.Equal(t, int32(1), calls.Load())
 }

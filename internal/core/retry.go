@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // attempt holds the retry state of one call. go-retryablehttp drives the loop with the
@@ -26,12 +28,12 @@ type attempt struct {
 	idempotent bool
 	noAuth     bool
 	count      int
-	credential string        // last credential sent
-	last       *APIError     // last retried answer, kept for the final error
-	final      *APIError     // the last answer, when checkRetry already read its body
-	vendor     bool          // final's body is the vendor's own error object
-	rateLimit  time.Duration // the server asked for longer than the cap
-	hard       bool          // a 429 the family says no retry cures before hardReset
+	credential string            // last credential sent
+	last       *usersdk.APIError // last retried answer, kept for the final error
+	final      *usersdk.APIError // the last answer, when checkRetry already read its body
+	vendor     bool              // final's body is the vendor's own error object
+	rateLimit  time.Duration     // the server asked for longer than the cap
+	hard       bool              // a 429 the family says no retry cures before hardReset
 	hardReset  time.Time
 	// secrets never appear in an error built from an answer (a server may echo them).
 	secrets []string
@@ -101,7 +103,7 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 }
 
 // answer parses resp into an *APIError, once: checkRetry may have read it already.
-func (a *attempt) answer(resp *http.Response) (e *APIError, vendor bool) {
+func (a *attempt) answer(resp *http.Response) (e *usersdk.APIError, vendor bool) {
 	if e := a.final; e != nil {
 		a.final = nil
 		return e, a.vendor

@@ -15,6 +15,7 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // mockClient returns a core client whose requests go to responder, counting calls.
@@ -101,12 +102,12 @@ func TestWriteThatMayHaveArrivedIsSentOnceAndReportedUnknown(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				c, calls := mockClient(t, respond)
 				err := c.Do(context.Background(), &Request{Method: "POST", Path: "/users", Body: map[string]string{"login": "x"}}, nil)
-				require.ErrorIs(t, err, ErrOutcomeUnknown)
+				require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 				assert.Equal(t, int32(1), calls.Load())
 				if name == "reset after send" {
 					assert.ErrorIs(t, err, syscall.ECONNRESET, "the cause is kept")
 				} else {
-					var apiErr *APIError
+					var apiErr *usersdk.APIError
 					require.ErrorAs(t, err, &apiErr)
 				}
 			})
@@ -119,9 +120,9 @@ func TestRefusedWriteIsNotUnknown(t *testing.T) {
 		c, calls := mockClient(t, httpmock.NewErrorResponder(errRefused))
 		err := c.Do(context.Background(), &Request{Method: "POST", Path: "/users", Body: 1}, nil)
 		require.Error(t, err)
-		assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+		assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
-		var re *RequestError
+		var re *usersdk.RequestError
 		require.ErrorAs(t, err, &re)
 		assert.Equal(t, 4, re.Attempts)
 		assert.Equal(t, int32(4), calls.Load())
@@ -188,14 +189,14 @@ func TestRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 		err := c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
 		assert.Zero(t, time.Since(start), "no wait")
 		assert.Equal(t, int32(1), calls.Load())
-		var rl *RateLimitError
+		var rl *usersdk.RateLimitError
 		require.ErrorAs(t, err, &rl)
-		assert.ErrorIs(t, err, ErrRateLimited)
+		assert.ErrorIs(t, err, usersdk.ErrRateLimited)
 		assert.Equal(t, start.Add(time.Hour), rl.Reset)
 		assert.Equal(t, 1000, rl.Limit)
 		assert.Equal(t, 0, rl.Remaining)
 		assert.Equal(t, "rate_limit_exceeded", rl.Code)
-		var apiErr *APIError
+		var apiErr *usersdk.APIError
 		require.ErrorAs(t, err, &apiErr, "a rate-limit error is an API error too")
 		got, ok := c.RateLimit()
 		require.True(t, ok)
@@ -216,7 +217,7 @@ func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
 		err := <-done
 		assert.Less(t, time.Since(start), time.Millisecond)
 		require.ErrorIs(t, err, context.Canceled)
-		var apiErr *APIError
+		var apiErr *usersdk.APIError
 		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
 		assert.Equal(t, "down", apiErr.Message)
 	})
@@ -243,7 +244,7 @@ func TestExhaustedRetriesKeepLastErrorBody(t *testing.T) {
 			return httpmock.NewStringResponse(503, fmt.Sprintf(`{"message":"attempt %d"}`, n.Add(1))), nil
 		})
 		err := c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
-		var apiErr *APIError
+		var apiErr *usersdk.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, "attempt 4", apiErr.Message)
 		assert.Equal(t, 4, apiErr.Attempts)
@@ -292,13 +293,13 @@ func TestPOSTRetriedOn503WithRetryAfter(t *testing.T) {
 }
 
 func TestErrorsAreDistinct(t *testing.T) {
-	statuses := map[int]error{400: ErrInvalidInput, 401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict, 422: ErrInvalidInput, 429: ErrRateLimited}
-	all := []error{ErrInvalidInput, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrRateLimited, ErrOutcomeUnknown}
+	statuses := map[int]error{400: usersdk.ErrInvalidInput, 401: usersdk.ErrUnauthorized, 403: usersdk.ErrForbidden, 404: usersdk.ErrNotFound, 409: usersdk.ErrConflict, 422: usersdk.ErrInvalidInput, 429: usersdk.ErrRateLimited}
+	all := []error{usersdk.ErrInvalidInput, usersdk.ErrUnauthorized, usersdk.ErrForbidden, usersdk.ErrNotFound, usersdk.ErrConflict, usersdk.ErrRateLimited, usersdk.ErrOutcomeUnknown}
 	for status, sentinel := range statuses {
-		e := &APIError{StatusCode: status}
+		e := &usersdk.APIError{StatusCode: status}
 		for _, s := range all {
 			assert.Equal(t, s == sentinel, errors.Is(e, s), "%d vs %v", status, s)
 		}
 	}
-	assert.False(t, errors.Is(&APIError{StatusCode: 500}, ErrNotFound))
+	assert.False(t, errors.Is(&usersdk.APIError{StatusCode: 500}, usersdk.ErrNotFound))
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/usersdk/usersdk-go/internal/core"
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/fakeserver"
 )
 
@@ -23,7 +23,7 @@ func notTokenEndpoint(r *http.Request) bool { return !strings.Contains(r.URL.Pat
 func createOnce(ctx context.Context, h *harness, key string) error {
 	for range 10 {
 		err := h.create(ctx, key)
-		if !errors.Is(err, core.ErrOutcomeUnknown) {
+		if !errors.Is(err, usersdk.ErrOutcomeUnknown) {
 			return err
 		}
 		found, lookupErr := h.exists(ctx, key)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/internal/fakeserver"
 )
@@ -29,11 +30,11 @@ type fault struct {
 func isClear(t *testing.T, err error) {
 	t.Helper()
 	require.Error(t, err)
-	var apiErr *core.APIError
-	var reqErr *core.RequestError
-	var unknown *core.OutcomeUnknownError
+	var apiErr *usersdk.APIError
+	var reqErr *usersdk.RequestError
+	var unknown *usersdk.OutcomeUnknownError
 	known := errors.As(err, &apiErr) || errors.As(err, &reqErr) || errors.As(err, &unknown) ||
-		errors.Is(err, core.ErrResponseTooLarge) || strings.Contains(err.Error(), "decoding response")
+		errors.Is(err, usersdk.ErrResponseTooLarge) || strings.Contains(err.Error(), "decoding response")
 	assert.True(t, known, "unclassified error %T: %v", err, err)
 	assert.NotContains(t, err.Error(), "giving up")
 }
@@ -41,7 +42,7 @@ func isClear(t *testing.T, err error) {
 func statusIs(status int) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
-		var apiErr *core.APIError
+		var apiErr *usersdk.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, status, apiErr.StatusCode)
 	}
@@ -65,7 +66,7 @@ var faults = []fault{
 	}, call: list, check: func(t *testing.T, err error) { isClear(t, err) }},
 	{name: "body over the limit", cfg: func(c *config) { c.maxResponseBytes = 512 }, setup: func(h *harness) {
 		h.fake.Inject(1, fakeserver.Fault{Status: 200, Body: "[" + strings.Repeat(`{},`, 400) + "{}]"})
-	}, call: list, check: func(t *testing.T, err error) { assert.ErrorIs(t, err, core.ErrResponseTooLarge) }},
+	}, call: list, check: func(t *testing.T, err error) { assert.ErrorIs(t, err, usersdk.ErrResponseTooLarge) }},
 	{name: "200 with an HTML page", setup: func(h *harness) {
 		h.fake.Inject(1, fakeserver.Fault{Status: 200, Body: "<html><body>Welcome</body></html>", ContentType: "text/html"})
 	}, call: get, check: func(t *testing.T, err error) { isClear(t, err) }},
@@ -73,7 +74,7 @@ var faults = []fault{
 		h.fake.Inject(10, fakeserver.Fault{Status: 502, Body: html502, ContentType: "text/html"})
 	}, call: get, check: func(t *testing.T, err error) {
 		statusIs(502)(t, err)
-		var apiErr *core.APIError
+		var apiErr *usersdk.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, 4, apiErr.Attempts)
 		assert.Contains(t, err.Error(), "text/html")
@@ -85,13 +86,13 @@ var faults = []fault{
 		call: get, check: func(t *testing.T, err error) { assert.NoError(t, err, "a read is retried") }},
 	{name: "reset every time, read", setup: func(h *harness) { h.fake.DropNext(10) },
 		call: get, check: func(t *testing.T, err error) {
-			var re *core.RequestError
+			var re *usersdk.RequestError
 			require.ErrorAs(t, err, &re)
 			assert.Equal(t, 4, re.Attempts)
 		}},
 	{name: "reset after the write was handled", setup: func(h *harness) {
 		h.fake.Inject(1, fakeserver.Fault{DropAfterHandling: true, Method: http.MethodPost})
-	}, call: create, check: func(t *testing.T, err error) { assert.ErrorIs(t, err, core.ErrOutcomeUnknown) }},
+	}, call: create, check: func(t *testing.T, err error) { assert.ErrorIs(t, err, usersdk.ErrOutcomeUnknown) }},
 	{name: "server stops answering", setup: func(h *harness) { h.fake.SetLatency(time.Hour) },
 		call: func(ctx context.Context, h *harness) error {
 			ctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
@@ -107,13 +108,13 @@ var faults = []fault{
 		call: list, check: func(t *testing.T, err error) { assert.NoError(t, err) }},
 	{name: "429 storm without Retry-After, read", setup: func(h *harness) { h.fake.FailNext(10, 429, "") },
 		call: get, check: func(t *testing.T, err error) {
-			var rl *core.RateLimitError
+			var rl *usersdk.RateLimitError
 			require.ErrorAs(t, err, &rl)
 			assert.Equal(t, 4, rl.Attempts)
 		}},
 	{name: "429 storm without Retry-After, write", setup: func(h *harness) { h.fake.FailNext(10, 429, "") },
 		call: create, check: func(t *testing.T, err error) {
-			var rl *core.RateLimitError
+			var rl *usersdk.RateLimitError
 			require.ErrorAs(t, err, &rl)
 			assert.Equal(t, 1, rl.Attempts, "a write without Retry-After is not retried")
 		}},
@@ -121,7 +122,7 @@ var faults = []fault{
 		call: create, check: func(t *testing.T, err error) { assert.NoError(t, err, "the server said it did not process it") }},
 	{name: "429 asking for an hour", setup: func(h *harness) { h.fake.FailNext(10, 429, "3600") },
 		call: get, check: func(t *testing.T, err error) {
-			var rl *core.RateLimitError
+			var rl *usersdk.RateLimitError
 			require.ErrorAs(t, err, &rl)
 			assert.Equal(t, 1, rl.Attempts)
 			assert.WithinDuration(t, time.Now().Add(time.Hour), rl.Reset, time.Minute)

@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
+	"github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -180,8 +181,8 @@ func TestSecond401IsUnauthorized(t *testing.T) {
 	f.reject = func(string) bool { return true }
 	u := newUsers(t, f)
 	err := list(u)
-	require.ErrorIs(t, err, core.ErrUnauthorized)
-	var apiErr *core.APIError
+	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
+	var apiErr *usersdk.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
 	assert.Equal(t, "Unauthorized", apiErr.Message)
@@ -228,7 +229,7 @@ func TestHungTokenEndpointTimesOut(t *testing.T) {
 		u := newUsers(t, f)
 		start := time.Now()
 		err := list(u)
-		var authErr *core.AuthError
+		var authErr *usersdk.AuthError
 		require.ErrorAs(t, err, &authErr)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, core.FetchTimeout, time.Since(start))
@@ -256,11 +257,11 @@ func TestTokenEndpointFailureIsAuthErrorWithoutSecret(t *testing.T) {
 			var logs bytes.Buffer
 			u := newUsers(t, f, core.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 			err := list(u)
-			var authErr *core.AuthError
+			var authErr *usersdk.AuthError
 			require.ErrorAs(t, err, &authErr)
-			assert.Equal(t, tt.unauthorized, errors.Is(err, core.ErrUnauthorized))
-			assert.NotErrorIs(t, err, core.ErrOutcomeUnknown, "a token request creates nothing")
-			var apiErr *core.APIError
+			assert.Equal(t, tt.unauthorized, errors.Is(err, usersdk.ErrUnauthorized))
+			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "a token request creates nothing")
+			var apiErr *usersdk.APIError
 			require.ErrorAs(t, err, &apiErr, "the token endpoint's answer is a typed error")
 			assert.Equal(t, tt.code, apiErr.Code)
 			assert.Equal(t, tt.status, apiErr.StatusCode)
@@ -282,7 +283,7 @@ func TestLongTokenEndpointAnswerIsNotQuoted(t *testing.T) {
 	u := newUsers(t, f, core.WithoutRetries()) // a 502 token answer is otherwise retried
 	err := list(u)
 	require.EqualError(t, err, "obtaining credentials: POST /oauth/token: 502 Bad Gateway (1213-byte untyped body)")
-	var apiErr *core.APIError
+	var apiErr *usersdk.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Len(t, apiErr.Body, 1213, "the body stays available")
 }
@@ -310,7 +311,7 @@ func TestTokenAnswerIsReadWithinTheSizeLimit(t *testing.T) {
 		httpmock.NewStringResponder(http.StatusOK, `{"access_token":"`+strings.Repeat("a", 4096)+`"}`))
 	u := newUsers(t, f, core.WithMaxResponseBytes(1024))
 	err := list(u)
-	require.ErrorIs(t, err, core.ErrResponseTooLarge)
+	require.ErrorIs(t, err, usersdk.ErrResponseTooLarge)
 	assert.Equal(t, int32(0), f.apiCalls.Load())
 }
 
@@ -365,7 +366,7 @@ func TestSpentHourlyBudgetIsNotRetried(t *testing.T) {
 				u := newUsers(t, f)
 				start := time.Now()
 				err := list(u)
-				var rl *core.RateLimitError
+				var rl *usersdk.RateLimitError
 				require.ErrorAs(t, err, &rl)
 				assert.Equal(t, CodeRateLimitExceeded, rl.Code)
 				assert.Equal(t, int32(1), f.apiCalls.Load(), "not retried")
@@ -474,7 +475,7 @@ func TestSourceThatReturnsTheRejectedTokenGetsNoRetry(t *testing.T) {
 	u, err := New("test", KindClient, hasTestID, []core.Option{core.WithHTTPClient(f.client()), core.WithBaseURL(testBase), WithTokenSource(src)})
 	require.NoError(t, err)
 	err = list(u)
-	require.ErrorIs(t, err, core.ErrUnauthorized)
+	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
 	assert.Equal(t, int32(1), f.apiCalls.Load(), "resending the rejected token would be pointless")
 	assert.Equal(t, int32(2), calls.Load(), "the source was asked again")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -23,7 +24,7 @@ const (
 // code matches ErrRateLimited whatever the status.
 //
 // It reports whether the body was one of those two shapes, which only Telphin sends.
-func ParseError(e *core.APIError) bool {
+func ParseError(e *usersdk.APIError) bool {
 	var body struct {
 		Message          json.RawMessage `json:"message"`
 		Status           json.RawMessage `json:"status"`
@@ -43,7 +44,7 @@ func ParseError(e *core.APIError) bool {
 	}
 	e.Message, e.Code = msg, code
 	if code == CodeRateLimitExceeded {
-		core.AlsoMatches(e, core.ErrRateLimited)
+		core.AlsoMatches(e, usersdk.ErrRateLimited)
 	}
 	return true
 }
@@ -61,7 +62,7 @@ func str(raw json.RawMessage) string {
 // (rate_limit_exceeded): the server then refuses every call until the next hour, so a
 // retry only burns calls. reset is the start of the next hour, an estimate for answers
 // without X-RateLimit-Reset.
-func HardRateLimit(e *core.APIError, now time.Time) (reset time.Time, hard bool) {
+func HardRateLimit(e *usersdk.APIError, now time.Time) (reset time.Time, hard bool) {
 	if e.Code != CodeRateLimitExceeded {
 		return time.Time{}, false
 	}

@@ -5,8 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-
-	"github.com/usersdk/usersdk-go/internal/core"
+	"github.com/usersdk/usersdk-go"
 )
 
 func TestParseError(t *testing.T) {
@@ -32,11 +31,11 @@ func TestParseError(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			e := &core.APIError{StatusCode: tt.status, Body: []byte(tt.body)}
+			e := &usersdk.APIError{StatusCode: tt.status, Body: []byte(tt.body)}
 			ParseError(e)
 			assert.Equal(t, tt.message, e.Message)
 			assert.Equal(t, tt.code, e.Code)
-			assert.Equal(t, tt.rateLimited, errors.Is(e, core.ErrRateLimited))
+			assert.Equal(t, tt.rateLimited, errors.Is(e, usersdk.ErrRateLimited))
 		})
 	}
 }
@@ -46,7 +45,7 @@ func FuzzParseError(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		e := &core.APIError{StatusCode: 400, Body: body}
+		e := &usersdk.APIError{StatusCode: 400, Body: body}
 		ParseError(e) // must not panic on any body
 		_ = e.Error()
 	})

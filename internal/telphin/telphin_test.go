@@ -21,6 +21,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 	"github.com/usersdk/usersdk-go/internal/fixture"
 )
@@ -334,7 +335,7 @@ func TestAllYieldsAnErrorOnceAndStops(t *testing.T) {
 	ids, errs := collect(t, allOf(t.Context(), newLister(t, l), 0, 3))
 	assert.Equal(t, span(1, 3), ids)
 	require.Len(t, errs, 1)
-	var apiErr *core.APIError
+	var apiErr *usersdk.APIError
 	require.ErrorAs(t, errs[0], &apiErr)
 	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 	assert.Len(t, l.requests(), 2, "nothing after the error")
@@ -349,7 +350,7 @@ func TestAllRefusesNegativePagingBeforeSending(t *testing.T) {
 		ids, errs := collect(t, allOf(t.Context(), newLister(t, l), tt.page, tt.perPage))
 		assert.Empty(t, ids)
 		require.Len(t, errs, 1)
-		var ve *core.ValidationError
+		var ve *usersdk.ValidationError
 		require.ErrorAs(t, errs[0], &ve)
 		assert.Equal(t, tt.field, ve.Field)
 		assert.Empty(t, l.requests())
@@ -418,14 +419,14 @@ func TestWriteRefusalWithTelphinBodyIsAKnownOutcome(t *testing.T) {
 			l := &lister{answer: func(*http.Request) (int, string) { return tt.status, tt.body }}
 			u := newLister(t, l)
 			_, err := u.Create(t.Context(), Me, validRequest{})
-			var apiErr *core.APIError
+			var apiErr *usersdk.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, tt.status, apiErr.StatusCode)
-			assert.Equal(t, tt.unknown, errors.Is(err, core.ErrOutcomeUnknown), "%v", err)
+			assert.Equal(t, tt.unknown, errors.Is(err, usersdk.ErrOutcomeUnknown), "%v", err)
 
 			_, err = u.Get(t.Context(), Me, 7)
 			require.ErrorAs(t, err, &apiErr)
-			assert.NotErrorIs(t, err, core.ErrOutcomeUnknown, "a read's outcome is never unknown")
+			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "a read's outcome is never unknown")
 		})
 	}
 }
@@ -451,7 +452,7 @@ func TestAnswerWithoutAUserIsAnError(t *testing.T) {
 			got, err := call()
 			require.Error(t, err, "%s %s", op, body)
 			assert.Nil(t, got)
-			assert.Equal(t, op == "create", errors.Is(err, core.ErrOutcomeUnknown), "%s %s: %v", op, body, err)
+			assert.Equal(t, op == "create", errors.Is(err, usersdk.ErrOutcomeUnknown), "%s %s: %v", op, body, err)
 		}
 	}
 }

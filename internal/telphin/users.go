@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
 )
 
@@ -89,7 +90,7 @@ func prepare(s *core.Settings, f *settings) *fetcher {
 func (u *Users[U]) TokenSource() oauth2.TokenSource { return u.source }
 
 // RateLimit returns the last X-RateLimit-* values the server sent, if any.
-func (u *Users[U]) RateLimit() (core.RateLimit, bool) { return u.core.RateLimit() }
+func (u *Users[U]) RateLimit() (usersdk.RateLimit, bool) { return u.core.RateLimit() }
 
 // DefaultPageSize is the page size All asks for when the options set no PerPage.
 const DefaultPageSize = 100
