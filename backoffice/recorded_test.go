@@ -54,7 +54,4 @@ var recorded = fixture.Suite{
 	},
 }
 
-func TestRecordedReplay(t *testing.T)   { recorded.TestReplay(t) }
-func TestRecordedContract(t *testing.T) { recorded.TestContract(t) }
-func TestRecordedTampered(t *testing.T) { recorded.TestTampered(t) }
-func TestRecordedRedacted(t *testing.T) { recorded.TestRedacted(t) }
+func TestRecorded(t *testing.T) { recorded.Test(t) }

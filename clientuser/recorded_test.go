@@ -10,7 +10,4 @@ import (
 // example program against the fake) replay through the client and hold the fake to them.
 var recorded = telphintest.ClientUser.Recorded()
 
-func TestRecordedReplay(t *testing.T)   { recorded.TestReplay(t) }
-func TestRecordedContract(t *testing.T) { recorded.TestContract(t) }
-func TestRecordedTampered(t *testing.T) { recorded.TestTampered(t) }
-func TestRecordedRedacted(t *testing.T) { recorded.TestRedacted(t) }
+func TestRecorded(t *testing.T) { recorded.Test(t) }
