@@ -73,9 +73,6 @@ func (c *Client) Get(ctx context.Context, userID ID) (*User, error) {
 // ErrOutcomeUnknown: look the user up (ListByAccount on its default account, by
 // username) before creating it again.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
 	r := c.write(createPath, req)
 	r.Repeat = core.RepeatUnsafe // a resent create would be refused as a duplicate, hiding the success
 	u := new(User)
@@ -105,9 +102,6 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 // does not match ErrOutcomeUnknown. Revive's error object in a 2xx body is an *APIError.
 func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*User, error) {
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
-		return nil, err
-	}
-	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	r := c.write(userPath, req)

@@ -21,9 +21,6 @@ const DefaultPageSize = 100
 // List returns one page of users (GET /api/v2/users). The answer is read as a bare array
 // or as an object wrapping the array; the vendor documents neither.
 func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
 	return core.List[User](ctx, c.core, &core.Request{Method: http.MethodGet, Path: usersPath, Query: &opts})
 }
 
@@ -33,9 +30,6 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
 func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
 	if opts.Limit == 0 {
 		opts.Limit = DefaultPageSize
-	}
-	if err := opts.Validate(); err != nil {
-		return func(yield func(User, error) bool) { yield(User{}, err) }
 	}
 	return core.All(ctx, opts.Offset, opts.Limit, func(ctx context.Context, offset, limit int) ([]User, error) {
 		page := opts
@@ -74,9 +68,6 @@ func (c *Client) Get(ctx context.Context, userID int64) (*User, error) {
 // ErrOutcomeUnknown and the request is not retried: look the user up by e-mail (List with
 // Email) before creating it again.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
 	r := &core.Request{Method: http.MethodPost, Path: usersPath, Body: req}
 	a := new(answer)
 	err := c.core.Do(ctx, r, a)
@@ -155,9 +146,6 @@ func (c *Client) Patch(ctx context.Context, userID int64, req *UpdateRequest) (*
 
 func (c *Client) update(ctx context.Context, method string, userID int64, req *UpdateRequest) (*User, error) {
 	if err := core.PositiveID("userId", userID); err != nil {
-		return nil, err
-	}
-	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	r := &core.Request{Method: method, Path: userPrefix, ID: userID, Body: req}

@@ -118,9 +118,6 @@ const (
 // page, if the server honours them (the API does not document paging for this list). A
 // negative Page or PerPage is refused before anything is sent.
 func (c *Client) List(ctx context.Context, clientID string, opts ListOptions) ([]User, error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
 	return c.users.List(ctx, clientID, &opts)
 }
 

@@ -23,9 +23,6 @@ const DefaultPageSize = 100
 // no default limit, whatever the docs say); use All to page through a large list.
 // A SortField other than SortByID or SortByLogin is refused by the server with 400.
 func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
 	return core.List[User](ctx, c.core, &core.Request{Method: http.MethodGet, Path: usersPath, Query: &opts})
 }
 
@@ -41,9 +38,6 @@ func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, erro
 	}
 	if opts.SortField == "" {
 		opts.SortField = SortByID
-	}
-	if err := opts.Validate(); err != nil {
-		return func(yield func(User, error) bool) { yield(User{}, err) }
 	}
 	return core.All(ctx, opts.Skip, opts.Take, func(ctx context.Context, skip, take int) ([]User, error) {
 		page := opts
@@ -88,9 +82,6 @@ func (c *Client) GetCurrent(ctx context.Context) (*UserWithNetworks, error) {
 // ErrOutcomeUnknown and the request is not retried: look the user up by login (List with
 // Login) before creating it again.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
 	u, err := core.Object(ctx, c.core, &core.Request{Method: http.MethodPost, Path: usersPath, Body: req},
 		func(u *User) bool { return u.ID != 0 })
 	if err != nil {
@@ -135,9 +126,6 @@ func (c *Client) UpdateCurrent(ctx context.Context, req *UpdateRequest) error {
 }
 
 func (c *Client) update(ctx context.Context, path string, req *UpdateRequest) error {
-	if err := req.Validate(); err != nil {
-		return err
-	}
 	return c.core.Do(ctx, &core.Request{Method: http.MethodPut, Path: path, Body: req}, nil)
 }
 

@@ -178,6 +178,22 @@ func (c *Client) NoObject(r *Request) error {
 	return fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
 }
 
+// Validator is input that can refuse itself: request bodies and list options. The core
+// calls it on a request's Query and Body before anything is sent, so that every call
+// refuses bad input the same way.
+type Validator interface{ Validate() error }
+
+func validate(in ...any) error {
+	for _, v := range in {
+		if v, ok := v.(Validator); ok {
+			if err := v.Validate(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // send sends the request with retries and credential refresh and returns a 2xx answer,
 // whose body the caller must close. Any other outcome is returned as an error.
 //
@@ -186,6 +202,9 @@ func (c *Client) NoObject(r *Request) error {
 func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, read []byte, err error) {
 	if ctx == nil {
 		return nil, nil, errors.New(c.family.Name + ": nil context")
+	}
+	if err := validate(r.Query, r.Body); err != nil {
+		return nil, nil, err
 	}
 	if err := c.spent(r); err != nil {
 		if capture := usersdk.ResponseFrom(ctx); capture != nil {

@@ -182,9 +182,6 @@ func (u *Users[U]) Create(ctx context.Context, clientID string, req Validator) (
 	if err != nil {
 		return nil, err
 	}
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
 	return core.Object(ctx, u.core, &core.Request{Method: http.MethodPost, Path: p, Body: req}, u.present)
 }
 
@@ -192,9 +189,6 @@ func (u *Users[U]) Create(ctx context.Context, clientID string, req Validator) (
 func (u *Users[U]) Update(ctx context.Context, clientID string, userID int64, req Validator) (*U, error) {
 	p, err := u.item(clientID, userID)
 	if err != nil {
-		return nil, err
-	}
-	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	return core.Object(ctx, u.core, &core.Request{Method: http.MethodPut, Path: p, ID: userID, Body: req}, u.present)
