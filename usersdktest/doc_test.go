@@ -6,16 +6,23 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
+	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
+	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
+	"github.com/usersdk/usersdk-go/extensionuser/extensionusertest"
+	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
+	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
-// methods returns the documented methods of type name as go doc lists them for the
-// package in dir: method name → doc comment.
-func methods(t *testing.T, dir, name string) map[string]string {
+// docOf returns go doc's view of the package in dir.
+func docOf(t *testing.T, dir string) *doc.Package {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	require.NoError(t, err)
@@ -31,36 +38,98 @@ func methods(t *testing.T, dir, name string) map[string]string {
 	}
 	pkg, err := doc.NewFromFiles(fset, files, "example.com/"+filepath.Base(dir))
 	require.NoError(t, err)
+	return pkg
+}
+
+// server returns go doc's view of the package's type Server.
+func server(t *testing.T, pkg *doc.Package) *doc.Type {
+	t.Helper()
 	for _, typ := range pkg.Types {
-		if typ.Name == name {
-			out := map[string]string{}
-			for _, m := range typ.Methods {
-				out[m.Name] = m.Doc
-			}
-			return out
+		if typ.Name == "Server" {
+			return typ
 		}
 	}
-	t.Fatalf("%s declares no type %s", dir, name)
+	t.Fatalf("%s declares no type Server", pkg.Name)
 	return nil
 }
 
-// TestFakesDocumentTheirKnobs checks what go doc of each fake shows: every method of
-// usersdktest.Server (FailNext, Inject, Requests, ...) as a documented method of the
-// fake's own Server, and in extensionusertest every method of clientusertest.Server.
-func TestFakesDocumentTheirKnobs(t *testing.T) {
-	knobs := methods(t, ".", "Server")
-	require.Contains(t, knobs, "FailNext")
-	telphin := methods(t, "../clientuser/clientusertest", "Server")
-	for dir, want := range map[string]map[string]string{
-		"../backoffice/backofficetest":       knobs,
-		"../accountuser/accountusertest":     knobs,
-		"../iotuser/iotusertest":             knobs,
-		"../clientuser/clientusertest":       knobs,
-		"../extensionuser/extensionusertest": telphin,
-	} {
-		got := methods(t, dir, "Server")
-		for name := range want {
-			assert.NotEmpty(t, got[name], "%s: Server.%s is not documented", dir, name)
+// embedded returns the doc comment of the field of typ that embeds *pkg.Server, and whether
+// there is one.
+func embedded(typ *doc.Type, pkg string) (string, bool) {
+	st := typ.Decl.Specs[0].(*ast.TypeSpec).Type.(*ast.StructType)
+	for _, f := range st.Fields.List {
+		star, ok := f.Type.(*ast.StarExpr)
+		if !ok || len(f.Names) > 0 {
+			continue
+		}
+		if sel, ok := star.X.(*ast.SelectorExpr); ok && sel.Sel.Name == "Server" && sel.X.(*ast.Ident).Name == pkg {
+			return f.Doc.Text(), true
 		}
 	}
+	return "", false
+}
+
+// TestFakesDocumentTheirKnobs checks what go doc of each fake shows of the knobs its
+// Server gets by embedding: the embedded usersdktest.Server (clientusertest.Server in
+// extensionusertest), documented, and every knob named in the package doc. Close and
+// Client, which every server has, need no mention.
+func TestFakesDocumentTheirKnobs(t *testing.T) {
+	knobs := server(t, docOf(t, ".")).Methods
+	require.NotEmpty(t, knobs)
+	telphin := server(t, docOf(t, "../clientuser/clientusertest")).Methods
+	require.NotEmpty(t, telphin)
+	for dir, want := range map[string]struct {
+		embeds string
+		knobs  []*doc.Func
+	}{
+		"../backoffice/backofficetest":       {"usersdktest", knobs},
+		"../accountuser/accountusertest":     {"usersdktest", knobs},
+		"../iotuser/iotusertest":             {"usersdktest", knobs},
+		"../clientuser/clientusertest":       {"usersdktest", knobs},
+		"../extensionuser/extensionusertest": {"clientusertest", append(telphin, knobs...)},
+	} {
+		pkg := docOf(t, dir)
+		comment, ok := embedded(server(t, pkg), want.embeds)
+		if assert.True(t, ok, "%s: Server does not embed *%s.Server", dir, want.embeds) {
+			assert.NotEmpty(t, comment, "%s: the embedded %s.Server is not documented", dir, want.embeds)
+		}
+		for _, m := range want.knobs {
+			if m.Name != "Close" && m.Name != "Client" {
+				assert.Contains(t, pkg.Doc, m.Name, "%s: the package doc does not name Server.%s", dir, m.Name)
+			}
+		}
+	}
+}
+
+// TestFakesHaveTheKnobs checks that no fake hides a knob of usersdktest.Server behind a
+// method of its own with another signature.
+func TestFakesHaveTheKnobs(t *testing.T) {
+	knobs := reflect.TypeFor[*usersdktest.Server]()
+	for _, fake := range []any{
+		&backofficetest.Server{}, &accountusertest.Server{}, &iotusertest.Server{},
+		&clientusertest.Server{}, &extensionusertest.Server{},
+	} {
+		typ := reflect.TypeOf(fake)
+		for i := range knobs.NumMethod() {
+			want := knobs.Method(i)
+			got, ok := typ.MethodByName(want.Name)
+			if assert.True(t, ok, "%s has no method %s", typ, want.Name) {
+				// Method types include the receiver; compare the rest.
+				assert.Equal(t, signature(want.Type), signature(got.Type), "%s.%s", typ, want.Name)
+			}
+		}
+	}
+}
+
+// signature describes a method's type without its receiver.
+func signature(f reflect.Type) string {
+	var b strings.Builder
+	for i := 1; i < f.NumIn(); i++ {
+		b.WriteString(f.In(i).String() + ",")
+	}
+	b.WriteString("->")
+	for i := range f.NumOut() {
+		b.WriteString(f.Out(i).String() + ",")
+	}
+	return b.String()
 }

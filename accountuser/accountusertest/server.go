@@ -54,10 +54,8 @@
 //
 // Faults, latency and the request log are Server's methods too (FailNext, DropNext,
 // Inject, ClearFaults, SetLatency, Requests, ResetRequests, FaultsInjected), the same in
-// every fake of the SDK (package usersdktest).
+// every fake of the SDK: Server embeds a usersdktest.Server.
 package accountusertest
-
-//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
 	"bytes"
@@ -110,7 +108,9 @@ type Server struct {
 	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash.
 	URL string
 
-	fake *usersdktest.Server // faults, latency and the request log
+	// Server injects faults, adds latency and logs requests; its methods (FailNext,
+	// Inject, Requests, ...) are this Server's.
+	*usersdktest.Server
 
 	mu          sync.Mutex
 	users       map[accountuser.ID]*record
@@ -154,8 +154,8 @@ func NewServer() *Server {
 	mux.HandleFunc("POST /usr/{userId}", s.auth(s.modify))
 	mux.HandleFunc("PUT /usr/{userId}", s.auth(s.modify))
 	mux.HandleFunc("DELETE /usr/{userId}", s.auth(s.delete))
-	s.fake = usersdktest.NewServer(mux)
-	s.URL = s.fake.URL
+	s.Server = usersdktest.NewServer(mux)
+	s.URL = s.Server.URL
 	return s
 }
 

@@ -12,10 +12,8 @@
 // {"data": ...}, and CreateWithoutBody makes Create answer 202 or 204 with no body.
 // Faults, latency and the request log are Server's methods too (FailNext, DropNext,
 // Inject, ClearFaults, SetLatency, Requests, ResetRequests, FaultsInjected), the same in
-// every fake of the SDK (package usersdktest).
+// every fake of the SDK: Server embeds a usersdktest.Server.
 package backofficetest
-
-//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
 	"cmp"
@@ -42,7 +40,9 @@ type Server struct {
 	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash.
 	URL string
 
-	fake *usersdktest.Server // faults, latency and the request log
+	// Server injects faults, adds latency and logs requests; its methods (FailNext,
+	// Inject, Requests, ...) are this Server's.
+	*usersdktest.Server
 
 	mu        sync.Mutex
 	users     map[int64]*record
@@ -71,8 +71,8 @@ func NewServer() *Server {
 	mux.HandleFunc("PUT /api/v2/users/{id}", s.auth(s.withUser(s.update)))
 	mux.HandleFunc("PATCH /api/v2/users/{id}", s.auth(s.withUser(s.update)))
 	mux.HandleFunc("DELETE /api/v2/users/{id}", s.auth(s.withUser(s.delete)))
-	s.fake = usersdktest.NewServer(mux)
-	s.URL = s.fake.URL
+	s.Server = usersdktest.NewServer(mux)
+	s.URL = s.Server.URL
 	return s
 }
 

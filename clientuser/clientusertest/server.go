@@ -77,11 +77,9 @@
 //   - time and limits: SetClock, SetRateLimit;
 //   - lists: IgnorePaging;
 //   - faults, latency and the request log, the same in every fake of the SDK (package
-//     usersdktest): FailNext, DropNext, Inject, ClearFaults, SetLatency, Requests,
-//     ResetRequests, FaultsInjected.
+//     usersdktest, which Server embeds): FailNext, DropNext, Inject, ClearFaults,
+//     SetLatency, Requests, ResetRequests, FaultsInjected.
 package clientusertest
-
-//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
 	"net/http"
@@ -139,7 +137,9 @@ type Server struct {
 	// adds the API's path.
 	URL string
 
-	fake *usersdktest.Server // faults, latency and the request log
+	// Server injects faults, adds latency and logs requests; its methods (FailNext,
+	// Inject, Requests, ...) are this Server's.
+	*usersdktest.Server
 
 	mu            sync.Mutex
 	now           func() time.Time
@@ -202,8 +202,8 @@ func NewServer() *Server {
 	root.HandleFunc(TokenPath, notAllowed("POST"))
 	root.Handle(BasePath+"/", s.guard(api))
 	root.HandleFunc("/", notFound)
-	s.fake = usersdktest.NewServer(s.strict(root))
-	s.URL = s.fake.URL
+	s.Server = usersdktest.NewServer(s.strict(root))
+	s.URL = s.Server.URL
 	return s
 }
 

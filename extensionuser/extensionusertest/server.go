@@ -29,7 +29,7 @@
 // query keys are 400, and an internal number belongs to the first client that attaches a
 // user to it (another client's create or move is 400).
 //
-// Knobs (methods of Server):
+// Knobs (methods of the clientusertest.Server that Server embeds, so Server's too):
 //   - credentials and tokens: AppID, Secret, SetCredentials, IssueToken, ExpireTokens,
 //     TokenRequests, OmitExpiresIn, BaseURL, TokenURL;
 //   - clients and users: ClientID ("@me"), AddClient, AddForbiddenClient (403),
@@ -41,8 +41,6 @@
 //     usersdktest): FailNext, DropNext, Inject, ClearFaults, SetLatency, Requests,
 //     ResetRequests, FaultsInjected.
 package extensionusertest
-
-//go:generate go run ../../internal/gen/fakegen -from ../../clientuser/clientusertest -field srv
 
 import (
 	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
@@ -56,7 +54,8 @@ type Server struct {
 	// adds the API's path.
 	URL string
 
-	srv *clientusertest.Server
+	// Server is the fake; its methods (AddExtensionUser, FailNext, ...) are this Server's.
+	*clientusertest.Server
 }
 
 // Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
@@ -89,5 +88,5 @@ const (
 // Server.Secret), one client (DefaultClientID) and no users. Close it when done.
 func NewServer() *Server {
 	srv := clientusertest.NewServer()
-	return &Server{URL: srv.URL, srv: srv}
+	return &Server{URL: srv.URL, Server: srv}
 }

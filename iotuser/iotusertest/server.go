@@ -29,13 +29,11 @@
 //
 // Faults, latency and the request log are Server's methods too (FailNext, DropNext,
 // Inject, ClearFaults, SetLatency, Requests, ResetRequests, FaultsInjected), the same in
-// every fake of the SDK (package usersdktest). With WithSeparateAuth the token endpoints
-// run on a second server (AuthURL, AuthServer, which has the same methods), as they do in
-// a real installation, and the API's server answers 404 to /token as the real frontend
-// does.
+// every fake of the SDK: Server embeds a usersdktest.Server. With WithSeparateAuth the
+// token endpoints run on a second server (AuthURL, AuthServer, which has the same
+// methods), as they do in a real installation, and the API's server answers 404 to /token
+// as the real frontend does.
 package iotusertest
-
-//go:generate go run ../../internal/gen/fakegen -from ../../usersdktest -field fake
 
 import (
 	"bytes"
@@ -123,8 +121,10 @@ type Server struct {
 	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash.
 	URL string
 
-	fake *usersdktest.Server // the API: faults, latency and the request log
-	auth *usersdktest.Server // the token endpoints; the same as fake unless WithSeparateAuth
+	// Server is the API's server: it injects faults, adds latency and logs requests, and
+	// its methods (FailNext, Inject, Requests, ...) are this Server's.
+	*usersdktest.Server
+	auth *usersdktest.Server // the token endpoints; the same as Server unless WithSeparateAuth
 	key  []byte
 
 	mu             sync.Mutex
@@ -204,21 +204,21 @@ func NewServer(opts ...Option) *Server {
 	if cfg.separateAuth {
 		auth := http.NewServeMux()
 		s.routeTokens(auth)
-		s.fake = usersdktest.NewServer(api)
+		s.Server = usersdktest.NewServer(api)
 		s.auth = usersdktest.NewServer(auth)
 	} else {
 		s.routeTokens(api)
-		s.fake = usersdktest.NewServer(api)
-		s.auth = s.fake
+		s.Server = usersdktest.NewServer(api)
+		s.auth = s.Server
 	}
-	s.URL = s.fake.URL
+	s.URL = s.Server.URL
 	return s
 }
 
 // Close shuts the server (and the auth server, when separate) down.
 func (s *Server) Close() {
-	s.fake.Close()
-	if s.auth != s.fake {
+	s.Server.Close()
+	if s.auth != s.Server {
 		s.auth.Close()
 	}
 }
