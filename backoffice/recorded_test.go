@@ -21,19 +21,7 @@ var recorded = fixture.Suite{
 			backoffice.WithToken("replay"), backoffice.WithHTTPClient(hc))
 		require.NoError(t, err)
 		id := func(r *http.Request) int64 { return fixture.PathID(r, "id") }
-		return fixture.NewCalls().StripPrefix(prefix).
-			Handle("POST /api/v2/users", fixture.Body(func(ctx context.Context, _ *http.Request, in *backoffice.CreateRequest) error {
-				_, err := c.Create(ctx, in)
-				return err
-			})).
-			Handle("GET /api/v2/users", fixture.Query(func(ctx context.Context, _ *http.Request, opts backoffice.ListOptions) error {
-				_, err := c.List(ctx, opts)
-				return err
-			})).
-			Handle("GET /api/v2/users/{id}", func(ctx context.Context, r *http.Request) error {
-				_, err := c.Get(ctx, id(r))
-				return err
-			}).
+		return fixture.UserCalls("/api/v2/users", c.Create, c.List, c.Get, c.Delete).StripPrefix(prefix).
 			Handle("PATCH /api/v2/users/{id}", fixture.Body(func(ctx context.Context, r *http.Request, in *backoffice.UpdateRequest) error {
 				_, err := c.Patch(ctx, id(r), in)
 				return err
@@ -41,10 +29,7 @@ var recorded = fixture.Suite{
 			Handle("PUT /api/v2/users/{id}", fixture.Body(func(ctx context.Context, r *http.Request, in *backoffice.UpdateRequest) error {
 				_, err := c.Update(ctx, id(r), in)
 				return err
-			})).
-			Handle("DELETE /api/v2/users/{id}", func(ctx context.Context, r *http.Request) error {
-				return c.Delete(ctx, id(r))
-			})
+			}))
 	},
 	Fake: func(t testing.TB, s fixture.Recording) (string, []fixture.ContractOption) {
 		fake := backofficetest.NewServer()

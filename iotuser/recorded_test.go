@@ -28,28 +28,13 @@ var recorded = fixture.Suite{
 			iotuser.WithLogin(s.Value("login"), "replay"), iotuser.WithHTTPClient(hc))
 		require.NoError(t, err)
 		id := func(r *http.Request) int64 { return fixture.PathID(r, "id") }
-		return fixture.NewCalls().StripPrefix(base).StripPrefix(auth).
+		return fixture.UserCalls("/user", c.Create, c.List, c.Get, c.Delete).StripPrefix(base).StripPrefix(auth).
 			Implicit("POST /token", "POST /token/refresh").
-			Handle("POST /user", fixture.Body(func(ctx context.Context, _ *http.Request, in *iotuser.CreateRequest) error {
-				_, err := c.Create(ctx, in)
-				return err
-			})).
-			Handle("GET /user", fixture.Query(func(ctx context.Context, _ *http.Request, opts iotuser.ListOptions) error {
-				_, err := c.List(ctx, opts)
-				return err
-			})).
-			Handle("GET /user/{id}", func(ctx context.Context, r *http.Request) error {
-				_, err := c.Get(ctx, id(r))
-				return err
-			}).
 			Handle("PUT /user/{id}", fixture.Body(func(ctx context.Context, r *http.Request, in *iotuser.UpdateRequest) error {
 				return c.Update(ctx, id(r), in)
 			})).
 			Handle("PUT /user/{id}/network/{network}", func(ctx context.Context, r *http.Request) error {
 				return c.AssignNetwork(ctx, id(r), fixture.PathID(r, "network"))
-			}).
-			Handle("DELETE /user/{id}", func(ctx context.Context, r *http.Request) error {
-				return c.Delete(ctx, id(r))
 			})
 	},
 	Fake: func(t testing.TB, s fixture.Recording) (string, []fixture.ContractOption) {
