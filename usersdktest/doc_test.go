@@ -6,19 +6,11 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
-	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
-	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
-	"github.com/usersdk/usersdk-go/extensionuser/extensionusertest"
-	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
-	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 // docOf returns go doc's view of the package in dir.
@@ -99,37 +91,4 @@ func TestFakesDocumentTheirKnobs(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestFakesHaveTheKnobs checks that no fake hides a knob of usersdktest.Server behind a
-// method of its own with another signature.
-func TestFakesHaveTheKnobs(t *testing.T) {
-	knobs := reflect.TypeFor[*usersdktest.Server]()
-	for _, fake := range []any{
-		&backofficetest.Server{}, &accountusertest.Server{}, &iotusertest.Server{},
-		&clientusertest.Server{}, &extensionusertest.Server{},
-	} {
-		typ := reflect.TypeOf(fake)
-		for i := range knobs.NumMethod() {
-			want := knobs.Method(i)
-			got, ok := typ.MethodByName(want.Name)
-			if assert.True(t, ok, "%s has no method %s", typ, want.Name) {
-				// Method types include the receiver; compare the rest.
-				assert.Equal(t, signature(want.Type), signature(got.Type), "%s.%s", typ, want.Name)
-			}
-		}
-	}
-}
-
-// signature describes a method's type without its receiver.
-func signature(f reflect.Type) string {
-	var b strings.Builder
-	for i := 1; i < f.NumIn(); i++ {
-		b.WriteString(f.In(i).String() + ",")
-	}
-	b.WriteString("->")
-	for i := range f.NumOut() {
-		b.WriteString(f.Out(i).String() + ",")
-	}
-	return b.String()
 }
