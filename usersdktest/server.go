@@ -181,14 +181,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	}
 	s.mu.Unlock()
 
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+	if latency > 0 && !pause(r, latency) {
+		return
 	}
 	switch {
 	case !faulted:
@@ -221,7 +215,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	}
 }
 
-func writeSlowly(w http.ResponseWriter, r *http.Request, rec *httptest.ResponseRecorder, pause time.Duration) {
+func writeSlowly(w http.ResponseWriter, r *http.Request, rec *httptest.ResponseRecorder, wait time.Duration) {
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
 	}
@@ -237,13 +231,21 @@ func writeSlowly(w http.ResponseWriter, r *http.Request, rec *httptest.ResponseR
 		if flusher != nil {
 			flusher.Flush()
 		}
-		t := time.NewTimer(pause)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
+		if !pause(r, wait) {
 			return
 		}
+	}
+}
+
+// pause waits d, or until the client gives up on r; it reports whether d passed.
+func pause(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
 	}
 }
 
