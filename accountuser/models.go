@@ -153,21 +153,13 @@ func (r *UpdateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
-	if r.ContactName == nil && r.EmailAddress == nil && r.DefaultAccountID == nil &&
-		r.Username == nil && r.Password == nil && r.Active == nil {
+	if core.SetsNoField(r) {
 		return core.Invalid("request", "sets no field")
 	}
-	for _, f := range []struct {
-		name  string
-		value *string
-	}{
-		{"contactName", r.ContactName},
-		{"emailAddress", r.EmailAddress},
-		{"username", r.Username},
-	} {
-		if f.value != nil && core.Required(f.name, *f.value) != nil {
-			return core.Invalid(f.name, "must not be empty when set")
-		}
+	err := core.NotEmptyWhenSet(core.Optional{Name: "contactName", Value: r.ContactName},
+		core.Optional{Name: "emailAddress", Value: r.EmailAddress}, core.Optional{Name: "username", Value: r.Username})
+	if err != nil {
+		return err
 	}
 	if r.DefaultAccountID != nil {
 		if err := checkAccount(*r.DefaultAccountID); err != nil {

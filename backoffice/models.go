@@ -290,20 +290,11 @@ func (r *UpdateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
-	if b, _ := json.Marshal(r); string(b) == "{}" {
+	if core.SetsNoField(r) {
 		return core.Invalid("request", "sets no field")
 	}
-	for _, f := range []struct {
-		name  string
-		value *string
-	}{{"name", r.Name}, {"email", r.Email}, {"password", r.Password}} {
-		if f.value != nil {
-			if err := core.Required(f.name, *f.value); err != nil {
-				return core.Invalid(f.name, "must not be empty when set")
-			}
-		}
-	}
-	return nil
+	return core.NotEmptyWhenSet(core.Optional{Name: "name", Value: r.Name},
+		core.Optional{Name: "email", Value: r.Email}, core.Optional{Name: "password", Value: r.Password})
 }
 
 // SortOrder is the direction of a sorted list.

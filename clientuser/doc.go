@@ -42,3 +42,5 @@
 // page and per_page, as Telphin's other lists take them, and All pages with them without
 // relying on them: it stops as soon as the server shows it ignores them, and never loops.
 package clientuser
+
+//go:generate go run ../internal/gen -pkg clientuser -redact CreateRequest,UpdateRequest -telphin client

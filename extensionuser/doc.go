@@ -45,3 +45,5 @@
 // page and per_page, as Telphin's other lists take them, and All pages with them without
 // relying on them: it stops as soon as the server shows it ignores them, and never loops.
 package extensionuser
+
+//go:generate go run ../internal/gen -pkg extensionuser -redact CreateRequest,UpdateRequest -telphin extension

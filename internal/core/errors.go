@@ -24,19 +24,6 @@ const maxErrorBody = 64 << 10
 // (a taken login answered with 403, say).
 func AlsoMatches(e *usersdk.APIError, sentinel error) { e.Also = append(e.Also, sentinel) }
 
-// Invalid returns a *ValidationError for the field.
-func Invalid(field, reason string) error {
-	return &usersdk.ValidationError{Field: field, Reason: reason}
-}
-
-// Required returns a *ValidationError when value is empty.
-func Required(field, value string) error {
-	if strings.TrimSpace(value) == "" {
-		return Invalid(field, "is required")
-	}
-	return nil
-}
-
 // failure turns a final non-2xx answer into the error the caller sees.
 func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
 	e, vendor := a.answer(resp)

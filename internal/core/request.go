@@ -178,22 +178,6 @@ func (c *Client) NoObject(r *Request) error {
 	return fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
 }
 
-// Validator is input that can refuse itself: request bodies and list options. The core
-// calls it on a request's Query and Body before anything is sent, so that every call
-// refuses bad input the same way.
-type Validator interface{ Validate() error }
-
-func validate(in ...any) error {
-	for _, v := range in {
-		if v, ok := v.(Validator); ok {
-			if err := v.Validate(); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // send sends the request with retries and credential refresh and returns a 2xx answer,
 // whose body the caller must close. Any other outcome is returned as an error.
 //

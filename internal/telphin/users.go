@@ -95,6 +95,19 @@ func (u *Users[U]) RateLimit() (usersdk.RateLimit, bool) { return u.core.RateLim
 // DefaultPageSize is the page size All asks for when the options set no PerPage.
 const DefaultPageSize = 100
 
+// CheckCreate refuses a new user without a login, name, password or e-mail, naming the
+// first that is empty: the API requires all four.
+func CheckCreate(login, name, password, email string) error {
+	for _, f := range [...]struct{ name, value string }{
+		{"login", login}, {"name", name}, {"password", password}, {"email", email},
+	} {
+		if err := core.Required(f.name, f.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CheckPaging refuses a negative page or page size before anything is sent; zero means
 // "not sent".
 func CheckPaging(page, perPage int) error {
