@@ -1,18 +1,17 @@
 package usersdk_test
 
 import (
+	"context"
 	"errors"
 	"log"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	usersdk "github.com/usersdk/usersdk-go"
-	"github.com/usersdk/usersdk-go/internal/readme"
+	"github.com/usersdk/usersdk-go/backoffice"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
-// readmeErrors is the README's Errors snippet; TestReadmeErrors keeps the two equal.
+// readmeErrors is the README's Errors snippet.
 func readmeErrors(err error) {
 	// README:begin
 	var apiErr *usersdk.APIError
@@ -26,11 +25,18 @@ func readmeErrors(err error) {
 	// README:end
 }
 
-func TestReadmeErrors(t *testing.T) {
-	want, err := readme.Snippet("readme_test.go")
-	require.NoError(t, err)
-	got, err := readme.Block("README.md", "case errors.Is(err, usersdk.ErrNotFound)")
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
-	_ = readmeErrors
+// readmeResponse is the README's Response snippet.
+func readmeResponse(ctx context.Context, c *backoffice.Client, id int64) error {
+	// README:begin
+	var resp usersdk.Response
+	u, err := c.Get(usersdk.WithResponse(ctx, &resp), id)
+	log.Println(resp.StatusCode, resp.RequestID, resp.Attempts, resp.RateLimit.Remaining)
+	// README:end
+	_ = u
+	return err
 }
+
+// TestReadme holds every snippet in this package's readme test files (a function each) to
+// the README's Go block that holds its first line, so that the README cannot drift from the
+// API. The functions are compiled, not run: most need a real server.
+func TestReadme(t *testing.T) { fuzzkit.ReadmeFuncs(t, "readme*_test.go", "README.md") }

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"github.com/usersdk/usersdk-go/internal/readme"
 )
 
 // CallTimeout bounds one call: a decoder that loops makes the call fail with
@@ -220,22 +219,4 @@ func Send(t testing.TB, hc *http.Client, method, url string, body any, header ..
 		t.Fatal(err)
 	}
 	return resp.StatusCode, resp.Header, raw
-}
-
-// Readme checks that the fenced go block of the README at readmePath that holds marker is
-// the snippet between "// README:begin" and "// README:end" in source, so that the README
-// shows code that compiles.
-func Readme(t testing.TB, source, readmePath, marker string) {
-	t.Helper()
-	want, err := readme.Snippet(source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := readme.Block(readmePath, marker)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != want {
-		t.Fatalf("the README block with %q differs from %s:\n--- README\n%s\n--- %s\n%s", marker, source, got, source, want)
-	}
 }
