@@ -33,16 +33,9 @@ func parseError(e *usersdk.APIError) bool {
 // string. A proxy's page or an empty body is not, nor is a looser shape another layer
 // could have written, so a 5xx answer to a write carrying one keeps its outcome unknown.
 func isReviveError(body []byte) bool {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(body, &top) != nil {
-		return false
-	}
-	var inner map[string]json.RawMessage
-	if e := bytes.TrimSpace(top["error"]); len(e) == 0 || e[0] != '{' || json.Unmarshal(e, &inner) != nil {
-		return false
-	}
-	for _, k := range []string{"type", "message"} {
-		if v := bytes.TrimSpace(inner[k]); len(v) > 0 && v[0] == '"' {
+	inner := core.Members(core.Members(body)["error"])
+	for _, k := range [...]string{"type", "message"} {
+		if v := inner[k]; len(v) > 0 && v[0] == '"' {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,14 +29,14 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
 // opts.Limit, or DefaultPageSize) from opts.Offset until a page comes back short. It holds
 // one page at a time. An error is yielded once and ends the iteration.
 func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
-	if opts.Limit == 0 {
-		opts.Limit = DefaultPageSize
-	}
-	return core.All(ctx, opts.Offset, opts.Limit, func(ctx context.Context, offset, limit int) ([]User, error) {
-		page := opts
-		page.Offset, page.Limit = offset, limit
-		return c.List(ctx, page)
-	})
+	opts.Limit = cmp.Or(opts.Limit, DefaultPageSize)
+	return core.All(ctx, opts, opts.Offset, opts.Limit, ListOptions.at, c.List)
+}
+
+// at is o asking for the page of limit users from offset.
+func (o ListOptions) at(offset, limit int) ListOptions {
+	o.Offset, o.Limit = offset, limit
+	return o
 }
 
 // Get returns one user (GET /api/v2/users/{userId}). The user may come bare or wrapped

@@ -180,10 +180,7 @@ func parseError(e *usersdk.APIError) (vendor bool) {
 // out (Gson drops a null one). Anything looser, such as Spring's default error page with
 // "error" as text, proves nothing about who answered.
 func vendorBody(body []byte) bool {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(body, &m) != nil {
-		return false
-	}
+	m := core.Members(body)
 	code, ok := m["error"]
 	if !ok || (code[0] != '-' && (code[0] < '0' || code[0] > '9')) {
 		return false

@@ -1,6 +1,7 @@
 package iotuser
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"iter"
@@ -33,17 +34,15 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
 // skip users. It holds one page at a time. An error is yielded once and ends the
 // iteration; opts is not changed.
 func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
-	if opts.Take == 0 {
-		opts.Take = DefaultPageSize
-	}
-	if opts.SortField == "" {
-		opts.SortField = SortByID
-	}
-	return core.All(ctx, opts.Skip, opts.Take, func(ctx context.Context, skip, take int) ([]User, error) {
-		page := opts
-		page.Skip, page.Take = skip, take
-		return c.List(ctx, page)
-	})
+	opts.Take = cmp.Or(opts.Take, DefaultPageSize)
+	opts.SortField = cmp.Or(opts.SortField, SortByID)
+	return core.All(ctx, opts, opts.Skip, opts.Take, ListOptions.at, c.List)
+}
+
+// at is o asking for the page of take users from skip.
+func (o ListOptions) at(skip, take int) ListOptions {
+	o.Skip, o.Take = skip, take
+	return o
 }
 
 // Count returns how many users match the filters (GET /user/count). ListOptions'

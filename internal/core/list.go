@@ -151,13 +151,12 @@ func skipRest(dec *json.Decoder) error {
 	return nil
 }
 
-// Page fetches one page of at most limit items starting at offset.
-type Page[T any] func(ctx context.Context, offset, limit int) ([]T, error)
-
-// All pages through a listing: it asks for pages of limit items from offset start
-// until a page comes back short, holds one page at a time, and yields each item. The
-// first error is yielded and ends the iteration.
-func All[T any](ctx context.Context, start, limit int, page Page[T]) iter.Seq2[T, error] {
+// All pages through a listing paged by offset and limit: it calls list with at(opts,
+// offset, limit) for pages of limit items from offset start until a page comes back
+// short, holds one page at a time, and yields each item. The first error is yielded and
+// ends the iteration.
+func All[O, T any](ctx context.Context, opts O, start, limit int, at func(O, int, int) O,
+	list func(context.Context, O) ([]T, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		for offset := start; ; {
@@ -165,7 +164,7 @@ func All[T any](ctx context.Context, start, limit int, page Page[T]) iter.Seq2[T
 				yield(zero, err)
 				return
 			}
-			items, err := page(ctx, offset, limit)
+			items, err := list(ctx, at(opts, offset, limit))
 			if err != nil {
 				yield(zero, err)
 				return

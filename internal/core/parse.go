@@ -75,3 +75,13 @@ func firstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
+
+// Members returns the members of the JSON object in b, or nil when b is not one: the
+// first step of telling a vendor's error object from any other body.
+func Members(b []byte) map[string]json.RawMessage {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	return m
+}
