@@ -2,6 +2,7 @@ package clientusertest_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"github.com/usersdk/usersdk-go/clientuser"
 	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
 	"github.com/usersdk/usersdk-go/extensionuser"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // answer is a response read whole.
@@ -55,53 +57,35 @@ func (a answer) ids(t *testing.T) []int64 {
 	return out
 }
 
-func read(t *testing.T, resp *http.Response) answer {
+// exchange sends a request and reads its answer whole; header holds name, value pairs.
+func exchange(t *testing.T, method, url string, body any, header ...string) answer {
 	t.Helper()
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return answer{status: resp.StatusCode, header: resp.Header, body: b}
+	status, h, b := fuzzkit.Send(t, nil, method, url, body, header...)
+	return answer{status: status, header: h, body: b}
 }
 
 // send makes an API request. path is relative to the base URL; body is sent as it is
 // when a string, else as JSON; token "" sends no Authorization header.
 func send(t *testing.T, srv *clientusertest.Server, method, path, token string, body any) answer {
 	t.Helper()
-	var rd io.Reader
+	var header []string
 	if body != nil {
-		b, ok := body.(string)
-		if !ok {
-			raw, err := json.Marshal(body)
-			require.NoError(t, err)
-			b = string(raw)
-		}
-		rd = strings.NewReader(b)
-	}
-	req, err := http.NewRequest(method, srv.BaseURL()+path, rd)
-	require.NoError(t, err)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		header = append(header, "Content-Type", "application/json")
 	}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header = append(header, "Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	return read(t, resp)
+	return exchange(t, method, srv.BaseURL()+path, body, header...)
 }
 
 // postToken posts form to the token endpoint, with HTTP Basic when user is not empty.
 func postToken(t *testing.T, srv *clientusertest.Server, form url.Values, user, pass string) answer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, srv.TokenURL(), strings.NewReader(form.Encode()))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	header := []string{"Content-Type", "application/x-www-form-urlencoded"}
 	if user != "" {
-		req.SetBasicAuth(user, pass)
+		header = append(header, "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
 	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	return read(t, resp)
+	return exchange(t, http.MethodPost, srv.TokenURL(), form.Encode(), header...)
 }
 
 func newServer(t *testing.T) (*clientusertest.Server, string) {
@@ -127,6 +111,53 @@ func (c *clock) add(d time.Duration) { c.ns.Add(int64(d)) }
 
 func credentialsForm(srv *clientusertest.Server) url.Values {
 	return url.Values{"grant_type": {"client_credentials"}, "client_id": {srv.AppID()}, "client_secret": {srv.Secret()}}
+}
+
+func TestClientUsersThroughOAuth(t *testing.T) {
+	srv := clientusertest.NewServer()
+	defer srv.Close()
+
+	assert.Equal(t, srv.URL+"/oauth/token", srv.TokenURL())
+	a := postToken(t, srv, credentialsForm(srv), "", "")
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		ExpiresIn   int    `json:"expires_in"`
+	}
+	require.NoError(t, json.Unmarshal(a.body, &tok))
+	require.Equal(t, http.StatusOK, a.status)
+	assert.Equal(t, 3600, tok.ExpiresIn)
+	assert.Equal(t, 1, srv.TokenRequests())
+
+	const coll = "/client/@me/user/client/"
+	assert.Equal(t, srv.URL+"/api/ver1.0", srv.BaseURL())
+	a = send(t, srv, "POST", coll, tok.AccessToken,
+		`{"login":"auditor","name":"Olga","password":"pw","email":"olga@example.com","access":"read_only"}`)
+	require.Equal(t, http.StatusCreated, a.status, string(a.body))
+	assert.NotEmpty(t, a.header.Get("X-RateLimit-Remaining"))
+	users := srv.ClientUsers()
+	require.Len(t, users, 1)
+	assert.Equal(t, clientuser.AccessReadOnly, users[0].Access)
+	assert.Equal(t, clientusertest.DefaultClientID, users[0].ClientID)
+
+	a = send(t, srv, "GET", coll+"?login=auditor&login=nobody", tok.AccessToken, nil)
+	require.Equal(t, http.StatusOK, a.status)
+	var list []clientuser.User
+	require.NoError(t, json.Unmarshal(a.body, &list))
+	assert.Equal(t, users, list)
+
+	// The same server holds extension users, and logins are shared.
+	a = send(t, srv, "POST", "/client/@me/user/extension/", tok.AccessToken,
+		`{"extension_id":5001,"login":"auditor","name":"Olga","password":"pw","email":"olga@example.com"}`)
+	assert.Equal(t, http.StatusConflict, a.status)
+	assert.JSONEq(t, `{"message":"Login already exists","status":"login_exists"}`, string(a.body))
+
+	srv.Inject(1, clientusertest.Fault{Status: http.StatusBadGateway, Method: http.MethodGet})
+	assert.Equal(t, http.StatusBadGateway, send(t, srv, "GET", coll, tok.AccessToken, nil).status)
+
+	srv.ExpireTokens()
+	a = send(t, srv, "GET", coll, tok.AccessToken, nil)
+	assert.Equal(t, http.StatusUnauthorized, a.status)
+	assert.Contains(t, string(a.body), `"access_denied"`)
 }
 
 func TestTokenEndpoint(t *testing.T) {
@@ -166,12 +197,9 @@ func TestTokenEndpoint(t *testing.T) {
 	assert.Contains(t, a.header.Get("WWW-Authenticate"), "Basic")
 
 	// Credentials in the query string are not read.
-	req, err := http.NewRequest(http.MethodPost, srv.TokenURL()+"?"+credentialsForm(srv).Encode(), strings.NewReader("grant_type=client_credentials"))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusUnauthorized, read(t, resp).status)
+	a = exchange(t, http.MethodPost, srv.TokenURL()+"?"+credentialsForm(srv).Encode(), "grant_type=client_credentials",
+		"Content-Type", "application/x-www-form-urlencoded")
+	assert.Equal(t, http.StatusUnauthorized, a.status)
 
 	noGrant := credentialsForm(srv)
 	noGrant.Del("grant_type")
@@ -185,15 +213,11 @@ func TestTokenEndpoint(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.status)
 	assert.Equal(t, "unsupported_grant_type", a.object(t)["error"])
 
-	resp, err = http.Post(srv.TokenURL(), "application/json", strings.NewReader(`{"grant_type":"client_credentials"}`))
-	require.NoError(t, err)
-	a = read(t, resp)
+	a = exchange(t, http.MethodPost, srv.TokenURL(), `{"grant_type":"client_credentials"}`, "Content-Type", "application/json")
 	assert.Equal(t, http.StatusBadRequest, a.status)
 	assert.Equal(t, "invalid_request", a.object(t)["error"])
 
-	resp, err = http.Get(srv.TokenURL())
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusMethodNotAllowed, read(t, resp).status)
+	assert.Equal(t, http.StatusMethodNotAllowed, exchange(t, http.MethodGet, srv.TokenURL(), nil).status)
 
 	assert.Equal(t, 8, srv.TokenRequests(), "every POST to the endpoint counts, refused ones too")
 
@@ -222,14 +246,11 @@ func TestAPIAuth(t *testing.T) {
 		"bare":    tok,
 	} {
 		t.Run(name, func(t *testing.T) {
-			req, err := http.NewRequest(http.MethodGet, srv.BaseURL()+list, nil)
-			require.NoError(t, err)
+			var auth []string
 			if header != "" {
-				req.Header.Set("Authorization", header)
+				auth = []string{"Authorization", header}
 			}
-			resp, err := http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			a := read(t, resp)
+			a := exchange(t, http.MethodGet, srv.BaseURL()+list, nil, auth...)
 			assert.Equal(t, http.StatusUnauthorized, a.status)
 			body := a.object(t)
 			assert.Equal(t, "access_denied", body["status"])
@@ -484,13 +505,10 @@ func TestCreateValidation(t *testing.T) {
 			assert.Equal(t, http.StatusBadRequest, a.status, "%s %s", kind, name)
 			assert.NotEmpty(t, a.object(t)["message"], "%s %s", kind, name)
 		}
-		req, err := http.NewRequest(http.MethodPost, srv.BaseURL()+"/client/@me/user/"+kind+"/", strings.NewReader(`{"login":"v","name":"n","password":"p","email":"v@example.com","extension_id":1}`))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", "text/plain")
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		assert.Equal(t, http.StatusUnsupportedMediaType, read(t, resp).status, kind)
+		a := exchange(t, http.MethodPost, srv.BaseURL()+"/client/@me/user/"+kind+"/",
+			`{"login":"v","name":"n","password":"p","email":"v@example.com","extension_id":1}`,
+			"Authorization", "Bearer "+tok, "Content-Type", "text/plain")
+		assert.Equal(t, http.StatusUnsupportedMediaType, a.status, kind)
 	}
 
 	for name, edit := range map[string]func(map[string]any){
@@ -840,9 +858,7 @@ func TestRoutes(t *testing.T) {
 	assert.Equal(t, "GET, POST", send(t, srv, "DELETE", "/client/@me/user/client/", tok, nil).header.Get("Allow"))
 
 	for _, p := range []string{"/", "/api/", "/api/ver2.0/client/@me/user/client/", "/oauth/authorize"} {
-		resp, err := http.Get(srv.URL + p)
-		require.NoError(t, err)
-		assert.Equal(t, http.StatusNotFound, read(t, resp).status, p)
+		assert.Equal(t, http.StatusNotFound, exchange(t, http.MethodGet, srv.URL+p, nil).status, p)
 	}
 }
 
