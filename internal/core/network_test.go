@@ -38,6 +38,19 @@ func serverClient(t *testing.T, url string, opts ...Option) *Client {
 	return c
 }
 
+// startCounting starts srv, closed when t ends, and counts the connections it accepts.
+func startCounting(t *testing.T, srv *httptest.Server) *atomic.Int32 {
+	var conns atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &conns
+}
+
 func TestOneConnectionServesSequentialRequestsWithErrors(t *testing.T) {
 	var n atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,14 +66,7 @@ func TestOneConnectionServesSequentialRequestsWithErrors(t *testing.T) {
 			io.WriteString(w, `{"id":1}`)
 		}
 	}))
-	var conns atomic.Int32
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+	conns := startCounting(t, srv)
 	c := serverClient(t, srv.URL)
 	var notFound int
 	for range 100 {

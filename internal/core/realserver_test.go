@@ -124,18 +124,7 @@ func hourly(e *usersdk.APIError, now time.Time) (time.Time, bool) {
 
 func hourlyClient(t *testing.T, responder httpmock.Responder, opts ...Option) (*Client, *atomic.Int32) {
 	t.Helper()
-	mt := httpmock.NewMockTransport()
-	var calls atomic.Int32
-	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		calls.Add(1)
-		return responder(req)
-	})
-	s := NewSettings("https://api.test", nil)
-	s.HTTPClient = &http.Client{Transport: mt}
-	require.NoError(t, Apply(s, opts))
-	c, err := New(s, Family{Name: "test", ParseError: ParseCommonError, HardRateLimit: hourly})
-	require.NoError(t, err)
-	return c, &calls
+	return familyClient(t, Family{Name: "test", ParseError: ParseCommonError, HardRateLimit: hourly}, nil, responder, opts...)
 }
 
 func TestHardRateLimitIsNotRetried(t *testing.T) {

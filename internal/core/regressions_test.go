@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,15 +38,8 @@ func TestTransportErrorLogHidesQuery(t *testing.T) {
 }
 
 func TestFailedCallKeepsThePoolsIdleConnections(t *testing.T) {
-	var conns atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) }))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
+	conns := startCounting(t, srv)
 	c := serverClient(t, srv.URL)
 	ctx := context.Background()
 	require.NoError(t, c.Do(ctx, &Request{Method: "GET", Path: "/a"}, nil))

@@ -18,8 +18,15 @@ import (
 	usersdk "github.com/usersdk/usersdk-go"
 )
 
-// mockClient returns a core client whose requests go to responder, counting calls.
+// mockClient returns a core client with a static token whose requests go to responder,
+// counting calls.
 func mockClient(t *testing.T, responder httpmock.Responder, opts ...Option) (*Client, *atomic.Int32) {
+	t.Helper()
+	return familyClient(t, Family{Name: "test", ParseError: ParseCommonError}, StaticToken("tok"), responder, opts...)
+}
+
+// familyClient is mockClient for fam, with auth (nil: none).
+func familyClient(t *testing.T, fam Family, auth Authenticator, responder httpmock.Responder, opts ...Option) (*Client, *atomic.Int32) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	var calls atomic.Int32
@@ -29,9 +36,9 @@ func mockClient(t *testing.T, responder httpmock.Responder, opts ...Option) (*Cl
 	})
 	s := NewSettings("https://api.test", nil)
 	s.HTTPClient = &http.Client{Transport: mt}
-	s.Auth = StaticToken("tok")
+	s.Auth = auth
 	require.NoError(t, Apply(s, opts))
-	c, err := New(s, Family{Name: "test", ParseError: ParseCommonError})
+	c, err := New(s, fam)
 	require.NoError(t, err)
 	return c, &calls
 }
