@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/usersdk/usersdk-go/internal/urlpath"
 	"golang.org/x/oauth2"
 )
 
@@ -79,7 +80,7 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Method)
 	b.WriteByte(' ')
-	b.WriteString(urlPath(e.URL))
+	b.WriteString(urlpath.Of(e.URL))
 	b.WriteString(": ")
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if t := http.StatusText(e.StatusCode); t != "" {
@@ -196,7 +197,7 @@ type OutcomeUnknownError struct {
 
 // Error says the write may have taken effect, and why the client cannot tell.
 func (e *OutcomeUnknownError) Error() string {
-	return e.Method + " " + urlPath(e.URL) + ": outcome unknown, the request may have reached the server: " + e.Err.Error()
+	return e.Method + " " + urlpath.Of(e.URL) + ": outcome unknown, the request may have reached the server: " + e.Err.Error()
 }
 
 // Unwrap returns the cause.
@@ -220,7 +221,7 @@ type RequestError struct {
 
 // Error names the method, path and cause.
 func (e *RequestError) Error() string {
-	s := e.Method + " " + urlPath(e.URL) + ": " + e.Err.Error()
+	s := e.Method + " " + urlpath.Of(e.URL) + ": " + e.Err.Error()
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
@@ -282,22 +283,6 @@ func (e *AuthError) Is(target error) bool {
 		return s == http.StatusTooManyRequests
 	}
 	return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
-}
-
-// urlPath is the path of a URL string, without scheme, host and query.
-func urlPath(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		rest := u[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			u = rest[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	return u
 }
 
 func orUnknown(ct string) string {

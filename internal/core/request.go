@@ -11,11 +11,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/go-querystring/query"
 	usersdk "github.com/usersdk/usersdk-go"
+	"github.com/usersdk/usersdk-go/internal/urlpath"
 )
 
 // Request is one API call.
@@ -175,7 +175,7 @@ func (c *Client) NoObject(r *Request) error {
 	if !r.idempotent() {
 		return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty}
 	}
-	return fmt.Errorf("%s %s: %w", r.Method, pathOf(u), empty)
+	return fmt.Errorf("%s %s: %w", r.Method, urlpath.Of(u), empty)
 }
 
 // send sends the request with retries and credential refresh and returns a 2xx answer,
@@ -360,27 +360,12 @@ func (c *Client) target(r *Request) string {
 
 // Path is r's path from the host root, as error texts show it (the base URL's own path
 // included).
-func (c *Client) Path(r *Request) string { return pathOf(c.target(r)) }
-
-func pathOf(target string) string {
-	if i := strings.Index(target, "://"); i >= 0 {
-		rest := target[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			target = rest[j:]
-		} else {
-			target = "/"
-		}
-	}
-	if i := strings.IndexByte(target, '?'); i >= 0 {
-		target = target[:i]
-	}
-	return target
-}
+func (c *Client) Path(r *Request) string { return urlpath.Of(c.target(r)) }
 
 func mustParse(s string) *url.URL {
 	u, err := url.Parse(s)
 	if err != nil {
-		return &url.URL{Path: pathOf(s)}
+		return &url.URL{Path: urlpath.Of(s)}
 	}
 	return u
 }

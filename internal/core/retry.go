@@ -14,6 +14,7 @@ import (
 	"time"
 
 	usersdk "github.com/usersdk/usersdk-go"
+	"github.com/usersdk/usersdk-go/internal/urlpath"
 )
 
 // attempt holds the retry state of one call. go-retryablehttp drives the loop with the
@@ -40,7 +41,7 @@ type attempt struct {
 }
 
 // path is the request's path, for logs and errors.
-func (a *attempt) path() string { return pathOf(a.url) }
+func (a *attempt) path() string { return urlpath.Of(a.url) }
 
 func (a *attempt) authenticate(req *http.Request) error {
 	if a.c.auth == nil || a.noAuth {
