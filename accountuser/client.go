@@ -84,19 +84,16 @@ func WithBasicAuth(user, password string) Option {
 
 // WithPubListPath makes ListByAccount read /pub/usr/acc/{accountId} instead of
 // /usr/acc/{accountId}, for an installation that serves the list only there (a 404
-// without Revive's error object is the sign: ListByAccount's error then names this option). The default is the path of the vendor's current User
-// Management page and of its example; an older revision of that page gave /pub/usr/acc/
-// as the implementation, though Revive's /pub/ prefix otherwise belongs to its website
-// (publisher) endpoints. No other path has the prefix.
+// without Revive's error object is the sign: ListByAccount's error then names this
+// option). The default is the path of the vendor's current User Management page and of
+// its example; an older revision of that page gave /pub/usr/acc/ as the implementation,
+// though Revive's /pub/ prefix otherwise belongs to its website (publisher) endpoints. No
+// other path has the prefix.
 func WithPubListPath() Option {
-	return Option{func(s *core.Settings) error {
-		fs, err := core.FamilySettings[settings](s, "WithPubListPath")
-		if err != nil {
-			return err
-		}
+	return Option{core.FamilyOption("WithPubListPath", func(s *core.Settings, fs *settings) error {
 		fs.listPath = pubListPath
 		return nil
-	}}
+	})}
 }
 
 // WithPUT sends Create and Update with PUT instead of POST; the vendor accepts both.
@@ -107,14 +104,10 @@ func WithPubListPath() Option {
 // POST is: only when it surely had no effect (no connection made, or a 429 or 503 with
 // Retry-After), never once it may have reached the server.
 func WithPUT() Option {
-	return Option{func(s *core.Settings) error {
-		fs, err := core.FamilySettings[settings](s, "WithPUT")
-		if err != nil {
-			return err
-		}
+	return Option{core.FamilyOption("WithPUT", func(s *core.Settings, fs *settings) error {
 		fs.writeMethod = http.MethodPut
 		return nil
-	}}
+	})}
 }
 
 // WithJSONContentType sends request bodies as application/json instead of
@@ -122,14 +115,10 @@ func WithPUT() Option {
 // examples, and this option is for installations (or proxies in front of them) that
 // want the type the vendor's authentication page names.
 func WithJSONContentType() Option {
-	return Option{func(s *core.Settings) error {
-		fs, err := core.FamilySettings[settings](s, "WithJSONContentType")
-		if err != nil {
-			return err
-		}
+	return Option{core.FamilyOption("WithJSONContentType", func(s *core.Settings, fs *settings) error {
 		fs.contentType = contentTypeJSON
 		return nil
-	}}
+	})}
 }
 
 // RateLimit returns the X-RateLimit-* values of the last answer that carried them, and

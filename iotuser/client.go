@@ -57,25 +57,17 @@ func New(opts ...Option) (*Client, error) {
 	return &Client{core: c, sess: sess}, nil
 }
 
-func family(s *core.Settings, option string) (*settings, error) {
-	return core.FamilySettings[settings](s, option)
-}
-
 // WithLogin signs in with a DeviceHive login and password (POST {auth}/token) on the first
 // request that has no token, and again whenever the refresh token is rejected. The
 // password is kept in memory for that purpose and never logged or printed.
 func WithLogin(login, password string) Option {
-	return Option{func(s *core.Settings) error {
-		f, err := family(s, "WithLogin")
-		if err != nil {
-			return err
-		}
+	return Option{core.FamilyOption("WithLogin", func(s *core.Settings, f *settings) error {
 		if strings.TrimSpace(login) == "" || password == "" {
 			return errors.New("iotuser: WithLogin: login and password are required")
 		}
 		f.login, f.password, f.hasLogin = login, password, true
 		return nil
-	}}
+	})}
 }
 
 // WithTokens starts the session from tokens obtained earlier (persisted from
@@ -83,17 +75,13 @@ func WithLogin(login, password string) Option {
 // refreshes. Without a refresh token or WithLogin, a rejected access token cannot be
 // renewed and requests fail with ErrUnauthorized.
 func WithTokens(access, refresh string) Option {
-	return Option{func(s *core.Settings) error {
-		f, err := family(s, "WithTokens")
-		if err != nil {
-			return err
-		}
+	return Option{core.FamilyOption("WithTokens", func(s *core.Settings, f *settings) error {
 		if access == "" && refresh == "" {
 			return errors.New("iotuser: WithTokens: an access or a refresh token is required")
 		}
 		f.access, f.refresh, f.hasTokens = access, refresh, true
 		return nil
-	}}
+	})}
 }
 
 // WithAuthURL sets the base URL of the token service ({auth}/token and
@@ -101,17 +89,13 @@ func WithTokens(access, refresh string) Option {
 // 8090 rather than 8080). The default is the API's base URL. Like the base URL, it must
 // use https unless the host is loopback or WithInsecureHTTP is given.
 func WithAuthURL(u string) Option {
-	return Option{func(s *core.Settings) error {
-		f, err := family(s, "WithAuthURL")
-		if err != nil {
-			return err
-		}
+	return Option{core.FamilyOption("WithAuthURL", func(s *core.Settings, f *settings) error {
 		if u == "" {
 			return errors.New("iotuser: WithAuthURL: empty URL")
 		}
 		f.authURL = u
 		return nil
-	}}
+	})}
 }
 
 // WithTokenCallback calls fn with the session's tokens each time a login or refresh
@@ -121,17 +105,13 @@ func WithAuthURL(u string) Option {
 // client's other methods. Calls never overlap; changes made while fn runs are delivered
 // when it returns, as the latest tokens only.
 func WithTokenCallback(fn func(Tokens)) Option {
-	return Option{func(s *core.Settings) error {
-		f, err := family(s, "WithTokenCallback")
-		if err != nil {
-			return err
-		}
+	return Option{core.FamilyOption("WithTokenCallback", func(s *core.Settings, f *settings) error {
 		if fn == nil {
 			return errors.New("iotuser: WithTokenCallback: nil function")
 		}
 		f.onTokens = fn
 		return nil
-	}}
+	})}
 }
 
 // Tokens returns the session's current tokens, to persist them: the access token last

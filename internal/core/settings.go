@@ -153,6 +153,18 @@ func FamilySettings[T any](s *Settings, option string) (*T, error) {
 	return f, nil
 }
 
+// FamilyOption is an option that sets one family's own settings (T) as well as, perhaps,
+// the common ones. Passed to a client of another family, it fails naming the option.
+func FamilyOption[T any](option string, set func(s *Settings, f *T) error) Option {
+	return func(s *Settings) error {
+		f, err := FamilySettings[T](s, option)
+		if err != nil {
+			return err
+		}
+		return set(s, f)
+	}
+}
+
 // DefaultHTTPClient returns the HTTP client used when none is given: pooled keep-alive
 // connections (at most DefaultMaxConnsPerHost per host) and bounded connection setup.
 func DefaultHTTPClient() *http.Client {

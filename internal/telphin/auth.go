@@ -32,11 +32,7 @@ type settings struct {
 // WithClientCredentials authenticates as a trusted application: the client fetches tokens
 // from {scheme}://{host}/oauth/token of the base URL with the client_credentials grant.
 func WithClientCredentials(appID, secret string) core.Option {
-	return func(s *core.Settings) error {
-		f, err := core.FamilySettings[settings](s, "WithClientCredentials")
-		if err != nil {
-			return err
-		}
+	return core.FamilyOption("WithClientCredentials", func(s *core.Settings, f *settings) error {
 		if strings.TrimSpace(appID) == "" {
 			return errors.New("WithClientCredentials: empty application id")
 		}
@@ -46,17 +42,13 @@ func WithClientCredentials(appID, secret string) core.Option {
 		*f = settings{appID: appID, secret: secret}
 		s.Auth = nil
 		return nil
-	}
+	})
 }
 
 // WithTokenSource authenticates with tokens from ts. A source returned by a client's
 // TokenSource method is shared as it is: the clients then hold one token cache.
 func WithTokenSource(ts oauth2.TokenSource) core.Option {
-	return func(s *core.Settings) error {
-		f, err := core.FamilySettings[settings](s, "WithTokenSource")
-		if err != nil {
-			return err
-		}
+	return core.FamilyOption("WithTokenSource", func(s *core.Settings, f *settings) error {
 		if ts == nil {
 			return errors.New("WithTokenSource: nil token source")
 		}
@@ -70,23 +62,19 @@ func WithTokenSource(ts oauth2.TokenSource) core.Option {
 		}
 		*f = settings{}
 		return nil
-	}
+	})
 }
 
 // WithToken authenticates with a fixed bearer token.
 func WithToken(token string) core.Option {
-	return func(s *core.Settings) error {
-		f, err := core.FamilySettings[settings](s, "WithToken")
-		if err != nil {
-			return err
-		}
+	return core.FamilyOption("WithToken", func(s *core.Settings, f *settings) error {
 		if token == "" {
 			return errors.New("WithToken: empty token")
 		}
 		s.Auth = core.StaticToken(token)
 		*f = settings{token: token}
 		return nil
-	}
+	})
 }
 
 // TokenURL returns the token endpoint of the API at base: its scheme and host with
