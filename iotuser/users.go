@@ -139,7 +139,7 @@ func (c *Client) Delete(ctx context.Context, userID int64) error {
 // GetNetwork returns a network assigned to the user (GET /user/{id}/network/{networkId});
 // a network that is not assigned answers 404.
 func (c *Client) GetNetwork(ctx context.Context, userID, networkID int64) (*Network, error) {
-	path, err := networkPath(userID, networkID)
+	path, err := network.path(userID, networkID)
 	if err != nil {
 		return nil, err
 	}
@@ -157,20 +157,12 @@ func (c *Client) GetNetwork(ctx context.Context, userID, networkID int64) (*Netw
 
 // AssignNetwork gives the user access to a network (PUT /user/{id}/network/{networkId}).
 func (c *Client) AssignNetwork(ctx context.Context, userID, networkID int64) error {
-	path, err := networkPath(userID, networkID)
-	if err != nil {
-		return err
-	}
-	return c.send(ctx, http.MethodPut, path)
+	return c.link(ctx, http.MethodPut, userID, network, networkID)
 }
 
 // UnassignNetwork takes a network away from the user (DELETE /user/{id}/network/{networkId}).
 func (c *Client) UnassignNetwork(ctx context.Context, userID, networkID int64) error {
-	path, err := networkPath(userID, networkID)
-	if err != nil {
-		return err
-	}
-	return c.send(ctx, http.MethodDelete, path)
+	return c.link(ctx, http.MethodDelete, userID, network, networkID)
 }
 
 // ListDeviceTypes returns the device types assigned to the user (GET /user/{id}/devicetype).
@@ -184,21 +176,13 @@ func (c *Client) ListDeviceTypes(ctx context.Context, userID int64) ([]DeviceTyp
 // AssignDeviceType gives the user access to a device type
 // (PUT /user/{id}/devicetype/{deviceTypeId}).
 func (c *Client) AssignDeviceType(ctx context.Context, userID, deviceTypeID int64) error {
-	path, err := deviceTypePath(userID, deviceTypeID)
-	if err != nil {
-		return err
-	}
-	return c.send(ctx, http.MethodPut, path)
+	return c.link(ctx, http.MethodPut, userID, deviceType, deviceTypeID)
 }
 
 // UnassignDeviceType takes a device type away from the user
 // (DELETE /user/{id}/devicetype/{deviceTypeId}).
 func (c *Client) UnassignDeviceType(ctx context.Context, userID, deviceTypeID int64) error {
-	path, err := deviceTypePath(userID, deviceTypeID)
-	if err != nil {
-		return err
-	}
-	return c.send(ctx, http.MethodDelete, path)
+	return c.link(ctx, http.MethodDelete, userID, deviceType, deviceTypeID)
 }
 
 // AllowAllDeviceTypes gives the user every device type, present and future
@@ -226,24 +210,33 @@ func (c *Client) send(ctx context.Context, method, path string) error {
 
 func userPath(id int64) string { return usersPath + "/" + core.ID(id) }
 
-func networkPath(userID, networkID int64) (string, error) {
+// Links from a user to a network or a device type: /user/{id}/{segment}/{linkId}.
+var (
+	network    = linkKind{segment: "network", idName: "networkId"}
+	deviceType = linkKind{segment: "devicetype", idName: "deviceTypeId"}
+)
+
+// linkKind is a kind of thing a user is given access to.
+type linkKind struct{ segment, idName string }
+
+// path is the link's path, after checking both ids.
+func (k linkKind) path(userID, id int64) (string, error) {
 	if err := core.PositiveID("id", userID); err != nil {
 		return "", err
 	}
-	if err := core.PositiveID("networkId", networkID); err != nil {
+	if err := core.PositiveID(k.idName, id); err != nil {
 		return "", err
 	}
-	return userPath(userID) + "/network/" + core.ID(networkID), nil
+	return userPath(userID) + "/" + k.segment + "/" + core.ID(id), nil
 }
 
-func deviceTypePath(userID, deviceTypeID int64) (string, error) {
-	if err := core.PositiveID("id", userID); err != nil {
-		return "", err
+// link gives (PUT) or takes away (DELETE) the user's access to one network or device type.
+func (c *Client) link(ctx context.Context, method string, userID int64, k linkKind, id int64) error {
+	path, err := k.path(userID, id)
+	if err != nil {
+		return err
 	}
-	if err := core.PositiveID("deviceTypeId", deviceTypeID); err != nil {
-		return "", err
-	}
-	return userPath(userID) + "/devicetype/" + core.ID(deviceTypeID), nil
+	return c.send(ctx, method, path)
 }
 
 // hasID reports whether an answer holds a user: {} decodes, but is none.
