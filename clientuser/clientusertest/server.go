@@ -177,20 +177,14 @@ func NewServer() *Server {
 		rateLimit:  DefaultRateLimit,
 	}
 	api := http.NewServeMux()
-	for _, kind := range []struct {
-		name                           string
-		list, create, get, update, del handler
-	}{
-		{"client", s.listClientUsers, s.createClientUser, s.getClientUser, s.updateClientUser, s.deleteClientUser},
-		{"extension", s.listExtUsers, s.createExtUser, s.getExtUser, s.updateExtUser, s.deleteExtUser},
-	} {
-		coll := BasePath + "/client/{client_id}/user/" + kind.name + "/"
-		api.HandleFunc("GET "+coll+"{$}", s.withClient(kind.list))
-		api.HandleFunc("POST "+coll+"{$}", s.withClient(kind.create))
+	for _, k := range []*kind{clientKind, extensionKind} {
+		coll := BasePath + "/client/{client_id}/user/" + k.name + "/"
+		api.HandleFunc("GET "+coll+"{$}", s.withClient(k, s.list))
+		api.HandleFunc("POST "+coll+"{$}", s.withClient(k, s.create))
 		api.HandleFunc(coll+"{$}", notAllowed("GET, POST"))
-		api.HandleFunc("GET "+coll+"{user_id}", s.withClient(kind.get))
-		api.HandleFunc("PUT "+coll+"{user_id}", s.withClient(kind.update))
-		api.HandleFunc("DELETE "+coll+"{user_id}", s.withClient(kind.del))
+		api.HandleFunc("GET "+coll+"{user_id}", s.withClient(k, s.get))
+		api.HandleFunc("PUT "+coll+"{user_id}", s.withClient(k, s.update))
+		api.HandleFunc("DELETE "+coll+"{user_id}", s.withClient(k, s.delete))
 		api.HandleFunc(coll+"{user_id}", notAllowed("GET, PUT, DELETE"))
 		// Without this the mux would redirect to the path with a slash and hide the bug.
 		api.HandleFunc(strings.TrimSuffix(coll, "/"), notFound)
@@ -477,11 +471,11 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	})
 }
 
-// handler serves a request for a client the application may manage.
-type handler func(w http.ResponseWriter, r *http.Request, clientID int64)
+// handler serves a request on the users of kind k of a client the application may manage.
+type handler func(w http.ResponseWriter, r *http.Request, clientID int64, k *kind)
 
 // withClient resolves {client_id}: "@me" or a numeric id of a known client.
-func (s *Server) withClient(next handler) http.HandlerFunc {
+func (s *Server) withClient(k *kind, next handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		raw := r.PathValue("client_id")
 		s.mu.Lock()
@@ -497,7 +491,7 @@ func (s *Server) withClient(next handler) http.HandlerFunc {
 		case !allowed:
 			message(w, http.StatusForbidden, "Access denied", "access_denied")
 		default:
-			next(w, r, id)
+			next(w, r, id, k)
 		}
 	}
 }

@@ -90,18 +90,34 @@ func (r *record) field(name string) string {
 	return ""
 }
 
-// Documented list filters and body fields, by kind. Integer filters are parsed.
-var (
-	clientFilters    = []string{"login", "id"}
-	extensionFilters = []string{"comment", "status", "name", "id", "access", "extension_id", "timezone", "login", "email"}
-	intFilters       = map[string]bool{"id": true, "extension_id": true}
+// kind is one of the two kinds of user: its path segment and its documented list filters
+// and body fields.
+type kind struct {
+	name                       string
+	ext                        bool
+	filters                    []string
+	createFields, updateFields []string
+}
 
-	clientCreateFields    = []string{"client_id", "access", "comment", "email", "email_notify", "email_for_notify", "extra_params", "login", "name", "password", "status", "timezone"}
-	extensionCreateFields = []string{"comment", "status", "name", "access", "extension_id", "extra_params", "timezone", "login", "password", "email", "email_notify", "email_for_notify"}
-	// login is not documented for PUT; it is read only to refuse a change.
-	clientUpdateFields    = []string{"comment", "status", "name", "access", "extra_params", "timezone", "password", "email", "login"}
-	extensionUpdateFields = []string{"comment", "status", "name", "access", "extension_id", "extra_params", "timezone", "password", "email", "login"}
+// The two kinds. login is not documented for PUT; it is read only to refuse a change.
+var (
+	clientKind = &kind{
+		name:         "client",
+		filters:      []string{"login", "id"},
+		createFields: []string{"client_id", "access", "comment", "email", "email_notify", "email_for_notify", "extra_params", "login", "name", "password", "status", "timezone"},
+		updateFields: []string{"comment", "status", "name", "access", "extra_params", "timezone", "password", "email", "login"},
+	}
+	extensionKind = &kind{
+		name:         "extension",
+		ext:          true,
+		filters:      []string{"comment", "status", "name", "id", "access", "extension_id", "timezone", "login", "email"},
+		createFields: []string{"comment", "status", "name", "access", "extension_id", "extra_params", "timezone", "login", "password", "email", "email_notify", "email_for_notify"},
+		updateFields: []string{"comment", "status", "name", "access", "extension_id", "extra_params", "timezone", "password", "email", "login"},
+	}
 )
+
+// intFilters are the list filters that take integers; they are parsed.
+var intFilters = map[string]bool{"id": true, "extension_id": true}
 
 // body is a create or update request; nil means the field was not sent (or was null).
 type body struct {
@@ -120,9 +136,13 @@ type body struct {
 	EmailForNotify *string `json:"email_for_notify"`
 }
 
-// decodeBody reads a JSON object holding only the allowed fields. On failure it has
-// written the answer and returns false.
-func decodeBody(w http.ResponseWriter, r *http.Request, allowed []string, b *body) bool {
+// decodeBody reads a create (or update) of kind k: a JSON object holding only the kind's
+// fields, with valid values. On failure it has written the answer and returns false.
+func decodeBody(w http.ResponseWriter, r *http.Request, k *kind, create bool, b *body) bool {
+	allowed := k.updateFields
+	if create {
+		allowed = k.createFields
+	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		message(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json", "")
 		return false
@@ -154,6 +174,10 @@ func decodeBody(w http.ResponseWriter, r *http.Request, allowed []string, b *bod
 		if errors.As(err, &te) {
 			msg = "Field " + strconv.Quote(te.Field) + " must be " + te.Type.Kind().String()
 		}
+		message(w, http.StatusBadRequest, msg, "")
+		return false
+	}
+	if msg := b.check(create, k.ext); msg != "" {
 		message(w, http.StatusBadRequest, msg, "")
 		return false
 	}
@@ -242,6 +266,20 @@ func (s *Server) claimExtensionLocked(ext, clientID int64) string {
 	return ""
 }
 
+// attachLocked attaches u to internal number ext when one is sent; when the number belongs
+// to another client it answers 400 and returns false.
+func (s *Server) attachLocked(w http.ResponseWriter, u *record, ext *int64) bool {
+	if ext == nil {
+		return true
+	}
+	if msg := s.claimExtensionLocked(*ext, u.clientID); msg != "" {
+		message(w, http.StatusBadRequest, msg, "")
+		return false
+	}
+	u.extensionID = *ext
+	return true
+}
+
 // sortedLocked returns the users of one kind, by id.
 func (s *Server) sortedLocked(ext bool) []*record {
 	all := fakeserver.Sorted(s.users, func(r *record) int64 { return r.id })
@@ -257,15 +295,7 @@ func (s *Server) userLocked(id, clientID int64, ext bool) (*record, bool) {
 	return r, true
 }
 
-func (s *Server) listClientUsers(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.list(w, r, clientID, false, clientFilters)
-}
-
-func (s *Server) listExtUsers(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.list(w, r, clientID, true, extensionFilters)
-}
-
-func (s *Server) list(w http.ResponseWriter, r *http.Request, clientID int64, ext bool, filters []string) {
+func (s *Server) list(w http.ResponseWriter, r *http.Request, clientID int64, k *kind) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		message(w, http.StatusBadRequest, "Malformed query string", "")
@@ -275,31 +305,31 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, clientID int64, ex
 	if !ok {
 		return
 	}
-	for _, k := range slices.Sorted(maps.Keys(q)) {
-		if !slices.Contains(filters, k) {
-			message(w, http.StatusBadRequest, "Unknown filter "+strconv.Quote(k), "")
+	for _, key := range slices.Sorted(maps.Keys(q)) {
+		if !slices.Contains(k.filters, key) {
+			message(w, http.StatusBadRequest, "Unknown filter "+strconv.Quote(key), "")
 			return
 		}
-		if intFilters[k] {
-			for i, v := range q[k] {
+		if intFilters[key] {
+			for i, v := range q[key] {
 				n, err := strconv.ParseInt(v, 10, 64)
 				if err != nil {
-					message(w, http.StatusBadRequest, "Filter "+strconv.Quote(k)+" must be an integer", "")
+					message(w, http.StatusBadRequest, "Filter "+strconv.Quote(key)+" must be an integer", "")
 					return
 				}
-				q[k][i] = strconv.FormatInt(n, 10)
+				q[key][i] = strconv.FormatInt(n, 10)
 			}
 		}
 	}
 	s.mu.Lock()
 	out := []map[string]any{}
-	for _, u := range s.sortedLocked(ext) {
+	for _, u := range s.sortedLocked(k.ext) {
 		if u.clientID != clientID {
 			continue
 		}
 		match := true
-		for k, vs := range q {
-			if !slices.Contains(vs, u.field(k)) {
+		for key, vs := range q {
+			if !slices.Contains(vs, u.field(key)) {
 				match = false
 				break
 			}
@@ -352,48 +382,35 @@ func pageOf[T any](list []T, page, perPage int) []T {
 	return list[from : from+min(perPage, len(list)-from)]
 }
 
-func (s *Server) getClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.get(w, r, clientID, false)
-}
-
-func (s *Server) getExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.get(w, r, clientID, true)
-}
-
-func (s *Server) get(w http.ResponseWriter, r *http.Request, clientID int64, ext bool) {
+// withUser calls f, under the lock, with the user of kind k and client clientID that the
+// path names; when there is none it answers 404 and returns false.
+func (s *Server) withUser(w http.ResponseWriter, r *http.Request, clientID int64, k *kind, f func(u *record)) bool {
 	id, ok := userID(w, r)
 	if !ok {
-		return
+		return false
 	}
 	s.mu.Lock()
-	u, ok := s.userLocked(id, clientID, ext)
-	var out map[string]any
+	u, ok := s.userLocked(id, clientID, k.ext)
 	if ok {
-		out = u.wire()
+		f(u)
 	}
 	s.mu.Unlock()
 	if !ok {
 		recordNotFound(w)
-		return
 	}
-	fakeserver.JSON(w, http.StatusOK, out)
+	return ok
 }
 
-func (s *Server) createClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.create(w, r, clientID, false, clientCreateFields)
+func (s *Server) get(w http.ResponseWriter, r *http.Request, clientID int64, k *kind) {
+	var out map[string]any
+	if s.withUser(w, r, clientID, k, func(u *record) { out = u.wire() }) {
+		fakeserver.JSON(w, http.StatusOK, out)
+	}
 }
 
-func (s *Server) createExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.create(w, r, clientID, true, extensionCreateFields)
-}
-
-func (s *Server) create(w http.ResponseWriter, r *http.Request, clientID int64, ext bool, allowed []string) {
+func (s *Server) create(w http.ResponseWriter, r *http.Request, clientID int64, k *kind) {
 	var b body
-	if !decodeBody(w, r, allowed, &b) {
-		return
-	}
-	if msg := b.check(true, ext); msg != "" {
-		message(w, http.StatusBadRequest, msg, "")
+	if !decodeBody(w, r, k, true, &b) {
 		return
 	}
 	s.mu.Lock()
@@ -402,13 +419,9 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, clientID int64, 
 		message(w, http.StatusConflict, "Login already exists", "login_exists")
 		return
 	}
-	u := &record{id: s.nextID, clientID: clientID, ext: ext, login: *b.Login, access: "full", status: "active"}
-	if ext {
-		if msg := s.claimExtensionLocked(*b.ExtensionID, clientID); msg != "" {
-			message(w, http.StatusBadRequest, msg, "")
-			return
-		}
-		u.extensionID = *b.ExtensionID
+	u := &record{id: s.nextID, clientID: clientID, ext: k.ext, login: *b.Login, access: "full", status: "active"}
+	if !s.attachLocked(w, u, b.ExtensionID) {
+		return
 	}
 	b.apply(u)
 	s.nextID++
@@ -423,37 +436,18 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, clientID int64, 
 	fakeserver.JSON(w, http.StatusCreated, u.wire())
 }
 
-func (s *Server) updateClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.update(w, r, clientID, false, clientUpdateFields)
-}
-
-func (s *Server) updateExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.update(w, r, clientID, true, extensionUpdateFields)
-}
-
-func (s *Server) update(w http.ResponseWriter, r *http.Request, clientID int64, ext bool, allowed []string) {
-	id, ok := userID(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	_, ok = s.userLocked(id, clientID, ext)
-	s.mu.Unlock()
-	if !ok {
-		recordNotFound(w)
+func (s *Server) update(w http.ResponseWriter, r *http.Request, clientID int64, k *kind) {
+	var id int64
+	if !s.withUser(w, r, clientID, k, func(u *record) { id = u.id }) {
 		return
 	}
 	var b body
-	if !decodeBody(w, r, allowed, &b) {
-		return
-	}
-	if msg := b.check(false, ext); msg != "" {
-		message(w, http.StatusBadRequest, msg, "")
+	if !decodeBody(w, r, k, false, &b) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u, ok := s.userLocked(id, clientID, ext)
+	u, ok := s.userLocked(id, clientID, k.ext)
 	if !ok { // deleted meanwhile
 		recordNotFound(w)
 		return
@@ -462,39 +456,15 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, clientID int64, 
 		message(w, http.StatusBadRequest, "The login cannot be changed", "")
 		return
 	}
-	if b.ExtensionID != nil {
-		if msg := s.claimExtensionLocked(*b.ExtensionID, clientID); msg != "" {
-			message(w, http.StatusBadRequest, msg, "")
-			return
-		}
-		u.extensionID = *b.ExtensionID
+	if !s.attachLocked(w, u, b.ExtensionID) {
+		return
 	}
 	b.apply(u)
 	fakeserver.JSON(w, http.StatusOK, u.wire())
 }
 
-func (s *Server) deleteClientUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.delete(w, r, clientID, false)
-}
-
-func (s *Server) deleteExtUser(w http.ResponseWriter, r *http.Request, clientID int64) {
-	s.delete(w, r, clientID, true)
-}
-
-func (s *Server) delete(w http.ResponseWriter, r *http.Request, clientID int64, ext bool) {
-	id, ok := userID(w, r)
-	if !ok {
-		return
+func (s *Server) delete(w http.ResponseWriter, r *http.Request, clientID int64, k *kind) {
+	if s.withUser(w, r, clientID, k, func(u *record) { delete(s.users, u.id) }) {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	s.mu.Lock()
-	_, ok = s.userLocked(id, clientID, ext)
-	if ok {
-		delete(s.users, id)
-	}
-	s.mu.Unlock()
-	if !ok {
-		recordNotFound(w)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
