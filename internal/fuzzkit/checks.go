@@ -259,6 +259,25 @@ func Refused(t *testing.T, err error, field string) {
 	}
 }
 
+// Refusal is a call that must be refused before sending, and the field its error names
+// (a plain struct type, so that a table of cases lists the two unkeyed).
+type Refusal = struct {
+	Call  func() error
+	Field string
+}
+
+// RefusedAll runs each case as a subtest that holds its error to [Refused], then checks
+// that none of them sent a request: received returns what the server got.
+func RefusedAll[R any](t *testing.T, cases map[string]Refusal, received func() []R) {
+	t.Helper()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) { Refused(t, tc.Call(), tc.Field) })
+	}
+	if got := received(); len(got) != 0 {
+		t.Errorf("no request may be sent for bad input; sent %d", len(got))
+	}
+}
+
 // AsAPIError returns the *APIError in err's chain, failing t at once when there is none.
 func AsAPIError(t testing.TB, err error) *usersdk.APIError {
 	t.Helper()
