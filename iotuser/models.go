@@ -67,22 +67,11 @@ const (
 )
 
 // String returns "admin", "client", or "Role(n)" for a value the API does not define.
-func (r Role) String() string {
-	switch r {
-	case RoleAdmin:
-		return "admin"
-	case RoleClient:
-		return "client"
-	}
-	return "Role(" + strconv.Itoa(int(r)) + ")"
-}
+func (r Role) String() string { return name(r, "Role", "admin", "client") }
 
 // EncodeValues puts the role in a query string as its number; without it the query
 // encoder would use String.
-func (r Role) EncodeValues(key string, v *url.Values) error {
-	v.Set(key, strconv.Itoa(int(r)))
-	return nil
-}
+func (r Role) EncodeValues(key string, v *url.Values) error { return encodeNumber(key, v, r) }
 
 func (r Role) valid() bool { return r == RoleAdmin || r == RoleClient }
 
@@ -101,22 +90,23 @@ const (
 
 // String returns "active", "locked", "disabled", or "UserStatus(n)" for a value the API
 // does not define.
-func (s UserStatus) String() string {
-	switch s {
-	case StatusActive:
-		return "active"
-	case StatusLocked:
-		return "locked"
-	case StatusDisabled:
-		return "disabled"
-	}
-	return "UserStatus(" + strconv.Itoa(int(s)) + ")"
-}
+func (s UserStatus) String() string { return name(s, "UserStatus", "active", "locked", "disabled") }
 
 // EncodeValues puts the status in a query string as its number; without it the query
 // encoder would use String.
-func (s UserStatus) EncodeValues(key string, v *url.Values) error {
-	v.Set(key, strconv.Itoa(int(s)))
+func (s UserStatus) EncodeValues(key string, v *url.Values) error { return encodeNumber(key, v, s) }
+
+// name is the name of n, an enum whose values are 0, 1, …; "Type(n)" for any other value.
+func name[T ~int](n T, typ string, names ...string) string {
+	if n >= 0 && int(n) < len(names) {
+		return names[n]
+	}
+	return typ + "(" + strconv.Itoa(int(n)) + ")"
+}
+
+// encodeNumber puts an enum in a query string as the number the API takes.
+func encodeNumber[T ~int](key string, v *url.Values, n T) error {
+	v.Set(key, strconv.Itoa(int(n)))
 	return nil
 }
 

@@ -162,38 +162,31 @@ type refreshRequest struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
-// signIn logs in: POST {auth}/token → 201 {"accessToken", "refreshToken"}. A login
-// creates nothing, so it is retried like a read and never reported as outcome-unknown.
+// signIn logs in: POST {auth}/token → 201 {"accessToken", "refreshToken"}.
 func (s *session) signIn(ctx context.Context) (*oauth2.Token, error) {
-	var out Tokens
-	err := s.core.Do(ctx, &core.Request{
-		Method: http.MethodPost, URL: s.tokenURL, NoAuth: true, Repeat: core.RepeatSafe,
-		Body: loginRequest{Login: s.login, Password: s.password},
-	}, &out)
-	if err != nil {
-		return nil, s.tokenError(err)
-	}
-	if out.AccessToken == "" {
-		return nil, errors.New("iotuser: the login answer has no access token")
-	}
-	return s.store(out, true), nil
+	return s.post(ctx, s.tokenURL, loginRequest{Login: s.login, Password: s.password}, "login", true)
 }
 
 // refreshAccess renews the access token: POST {auth}/token/refresh → 201 {"accessToken"}.
-// Like a login it creates nothing and is retried like a read.
 func (s *session) refreshAccess(ctx context.Context, refresh string) (*oauth2.Token, error) {
+	return s.post(ctx, s.refreshURL, refreshRequest{RefreshToken: refresh}, "token refresh", false)
+}
+
+// post sends body to a token endpoint and stores the tokens of its answer; signedIn says
+// the answer comes from a login. A token call creates nothing, so it is retried like a
+// read and never reported as outcome-unknown.
+func (s *session) post(ctx context.Context, url string, body any, what string, signedIn bool) (*oauth2.Token, error) {
 	var out Tokens
 	err := s.core.Do(ctx, &core.Request{
-		Method: http.MethodPost, URL: s.refreshURL, NoAuth: true, Repeat: core.RepeatSafe,
-		Body: refreshRequest{RefreshToken: refresh},
+		Method: http.MethodPost, URL: url, NoAuth: true, Repeat: core.RepeatSafe, Body: body,
 	}, &out)
 	if err != nil {
 		return nil, s.tokenError(err)
 	}
 	if out.AccessToken == "" {
-		return nil, errors.New("iotuser: the token refresh answer has no access token")
+		return nil, errors.New("iotuser: the " + what + " answer has no access token")
 	}
-	return s.store(out, false), nil
+	return s.store(out, signedIn), nil
 }
 
 // tokenError turns a 404 from a token endpoint into a *NoTokenServiceError that says
