@@ -17,32 +17,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
-	"time"
 
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 )
 
-func main() {
-	srv, err := server.ForAccountuser(os.Getenv) // REVIVE_*, or a fresh fake
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err = runAccountuser(ctx, os.Stdout, srv)
-		cancel()
-		srv.Close()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "accountuser:", err)
-		os.Exit(1)
-	}
-}
+func main() { server.Main("accountuser", "Revive Adserver", server.ForAccountuser, runAccountuser) } // REVIVE_*, or a fresh fake
 
 // runAccountuser creates a user in an account, finds, reads and changes it, shows a typed
 // not-found error, and deletes the user.
 func runAccountuser(ctx context.Context, w io.Writer, srv *server.Accountuser) (err error) {
-	fmt.Fprintf(w, "\n== Revive Adserver (accountuser), %s\n", srv.Where)
 	// Every installation has its own address, and the API takes HTTP Basic credentials.
 	c, err := accountuser.New(
 		accountuser.WithBaseURL(srv.BaseURL),
@@ -55,7 +39,7 @@ func runAccountuser(ctx context.Context, w io.Writer, srv *server.Accountuser) (
 	}
 
 	// A unique username, so that a real server's own users are never touched.
-	name := "example-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	name := server.UniqueName()
 	u, err := c.Create(ctx, &accountuser.CreateRequest{
 		ContactName: "Example User", EmailAddress: name + "@example.com", Username: name,
 		Password: "Example-Pw-1", DefaultAccountID: srv.AccountID, // must be an existing account

@@ -15,32 +15,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
 	"time"
 
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 )
 
-func main() {
-	srv, err := server.ForBackoffice(os.Getenv) // BACKOFFICE_*, or a fresh fake
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err = runBackoffice(ctx, os.Stdout, srv)
-		cancel()
-		srv.Close()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "backoffice:", err)
-		os.Exit(1)
-	}
-}
+func main() { server.Main("backoffice", "B2Core Back Office", server.ForBackoffice, runBackoffice) } // BACKOFFICE_*, or a fresh fake
 
 // runBackoffice creates a user, finds, reads and changes it, shows a typed 404, and
 // deletes the user.
 func runBackoffice(ctx context.Context, w io.Writer, srv *server.Backoffice) (err error) {
-	fmt.Fprintf(w, "\n== B2Core Back Office (backoffice), %s\n", srv.Where)
 	c, err := backoffice.New(
 		backoffice.WithBaseURL(srv.BaseURL),
 		backoffice.WithToken(srv.Token), // or WithTokenSource, to renew it
@@ -52,7 +37,7 @@ func runBackoffice(ctx context.Context, w io.Writer, srv *server.Backoffice) (er
 	}
 
 	// A unique e-mail, so that a real server's own users are never touched.
-	email := "example-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "@example.com"
+	email := server.UniqueName() + "@example.com"
 	u, err := c.Create(ctx, &backoffice.CreateRequest{
 		Name: "Example User", Email: email, Password: "Example-Pw-1",
 		Active: true, Groups: []int64{1}, // at least one group is required

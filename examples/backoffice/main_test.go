@@ -10,26 +10,20 @@ import (
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 )
 
-func program(t *testing.T) exampletest.Program[backoffice.User] {
-	srv := exampletest.Open(t, server.ForBackoffice)
-	return exampletest.Program[backoffice.User]{
-		Common: &srv.Common, Fake: srv.Fake, Run: exampletest.Bind(runBackoffice, srv), Users: srv.Fake.Users,
-		ListPath: "/api/v2/users",
-	}
+// check holds the checks that are backoffice's, on what the fake stored at each step.
+func check(t *testing.T, r exampletest.Ran[*server.Backoffice, backoffice.User]) {
+	assert.Equal(t, "Example User (renamed)", r.Stored.Name, "the patch changed the name")
+	assert.True(t, r.Stored.Active, "and only the name")
+	assert.Equal(t, backoffice.GroupIDs{1}, r.Stored.Groups)
+	assert.Equal(t, r.Stored.Email, r.List.Query.Get("filter[email]"))
+	assert.Equal(t, "1", r.List.Query.Get("filter[active]"))
+	assert.Contains(t, r.Out, "1 found")
+	assert.Contains(t, r.Out, "errors.Is(err, backoffice.ErrNotFound), status 404")
 }
 
-// TestRun runs the program as `go run` does with no configuration, and checks what the
-// fake stored at each step.
-func TestRun(t *testing.T) {
-	out, stored, list := program(t).CheckRun(t)
-	assert.Equal(t, "Example User (renamed)", stored.Name, "the patch changed the name")
-	assert.True(t, stored.Active, "and only the name")
-	assert.Equal(t, backoffice.GroupIDs{1}, stored.Groups)
-	assert.Equal(t, stored.Email, list.Query.Get("filter[email]"))
-	assert.Equal(t, "1", list.Query.Get("filter[active]"))
-	assert.Contains(t, out, "1 found")
-	assert.Contains(t, out, "errors.Is(err, backoffice.ErrNotFound), status 404")
+// TestProgram runs the program as `go run` does with no configuration: the checks every
+// program gets (exampletest.Program.Test), then check.
+func TestProgram(t *testing.T) {
+	exampletest.Program[*server.Backoffice, backoffice.User]{Open: server.ForBackoffice, Run: runBackoffice, ListPath: "/api/v2/users",
+		Users: func(s *server.Backoffice) []backoffice.User { return s.Fake.Users() }}.Test(t, check)
 }
-
-// TestRunRemovesTheUserWhenAStepFails: a failure after the create still deletes the user.
-func TestRunRemovesTheUserWhenAStepFails(t *testing.T) { program(t).CheckFailedList(t) }

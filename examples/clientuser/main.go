@@ -17,32 +17,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
-	"time"
 
 	"github.com/usersdk/usersdk-go/clientuser"
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 )
 
 func main() {
-	srv, err := server.ForClientuser(os.Getenv) // TELPHIN_*, or a fresh fake
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err = runClientuser(ctx, os.Stdout, srv)
-		cancel()
-		srv.Close()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "clientuser:", err)
-		os.Exit(1)
-	}
-}
+	server.Main("clientuser", "Telphin client-level users", server.ForClientuser, runClientuser)
+} // TELPHIN_*, or a fresh fake
 
 // runClientuser creates a client-level user, finds, reads and changes it, shows a typed
 // 404, and deletes the user.
 func runClientuser(ctx context.Context, w io.Writer, srv *server.Clientuser) (err error) {
-	fmt.Fprintf(w, "\n== Telphin client-level users (clientuser), %s\n", srv.Where)
 	// The client fetches an OAuth token with the application's credentials, keeps it, and
 	// fetches a new one when it expires or is rejected.
 	c, err := clientuser.New(
@@ -59,7 +45,7 @@ func runClientuser(ctx context.Context, w io.Writer, srv *server.Clientuser) (er
 	const client = clientuser.Me
 
 	// A unique login, so that a real server's own users are never touched.
-	login := "example-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	login := server.UniqueName()
 	u, err := c.Create(ctx, client, &clientuser.CreateRequest{
 		Login: login, Name: "Example User", Password: "Example-Pw-1", Email: login + "@example.com",
 		Access: clientuser.AccessReadOnly, // the server's default is full access

@@ -10,31 +10,20 @@ import (
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 )
 
-func program(t *testing.T) (exampletest.Program[clientuser.User], *server.Clientuser) {
-	srv := exampletest.Open(t, server.ForClientuser)
-	return exampletest.Program[clientuser.User]{
-		Common: &srv.Common, Fake: srv.Fake, Run: exampletest.Bind(runClientuser, srv), Users: srv.Fake.ClientUsers,
-		ListPath: "/client/@me/user/client/",
-	}, srv
+// check holds the checks that are clientuser's, on what the fake stored at each step.
+func check(t *testing.T, r exampletest.Ran[*server.Clientuser, clientuser.User]) {
+	assert.Equal(t, clientuser.StatusBlocked, r.Stored.Status, "the update changed the status")
+	assert.Equal(t, clientuser.AccessReadOnly, r.Stored.Access, "and only the status")
+	assert.Equal(t, r.Srv.Fake.ClientID(), r.Stored.ClientID, `"@me" is the application's own client`)
+	assert.Equal(t, []string{r.Stored.Login}, r.List.Query["login"])
+	assert.Equal(t, 1, r.Srv.Fake.TokenRequests(), "one token serves every call")
+	assert.Contains(t, r.Out, "1 found")
+	assert.Contains(t, r.Out, "rate limit:")
 }
 
-// TestRun runs the program as `go run` does with no configuration, and checks what the
-// fake stored at each step.
-func TestRun(t *testing.T) {
-	p, srv := program(t)
-	out, stored, list := p.CheckRun(t)
-	assert.Equal(t, clientuser.StatusBlocked, stored.Status, "the update changed the status")
-	assert.Equal(t, clientuser.AccessReadOnly, stored.Access, "and only the status")
-	assert.Equal(t, srv.Fake.ClientID(), stored.ClientID, `"@me" is the application's own client`)
-	assert.Equal(t, []string{stored.Login}, list.Query["login"])
-	assert.Equal(t, 1, srv.Fake.TokenRequests(), "one token serves every call")
-	assert.Contains(t, out, "1 found")
-	assert.Contains(t, out, "rate limit:")
-	assert.Contains(t, out, "errors.Is(err, clientuser.ErrNotFound)")
-}
-
-// TestRunRemovesTheUserWhenAStepFails: a failure after the create still deletes the user.
-func TestRunRemovesTheUserWhenAStepFails(t *testing.T) {
-	p, _ := program(t)
-	p.CheckFailedList(t)
+// TestProgram runs the program as `go run` does with no configuration: the checks every
+// program gets (exampletest.Program.Test), then check.
+func TestProgram(t *testing.T) {
+	exampletest.Program[*server.Clientuser, clientuser.User]{Open: server.ForClientuser, Run: runClientuser, ListPath: "/client/@me/user/client/",
+		Users: func(s *server.Clientuser) []clientuser.User { return s.Fake.ClientUsers() }}.Test(t, check)
 }

@@ -18,32 +18,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
-	"time"
 
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 	"github.com/usersdk/usersdk-go/extensionuser"
 )
 
 func main() {
-	srv, err := server.ForExtensionuser(os.Getenv) // TELPHIN_*, or a fresh fake
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err = runExtensionuser(ctx, os.Stdout, srv)
-		cancel()
-		srv.Close()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "extensionuser:", err)
-		os.Exit(1)
-	}
-}
+	server.Main("extensionuser", "Telphin internal-number users", server.ForExtensionuser, runExtensionuser)
+} // TELPHIN_*, or a fresh fake
 
 // runExtensionuser creates a user of an internal number, finds, reads and changes it,
 // shows a typed 404, and deletes the user.
 func runExtensionuser(ctx context.Context, w io.Writer, srv *server.Extensionuser) (err error) {
-	fmt.Fprintf(w, "\n== Telphin internal-number users (extensionuser), %s\n", srv.Where)
 	// With clientuser too, pass one client's TokenSource to the other's WithTokenSource:
 	// the two then share one OAuth token.
 	c, err := extensionuser.New(
@@ -61,7 +47,7 @@ func runExtensionuser(ctx context.Context, w io.Writer, srv *server.Extensionuse
 	const client = extensionuser.Me
 
 	// A unique login, so that a real server's own users are never touched.
-	login := "example-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	login := server.UniqueName()
 	u, err := c.Create(ctx, client, &extensionuser.CreateRequest{
 		ExtensionID: srv.ExtensionID, Login: login, Name: "Example User",
 		Password: "Example-Pw-1", Email: login + "@example.com",

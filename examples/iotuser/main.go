@@ -21,32 +21,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strconv"
-	"time"
 
 	"github.com/usersdk/usersdk-go/examples/internal/server"
 	"github.com/usersdk/usersdk-go/iotuser"
 )
 
-func main() {
-	srv, err := server.ForIotuser(os.Getenv) // DEVICEHIVE_*, or a fresh fake
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err = runIotuser(ctx, os.Stdout, srv)
-		cancel()
-		srv.Close()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "iotuser:", err)
-		os.Exit(1)
-	}
-}
+func main() { server.Main("iotuser", "DeviceHive", server.ForIotuser, runIotuser) } // DEVICEHIVE_*, or a fresh fake
 
 // runIotuser creates a user, finds, reads and changes it, assigns it a network, shows a
 // typed 404, and deletes the user.
 func runIotuser(ctx context.Context, w io.Writer, srv *server.Iotuser) (err error) {
-	fmt.Fprintf(w, "\n== DeviceHive (iotuser), %s\n", srv.Where)
 	// The client logs in on its first request and renews its JWT session by itself.
 	opts := []iotuser.Option{
 		iotuser.WithBaseURL(srv.BaseURL),
@@ -62,7 +46,7 @@ func runIotuser(ctx context.Context, w io.Writer, srv *server.Iotuser) (err erro
 	}
 
 	// A unique login, so that a real server's own users are never touched.
-	login := "example-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	login := server.UniqueName()
 	u, err := c.Create(ctx, &iotuser.CreateRequest{
 		Login: login, Password: "Example-Pw-1",
 		Role: iotuser.RoleClient, // Role's zero value is RoleAdmin

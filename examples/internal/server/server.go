@@ -7,9 +7,13 @@
 package server
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strconv"
+	"time"
 
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
@@ -20,6 +24,7 @@ import (
 	"github.com/usersdk/usersdk-go/iotuser"
 	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
 	"github.com/usersdk/usersdk-go/recorder"
+	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
 // Env reads a variable: os.Getenv in the programs, a map in tests.
@@ -37,32 +42,102 @@ func HTTPClient(api string) (*http.Client, error) {
 	return &http.Client{Transport: rt}, nil
 }
 
+// Settings is what the settings of every API (*Backoffice, *Clientuser, …) have.
+type Settings interface {
+	Close()
+	Shared() *Common
+}
+
+// FakeServer is what every API's fake has.
+type FakeServer interface {
+	Close()
+	Requests() []usersdktest.Request
+	FailNext(n, status int, retryAfter string)
+}
+
 // Common is what every API's settings share.
 type Common struct {
+	// API is the API's package name ("backoffice", …), also the directory record mode
+	// writes to.
+	API string
 	// HTTPClient is the client to give the SDK (WithHTTPClient); it comes from HTTPClient.
 	HTTPClient *http.Client
 	// Where says where the requests go, for the program to print.
 	Where string
-	close func()
+	// Credential is the secret the settings hold (a token, an OAuth client secret or a
+	// password), which no recording may hold.
+	Credential string
+	fake       FakeServer
 }
+
+// Shared returns c: the part of an API's settings that code for any API can use.
+func (c *Common) Shared() *Common { return c }
+
+// FakeServer returns the fake serving the program, nil against a real server.
+func (c *Common) FakeServer() FakeServer { return c.fake }
 
 // Close stops the fake, if one was started.
 func (c *Common) Close() {
-	if c.close != nil {
-		c.close()
+	if c.fake != nil {
+		c.fake.Close()
 	}
 }
 
-func common(api, where string, close func()) (Common, error) {
+// common returns the settings for api: the real server where, or fake when it is not nil
+// (it is closed if the settings cannot be made).
+func common(api, where, credential string, fake FakeServer) (Common, error) {
+	c := Common{API: api, Where: where, Credential: credential, fake: fake}
 	hc, err := HTTPClient(api)
 	if err != nil {
-		close()
+		c.Close()
 		return Common{}, err
 	}
 	if rec, ok := hc.Transport.(*recorder.Transport); ok {
-		where += ", recording to " + rec.Dir()
+		c.Where += ", recording to " + rec.Dir()
 	}
-	return Common{HTTPClient: hc, Where: where, close: close}, nil
+	c.HTTPClient = hc
+	return c, nil
+}
+
+// Use sets up an API's settings from env (its server, or a fresh fake), prints a heading
+// with the title and where the requests go, runs run with the settings, and closes the
+// fake.
+func Use[S Settings](ctx context.Context, w io.Writer, env Env, title string, setup func(Env) (S, error),
+	run func(context.Context, io.Writer, S) error) error {
+	srv, err := setup(env)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(w, "\n== %s, %s\n", title, srv.Shared().Where)
+	return run(ctx, w, srv)
+}
+
+// Run is a program's main: it runs run for at most timeout, writing to stdout, and on an
+// error prints it after name and exits with status 1.
+func Run(name string, timeout time.Duration, run func(context.Context, io.Writer) error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	err := run(ctx, os.Stdout)
+	cancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
+}
+
+// Main is the main of the one-API program name: it reads the API's variables with setup
+// (or starts a fake), and runs run against that server for at most a minute, under the
+// heading "title (name)".
+func Main[S Settings](name, title string, setup func(Env) (S, error), run func(context.Context, io.Writer, S) error) {
+	Run(name, time.Minute, func(ctx context.Context, w io.Writer) error {
+		return Use(ctx, w, os.Getenv, title+" ("+name+")", setup, run)
+	})
+}
+
+// UniqueName returns a name no server holds yet ("example-" and the time), so that a
+// program touches only the user it creates.
+func UniqueName() string {
+	return "example-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 }
 
 func fakeWhere(url string, vars string) string {
@@ -106,11 +181,11 @@ func ForBackoffice(env Env) (*Backoffice, error) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := common("backoffice", v[0], func() {})
+		c, err := common("backoffice", v[0], v[1], nil)
 		return &Backoffice{Common: c, BaseURL: v[0], Token: v[1]}, err
 	}
 	fake := backofficetest.NewServer()
-	c, err := common("backoffice", fakeWhere(fake.URL, "BACKOFFICE_BASE_URL and BACKOFFICE_TOKEN"), fake.Close)
+	c, err := common("backoffice", fakeWhere(fake.URL, "BACKOFFICE_BASE_URL and BACKOFFICE_TOKEN"), fake.Token(), fake)
 	return &Backoffice{Common: c, BaseURL: fake.URL, Token: fake.Token(), Fake: fake}, err
 }
 
@@ -130,13 +205,32 @@ type Telphin struct {
 // number to the first client that puts a user on it.
 const fakeExtension = 5001
 
-func forTelphin(env Env, api string, needExtension bool) (Telphin, bool, error) {
+// telphinFake is what the examples need of either Telphin fake.
+type telphinFake interface {
+	FakeServer
+	BaseURL() string
+	AppID() string
+	Secret() string
+}
+
+// forTelphin reads the Telphin variables for api, the extension too when needExtension,
+// or starts the fake newFake returns; the fake is the zero F against the real platform.
+func forTelphin[F telphinFake](env Env, api string, needExtension bool, newFake func() F) (Telphin, F, error) {
+	var none F
 	if env("TELPHIN_APP_ID") == "" {
-		return Telphin{}, false, nil
+		fake := newFake()
+		t := Telphin{BaseURL: fake.BaseURL(), AppID: fake.AppID(), Secret: fake.Secret(), ExtensionID: fakeExtension}
+		vars := "TELPHIN_APP_ID and TELPHIN_APP_SECRET"
+		if needExtension {
+			vars = "TELPHIN_APP_ID, TELPHIN_APP_SECRET and TELPHIN_EXTENSION_ID"
+		}
+		var err error
+		t.Common, err = common(api, fakeWhere(fake.BaseURL(), vars), t.Secret, fake)
+		return t, fake, err
 	}
 	v, err := required(env, "TELPHIN_APP_ID", "TELPHIN_APP_SECRET")
 	if err != nil {
-		return Telphin{}, true, err
+		return Telphin{}, none, err
 	}
 	t := Telphin{BaseURL: env("TELPHIN_BASE_URL"), AppID: v[0], Secret: v[1]}
 	if t.BaseURL == "" {
@@ -144,14 +238,12 @@ func forTelphin(env Env, api string, needExtension bool) (Telphin, bool, error) 
 	}
 	if needExtension {
 		if t.ExtensionID, err = parseID(env, "TELPHIN_EXTENSION_ID"); err != nil {
-			return Telphin{}, true, err
+			return Telphin{}, none, err
 		}
 	}
-	t.Common, err = common(api, t.BaseURL, func() {})
-	return t, true, err
+	t.Common, err = common(api, t.BaseURL, t.Secret, nil)
+	return t, none, err
 }
-
-const telphinFakeVars = "TELPHIN_APP_ID and TELPHIN_APP_SECRET"
 
 // Clientuser is where the clientuser example sends its requests.
 type Clientuser struct {
@@ -163,13 +255,7 @@ type Clientuser struct {
 // ForClientuser reads TELPHIN_APP_ID, TELPHIN_APP_SECRET and TELPHIN_BASE_URL, or starts
 // a fake.
 func ForClientuser(env Env) (*Clientuser, error) {
-	t, real, err := forTelphin(env, "clientuser", false)
-	if real || err != nil {
-		return &Clientuser{Telphin: t}, err
-	}
-	fake := clientusertest.NewServer()
-	t = Telphin{BaseURL: fake.BaseURL(), AppID: fake.AppID(), Secret: fake.Secret(), ExtensionID: fakeExtension}
-	t.Common, err = common("clientuser", fakeWhere(fake.URL, telphinFakeVars), fake.Close)
+	t, fake, err := forTelphin(env, "clientuser", false, clientusertest.NewServer)
 	return &Clientuser{Telphin: t, Fake: fake}, err
 }
 
@@ -183,13 +269,7 @@ type Extensionuser struct {
 // ForExtensionuser reads TELPHIN_APP_ID, TELPHIN_APP_SECRET, TELPHIN_EXTENSION_ID and
 // TELPHIN_BASE_URL, or starts a fake.
 func ForExtensionuser(env Env) (*Extensionuser, error) {
-	t, real, err := forTelphin(env, "extensionuser", true)
-	if real || err != nil {
-		return &Extensionuser{Telphin: t}, err
-	}
-	fake := extensionusertest.NewServer()
-	t = Telphin{BaseURL: fake.BaseURL(), AppID: fake.AppID(), Secret: fake.Secret(), ExtensionID: fakeExtension}
-	t.Common, err = common("extensionuser", fakeWhere(fake.URL, "TELPHIN_APP_ID, TELPHIN_APP_SECRET and TELPHIN_EXTENSION_ID"), fake.Close)
+	t, fake, err := forTelphin(env, "extensionuser", true, extensionusertest.NewServer)
 	return &Extensionuser{Telphin: t, Fake: fake}, err
 }
 
@@ -218,12 +298,12 @@ func ForAccountuser(env Env) (*Accountuser, error) {
 		if err != nil {
 			return nil, err
 		}
-		c, err := common("accountuser", v[0], func() {})
+		c, err := common("accountuser", v[0], v[2], nil)
 		return &Accountuser{Common: c, BaseURL: v[0], User: v[1], Password: v[2], AccountID: accountuser.ID(account)}, err
 	}
 	fake := accountusertest.NewServer()
 	user, pass := fake.Credentials()
-	c, err := common("accountuser", fakeWhere(fake.URL, "REVIVE_BASE_URL, REVIVE_USER, REVIVE_PASSWORD and REVIVE_ACCOUNT_ID"), fake.Close)
+	c, err := common("accountuser", fakeWhere(fake.URL, "REVIVE_BASE_URL, REVIVE_USER, REVIVE_PASSWORD and REVIVE_ACCOUNT_ID"), pass, fake)
 	return &Accountuser{Common: c, BaseURL: fake.URL, User: user, Password: pass,
 		AccountID: accountusertest.DefaultAccount, Fake: fake}, err
 }
@@ -259,12 +339,12 @@ func ForIotuser(env Env) (*Iotuser, error) {
 				return nil, err
 			}
 		}
-		s.Common, err = common("iotuser", v[0], func() {})
+		s.Common, err = common("iotuser", v[0], v[2], nil)
 		return s, err
 	}
 	fake := iotusertest.NewServer(iotusertest.WithSeparateAuth())
 	network := fake.AddNetwork(iotuser.Network{Name: "Greenhouse", Description: "sensors"})
-	c, err := common("iotuser", fakeWhere(fake.BaseURL(), "DEVICEHIVE_BASE_URL, DEVICEHIVE_LOGIN and DEVICEHIVE_PASSWORD"), fake.Close)
+	c, err := common("iotuser", fakeWhere(fake.BaseURL(), "DEVICEHIVE_BASE_URL, DEVICEHIVE_LOGIN and DEVICEHIVE_PASSWORD"), fake.AdminPassword(), fake)
 	return &Iotuser{Common: c, BaseURL: fake.BaseURL(), Login: fake.AdminLogin(), Password: fake.AdminPassword(),
 		AuthURL: fake.AuthURL(), NetworkID: network.ID, Fake: fake}, err
 }
