@@ -150,15 +150,7 @@ type UpdateRequest struct {
 // Validate refuses an update that sets no field, a set string field that is empty and a
 // set DefaultAccountID that is not positive.
 func (r *UpdateRequest) Validate() error {
-	if r == nil {
-		return core.Invalid("request", "is nil")
-	}
-	if core.SetsNoField(r) {
-		return core.Invalid("request", "sets no field")
-	}
-	err := core.NotEmptyWhenSet(core.Optional{Name: "contactName", Value: r.ContactName},
-		core.Optional{Name: "emailAddress", Value: r.EmailAddress}, core.Optional{Name: "username", Value: r.Username})
-	if err != nil {
+	if err := core.CheckUpdate(r, "contactName", "emailAddress", "username"); err != nil {
 		return err
 	}
 	if r.DefaultAccountID != nil {

@@ -286,16 +286,7 @@ type UpdateRequest struct {
 
 // Validate refuses an update whose set fields the API cannot take, naming the field.
 // Update and Patch call it before sending anything.
-func (r *UpdateRequest) Validate() error {
-	if r == nil {
-		return core.Invalid("request", "is nil")
-	}
-	if core.SetsNoField(r) {
-		return core.Invalid("request", "sets no field")
-	}
-	return core.NotEmptyWhenSet(core.Optional{Name: "name", Value: r.Name},
-		core.Optional{Name: "email", Value: r.Email}, core.Optional{Name: "password", Value: r.Password})
-}
+func (r *UpdateRequest) Validate() error { return core.CheckUpdate(r, "name", "email", "password") }
 
 // SortOrder is the direction of a sorted list.
 type SortOrder string

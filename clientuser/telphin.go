@@ -244,14 +244,7 @@ type UpdateRequest struct {
 // Validate refuses an update that sets no field, and a name, e-mail or password set to
 // an empty string (they are required on creation, so the server cannot hold them empty).
 func (r *UpdateRequest) Validate() error {
-	if r == nil {
-		return core.Invalid("request", "is nil")
-	}
-	if core.SetsNoField(r) {
-		return core.Invalid("request", "sets no field")
-	}
-	return core.NotEmptyWhenSet(core.Optional{Name: "name", Value: r.Name},
-		core.Optional{Name: "email", Value: r.Email}, core.Optional{Name: "password", Value: r.Password})
+	return core.CheckUpdate(r, "name", "email", "password")
 }
 
 // ListOptions filters a list of client-level users (GET /client/{client_id}/user/client/).

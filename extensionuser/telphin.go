@@ -257,17 +257,11 @@ type UpdateRequest struct {
 // and a name, e-mail or password set to an empty string (they are required on creation,
 // so the server cannot hold them empty).
 func (r *UpdateRequest) Validate() error {
-	if r == nil {
-		return core.Invalid("request", "is nil")
-	}
-	if core.SetsNoField(r) {
-		return core.Invalid("request", "sets no field")
-	}
-	if r.ExtensionID != nil && *r.ExtensionID <= 0 {
+	// A set ExtensionID means the request sets a field, so this keeps the checks' order.
+	if r != nil && r.ExtensionID != nil && *r.ExtensionID <= 0 {
 		return core.Invalid("extension_id", "must be a positive internal number id when set")
 	}
-	return core.NotEmptyWhenSet(core.Optional{Name: "name", Value: r.Name},
-		core.Optional{Name: "email", Value: r.Email}, core.Optional{Name: "password", Value: r.Password})
+	return core.CheckUpdate(r, "name", "email", "password")
 }
 
 // ListOptions filters a list of internal-number-level users

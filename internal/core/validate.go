@@ -36,25 +36,25 @@ func Required(field, value string) error {
 	return nil
 }
 
-// SetsNoField reports whether an update request would be sent as {}: every field is
-// left out, so the server would be asked to change nothing.
-func SetsNoField(r any) bool {
+// CheckUpdate refuses a nil update request, one that sets no field, and one that sets a
+// member named in required (by its JSON name) to an empty or blank string: a value that
+// creation requires, which an update may leave out but cannot clear.
+func CheckUpdate[T any](r *T, required ...string) error {
+	if r == nil {
+		return Invalid("request", "is nil")
+	}
 	b, err := json.Marshal(r)
-	return err == nil && string(b) == "{}"
-}
-
-// Optional is an update request's optional string field, by its wire name.
-type Optional struct {
-	Name  string
-	Value *string
-}
-
-// NotEmptyWhenSet refuses the first field that is set to an empty or blank string: a
-// value that creation requires, which an update may leave out but cannot clear.
-func NotEmptyWhenSet(fields ...Optional) error {
-	for _, f := range fields {
-		if f.Value != nil && strings.TrimSpace(*f.Value) == "" {
-			return Invalid(f.Name, "must not be empty when set")
+	if err != nil {
+		return nil // sending it will report the encoding error
+	}
+	if string(b) == "{}" {
+		return Invalid("request", "sets no field")
+	}
+	set := Members(b)
+	for _, name := range required {
+		var v string
+		if raw, ok := set[name]; ok && json.Unmarshal(raw, &v) == nil && strings.TrimSpace(v) == "" {
+			return Invalid(name, "must not be empty when set")
 		}
 	}
 	return nil
