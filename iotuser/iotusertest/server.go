@@ -42,6 +42,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -279,24 +280,20 @@ func (s *Server) SetTokenLifetimes(access, refresh time.Duration) {
 
 // ExpireAccessTokens makes every access token issued so far expired: using one gives
 // 401 "Token expired". Tokens issued afterwards are valid.
-func (s *Server) ExpireAccessTokens() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for t := range s.issuedAccess {
-		s.expiredAccess[t] = true
-	}
-	clear(s.issuedAccess)
-}
+func (s *Server) ExpireAccessTokens() { s.expire(s.issuedAccess, s.expiredAccess) }
 
 // ExpireRefreshTokens makes every refresh token issued so far expired: refreshing with
 // one gives 401 "Token has expired". Tokens issued afterwards are valid.
-func (s *Server) ExpireRefreshTokens() {
+func (s *Server) ExpireRefreshTokens() { s.expire(s.issuedRefresh, s.expiredRefresh) }
+
+// expire moves every token of issued to expired. The maps are made once, in NewServer.
+func (s *Server) expire(issued, expired map[string]bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for t := range s.issuedRefresh {
-		s.expiredRefresh[t] = true
+	for t := range issued {
+		expired[t] = true
 	}
-	clear(s.issuedRefresh)
+	clear(issued)
 }
 
 // Logins counts the requests POST /token handled (successful or not); faulted requests
@@ -332,44 +329,44 @@ func (s *Server) AddUser(u iotuser.User, password string) iotuser.User {
 
 // AddNetwork stores a network, assigning an id when n.ID is 0, and returns it.
 func (s *Server) AddNetwork(n iotuser.Network) iotuser.Network {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n.ID = fakeserver.SeedID(n.ID, &s.nextNetwork)
-	s.networks[n.ID] = n
-	return n
+	return seed(s, s.networks, &s.nextNetwork, n, func(n *iotuser.Network) *int64 { return &n.ID })
 }
 
 // AddDeviceType stores a device type, assigning an id when d.ID is 0, and returns it.
 func (s *Server) AddDeviceType(d iotuser.DeviceType) iotuser.DeviceType {
+	return seed(s, s.deviceTypes, &s.nextDeviceType, d, func(d *iotuser.DeviceType) *int64 { return &d.ID })
+}
+
+// seed stores v in m under the lock, keyed by its id (at id(&v)), which gets the next one
+// when it is 0.
+func seed[V any](s *Server, m map[int64]V, next *int64, v V, id func(*V) *int64) V {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d.ID = fakeserver.SeedID(d.ID, &s.nextDeviceType)
-	s.deviceTypes[d.ID] = d
-	return d
+	p := id(&v)
+	*p = fakeserver.SeedID(*p, next)
+	m[*p] = v
+	return v
 }
 
 // GrantNetwork assigns a stored network to a stored user.
 func (s *Server) GrantNetwork(userID, networkID int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, ok := s.users[userID]
-	if _, found := s.networks[networkID]; !ok || !found {
-		return errors.New("iotusertest: unknown user or network")
-	}
-	rec.networks[networkID] = true
-	return nil
+	return s.grant(assignNetworks, userID, networkID)
 }
 
 // GrantDeviceType assigns a stored device type to a stored user (the server refuses this
 // for a user with allDeviceTypesAvailable; this seeding helper does not).
 func (s *Server) GrantDeviceType(userID, deviceTypeID int64) error {
+	return s.grant(assignDeviceTypes, userID, deviceTypeID)
+}
+
+func (s *Server) grant(a *assignable, userID, id int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, ok := s.users[userID]
-	if _, found := s.deviceTypes[deviceTypeID]; !ok || !found {
-		return errors.New("iotusertest: unknown user or device type")
+	if !ok || !a.exists(s, id) {
+		return errors.New("iotusertest: unknown user or " + strings.ToLower(a.what))
 	}
-	rec.deviceTypes[deviceTypeID] = true
+	a.of(rec)[id] = true
 	return nil
 }
 

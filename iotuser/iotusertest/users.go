@@ -118,12 +118,12 @@ func (s *Server) routeUsers(mux *http.ServeMux) {
 	s.route(mux, "PUT /user/{id}", actionManageUser, true, s.update)
 	s.route(mux, "DELETE /user/{id}", actionManageUser, false, s.delete)
 	s.route(mux, "GET /user/{id}/network/{networkId}", actionManageNetwork, true, s.getNetwork)
-	s.route(mux, "PUT /user/{id}/network/{networkId}", actionManageNetwork, false, s.assignNetwork)
-	s.route(mux, "DELETE /user/{id}/network/{networkId}", actionManageNetwork, false, s.unassignNetwork)
+	s.route(mux, "PUT /user/{id}/network/{networkId}", actionManageNetwork, false, s.assign(assignNetworks, true))
+	s.route(mux, "DELETE /user/{id}/network/{networkId}", actionManageNetwork, false, s.assign(assignNetworks, false))
 	s.route(mux, "GET /user/{id}/devicetype", actionManageDeviceType, true, s.listDeviceTypes)
 	s.route(mux, "GET /user/{id}/devicetype/{deviceTypeId}", actionManageDeviceType, true, s.getDeviceType)
-	s.route(mux, "PUT /user/{id}/devicetype/{deviceTypeId}", actionManageDeviceType, false, s.assignDeviceType)
-	s.route(mux, "DELETE /user/{id}/devicetype/{deviceTypeId}", actionManageDeviceType, false, s.unassignDeviceType)
+	s.route(mux, "PUT /user/{id}/devicetype/{deviceTypeId}", actionManageDeviceType, false, s.assign(assignDeviceTypes, true))
+	s.route(mux, "DELETE /user/{id}/devicetype/{deviceTypeId}", actionManageDeviceType, false, s.assign(assignDeviceTypes, false))
 	s.route(mux, "PUT /user/{id}/devicetype/all", actionManageDeviceType, false, s.allowAllDeviceTypes)
 	s.route(mux, "DELETE /user/{id}/devicetype/all", actionManageDeviceType, false, s.disallowAllDeviceTypes)
 }
@@ -529,39 +529,58 @@ func (s *Server) getNetwork(c *call) reply {
 	}{viewNetwork(s.networks[nid])})
 }
 
-// networkTarget resolves the user and network of an assignment.
-func (s *Server) networkTarget(c *call) (*userRecord, int64, *reply) {
-	rec, found := s.users[c.id]
-	if !found {
-		rep := userNotFound(c.id)
-		return nil, 0, &rep
-	}
-	nid, valid := c.pathID("networkId")
-	if _, exists := s.networks[nid]; !valid || !exists {
-		rep := fail(http.StatusNotFound, fmt.Sprintf("Network with id = %s not found", c.r.PathValue("networkId")))
-		return nil, 0, &rep
-	}
-	return rec, nid, nil
+// assignable is what a user is assigned one by one: networks or device types.
+type assignable struct {
+	param, what string // the path parameter of the id; the name in messages
+	exists      func(s *Server, id int64) bool
+	of          func(u *userRecord) map[int64]bool
+	// refused, when set, is the message of the 403 for a user that takes no assignments.
+	refused func(u *userRecord) string
 }
 
-// assignNetwork is PUT /user/{id}/network/{networkId}.
-func (s *Server) assignNetwork(c *call) reply {
-	rec, nid, rep := s.networkTarget(c)
-	if rep != nil {
-		return *rep
+var (
+	assignNetworks = &assignable{
+		param: "networkId", what: "Network",
+		exists: func(s *Server, id int64) bool { _, ok := s.networks[id]; return ok },
+		of:     func(u *userRecord) map[int64]bool { return u.networks },
 	}
-	rec.networks[nid] = true
-	return noContent()
-}
+	assignDeviceTypes = &assignable{
+		param: "deviceTypeId", what: "Device type",
+		exists: func(s *Server, id int64) bool { _, ok := s.deviceTypes[id]; return ok },
+		of:     func(u *userRecord) map[int64]bool { return u.deviceTypes },
+		refused: func(u *userRecord) string {
+			if u.user.AllDeviceTypesAvailable {
+				return "Cannot assign device type to user with all device types allowed"
+			}
+			return ""
+		},
+	}
+)
 
-// unassignNetwork is DELETE /user/{id}/network/{networkId}.
-func (s *Server) unassignNetwork(c *call) reply {
-	rec, nid, rep := s.networkTarget(c)
-	if rep != nil {
-		return *rep
+// assign is PUT (on) or DELETE of /user/{id}/network/{networkId} or
+// /user/{id}/devicetype/{deviceTypeId}.
+func (s *Server) assign(a *assignable, on bool) func(c *call) reply {
+	return func(c *call) reply {
+		rec, found := s.users[c.id]
+		if !found {
+			return userNotFound(c.id)
+		}
+		if a.refused != nil {
+			if msg := a.refused(rec); msg != "" {
+				return fail(http.StatusForbidden, msg)
+			}
+		}
+		id, valid := c.pathID(a.param)
+		if !valid || !a.exists(s, id) {
+			return fail(http.StatusNotFound, fmt.Sprintf("%s with id = %s not found", a.what, c.r.PathValue(a.param)))
+		}
+		if on {
+			a.of(rec)[id] = true
+		} else {
+			delete(a.of(rec), id)
+		}
+		return noContent()
 	}
-	delete(rec.networks, nid)
-	return noContent()
 }
 
 // listDeviceTypes is GET /user/{id}/devicetype: every device type when the user has
@@ -599,46 +618,6 @@ func (s *Server) getDeviceType(c *call) reply {
 	return ok(struct {
 		DeviceType namedView `json:"deviceType"`
 	}{viewDeviceType(d)})
-}
-
-// deviceTypeTarget resolves the user and device type of an assignment; a user with
-// allDeviceTypesAvailable takes no single assignments (403).
-func (s *Server) deviceTypeTarget(c *call) (*userRecord, int64, *reply) {
-	rec, found := s.users[c.id]
-	if !found {
-		rep := userNotFound(c.id)
-		return nil, 0, &rep
-	}
-	if rec.user.AllDeviceTypesAvailable {
-		rep := fail(http.StatusForbidden, "Cannot assign device type to user with all device types allowed")
-		return nil, 0, &rep
-	}
-	did, valid := c.pathID("deviceTypeId")
-	if _, exists := s.deviceTypes[did]; !valid || !exists {
-		rep := fail(http.StatusNotFound, fmt.Sprintf("Device type with id = %s not found", c.r.PathValue("deviceTypeId")))
-		return nil, 0, &rep
-	}
-	return rec, did, nil
-}
-
-// assignDeviceType is PUT /user/{id}/devicetype/{deviceTypeId}.
-func (s *Server) assignDeviceType(c *call) reply {
-	rec, did, rep := s.deviceTypeTarget(c)
-	if rep != nil {
-		return *rep
-	}
-	rec.deviceTypes[did] = true
-	return noContent()
-}
-
-// unassignDeviceType is DELETE /user/{id}/devicetype/{deviceTypeId}.
-func (s *Server) unassignDeviceType(c *call) reply {
-	rec, did, rep := s.deviceTypeTarget(c)
-	if rep != nil {
-		return *rep
-	}
-	delete(rec.deviceTypes, did)
-	return noContent()
 }
 
 // allowAllDeviceTypes is PUT /user/{id}/devicetype/all; like the server it drops the
