@@ -213,10 +213,17 @@ type telphinFake interface {
 	Secret() string
 }
 
+// TelphinWith is where a Telphin example sends its requests, with the fake F that serves
+// it: Clientuser and Extensionuser.
+type TelphinWith[F telphinFake] struct {
+	Telphin
+	// Fake is the fake serving the example, nil against the real platform.
+	Fake F
+}
+
 // forTelphin reads the Telphin variables for api, the extension too when needExtension,
-// or starts the fake newFake returns; the fake is the zero F against the real platform.
-func forTelphin[F telphinFake](env Env, api string, needExtension bool, newFake func() F) (Telphin, F, error) {
-	var none F
+// or starts the fake newFake returns.
+func forTelphin[F telphinFake](env Env, api string, needExtension bool, newFake func() F) (*TelphinWith[F], error) {
 	if env("TELPHIN_APP_ID") == "" {
 		fake := newFake()
 		t := Telphin{BaseURL: fake.BaseURL(), AppID: fake.AppID(), Secret: fake.Secret(), ExtensionID: fakeExtension}
@@ -226,11 +233,12 @@ func forTelphin[F telphinFake](env Env, api string, needExtension bool, newFake 
 		}
 		var err error
 		t.Common, err = common(api, fakeWhere(fake.BaseURL(), vars), t.Secret, fake)
-		return t, fake, err
+		return &TelphinWith[F]{Telphin: t, Fake: fake}, err
 	}
+	s := &TelphinWith[F]{}
 	v, err := required(env, "TELPHIN_APP_ID", "TELPHIN_APP_SECRET")
 	if err != nil {
-		return Telphin{}, none, err
+		return s, err
 	}
 	t := Telphin{BaseURL: env("TELPHIN_BASE_URL"), AppID: v[0], Secret: v[1]}
 	if t.BaseURL == "" {
@@ -238,39 +246,30 @@ func forTelphin[F telphinFake](env Env, api string, needExtension bool, newFake 
 	}
 	if needExtension {
 		if t.ExtensionID, err = parseID(env, "TELPHIN_EXTENSION_ID"); err != nil {
-			return Telphin{}, none, err
+			return s, err
 		}
 	}
 	t.Common, err = common(api, t.BaseURL, t.Secret, nil)
-	return t, none, err
+	s.Telphin = t
+	return s, err
 }
 
 // Clientuser is where the clientuser example sends its requests.
-type Clientuser struct {
-	Telphin
-	// Fake is the fake serving the example, nil against the real platform.
-	Fake *clientusertest.Server
-}
+type Clientuser = TelphinWith[*clientusertest.Server]
 
 // ForClientuser reads TELPHIN_APP_ID, TELPHIN_APP_SECRET and TELPHIN_BASE_URL, or starts
 // a fake.
 func ForClientuser(env Env) (*Clientuser, error) {
-	t, fake, err := forTelphin(env, "clientuser", false, clientusertest.NewServer)
-	return &Clientuser{Telphin: t, Fake: fake}, err
+	return forTelphin(env, "clientuser", false, clientusertest.NewServer)
 }
 
 // Extensionuser is where the extensionuser example sends its requests.
-type Extensionuser struct {
-	Telphin
-	// Fake is the fake serving the example, nil against the real platform.
-	Fake *extensionusertest.Server
-}
+type Extensionuser = TelphinWith[*extensionusertest.Server]
 
 // ForExtensionuser reads TELPHIN_APP_ID, TELPHIN_APP_SECRET, TELPHIN_EXTENSION_ID and
 // TELPHIN_BASE_URL, or starts a fake.
 func ForExtensionuser(env Env) (*Extensionuser, error) {
-	t, fake, err := forTelphin(env, "extensionuser", true, extensionusertest.NewServer)
-	return &Extensionuser{Telphin: t, Fake: fake}, err
+	return forTelphin(env, "extensionuser", true, extensionusertest.NewServer)
 }
 
 // AccountuserVars are the variables that point the accountuser example at a real server.
