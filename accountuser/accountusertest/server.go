@@ -428,10 +428,14 @@ type change struct {
 	active                                        *accountuser.Active
 }
 
-// parse reads every known field of a body; with required set, a missing one is an error.
-// The first field in Revive's order that fails names the error.
-func (f fields) parse(required bool) (change, *failure) {
+// readChange reads a request body and every known field in it; with required set, a
+// missing one is an error. The first field in Revive's order that fails names the error.
+func readChange(r *http.Request, required bool) (change, *failure) {
 	var c change
+	f, bad := readBody(r)
+	if bad != nil {
+		return c, bad
+	}
 	for _, bad := range []*failure{
 		into("contactName", f.str, &c.contactName, required),
 		into("emailAddress", f.str, &c.emailAddress, required),
@@ -445,6 +449,17 @@ func (f fields) parse(required bool) (change, *failure) {
 		}
 	}
 	return c, nil
+}
+
+// apply sets the fields c sets on rec.
+func (c change) apply(rec *record) {
+	u := &rec.user
+	fakeserver.Apply(&u.ContactName, c.contactName)
+	fakeserver.Apply(&u.EmailAddress, c.emailAddress)
+	fakeserver.Apply(&u.Username, c.username)
+	fakeserver.Apply(&u.DefaultAccountID, c.defaultAccountID)
+	fakeserver.Apply(&u.Active, c.active)
+	fakeserver.Apply(&rec.password, c.password)
 }
 
 // into stores the field name, as read reads it, in *dst when it was sent; with required
@@ -478,12 +493,7 @@ func (s *Server) check(c change, self accountuser.ID) *failure {
 }
 
 func (s *Server) add(w http.ResponseWriter, r *http.Request) {
-	f, bad := readBody(r)
-	if bad != nil {
-		s.fail(w, bad)
-		return
-	}
-	c, bad := f.parse(true)
+	c, bad := readChange(r, true)
 	if bad != nil {
 		s.fail(w, bad)
 		return
@@ -494,17 +504,11 @@ func (s *Server) add(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, bad)
 		return
 	}
-	u := accountuser.User{
-		UserID:           s.nextID,
-		ContactName:      *c.contactName,
-		EmailAddress:     *c.emailAddress,
-		Username:         *c.username,
-		DefaultAccountID: *c.defaultAccountID,
-		Active:           accountuser.Enabled,
-	}
-	fakeserver.Apply(&u.Active, c.active)
+	rec := &record{user: accountuser.User{UserID: s.nextID, Active: accountuser.Enabled}}
+	c.apply(rec) // sets every field: a create requires them all
 	s.nextID++
-	s.users[u.UserID] = &record{user: u, password: *c.password}
+	s.users[rec.user.UserID] = rec
+	u := rec.user
 	s.mu.Unlock()
 	fakeserver.JSON(w, http.StatusOK, wire(u))
 }
@@ -515,12 +519,7 @@ func (s *Server) modify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, &failure{http.StatusNotFound, MsgUnknownUser})
 		return
 	}
-	f, bad := readBody(r)
-	if bad != nil {
-		s.fail(w, bad)
-		return
-	}
-	c, bad := f.parse(false)
+	c, bad := readChange(r, false)
 	if bad != nil {
 		s.fail(w, bad)
 		return
@@ -537,14 +536,8 @@ func (s *Server) modify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, bad)
 		return
 	}
-	u := &rec.user
-	fakeserver.Apply(&u.ContactName, c.contactName)
-	fakeserver.Apply(&u.EmailAddress, c.emailAddress)
-	fakeserver.Apply(&u.Username, c.username)
-	fakeserver.Apply(&u.DefaultAccountID, c.defaultAccountID)
-	fakeserver.Apply(&u.Active, c.active)
-	fakeserver.Apply(&rec.password, c.password)
-	out := *u
+	c.apply(rec)
+	out := rec.user
 	s.mu.Unlock()
 	fakeserver.JSON(w, http.StatusOK, wire(out))
 }
