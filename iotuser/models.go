@@ -281,14 +281,14 @@ func (r *CreateRequest) Validate() error {
 // Login, Role or Status as a client is refused with 403. The server asks for no old
 // password (its UserUpdate has no such field, whatever the docs say).
 type UpdateRequest struct {
-	Login         *string     `json:"login,omitempty"`
-	Role          *Role       `json:"role,omitempty"`
-	Status        *UserStatus `json:"status,omitempty"`
-	Password      *string     `json:"password,omitempty"`
-	IntroReviewed *bool       `json:"introReviewed,omitempty"`
+	Login    *string     `json:"login,omitempty"`
+	Role     *Role       `json:"role,omitempty"`
+	Status   *UserStatus `json:"status,omitempty"`
+	Password *string     `json:"password,omitempty"`
 	// Data is sent when non-nil, as JSON null if it points to nil or "null". See the type's
 	// doc: nil clears the user's data on the server.
-	Data *json.RawMessage `json:"data,omitempty"`
+	Data          *json.RawMessage `json:"data,omitempty"`
+	IntroReviewed *bool            `json:"introReviewed,omitempty"`
 }
 
 // Validate checks the fields that are set as the server would (login 1..128 characters,
