@@ -96,23 +96,21 @@ func (s *Server) parse(token string) (payload, bool) {
 		return payload{}, false
 	}
 	var c struct {
-		Payload *struct {
-			UserID      *int64   `json:"u"`
-			Actions     []int    `json:"a"`
-			Networks    []string `json:"n"`
-			DeviceTypes []string `json:"dt"`
-			Expires     *int64   `json:"e"`
-			Type        *int     `json:"t"`
-		} `json:"payload"`
+		Payload payload `json:"payload"`
+	}
+	var sent struct {
+		Payload map[string]json.RawMessage `json:"payload"`
 	}
 	b, err := enc.DecodeString(parts[1])
-	if err != nil || json.Unmarshal(b, &c) != nil || c.Payload == nil ||
-		c.Payload.UserID == nil || c.Payload.Expires == nil || c.Payload.Type == nil {
+	if err != nil || json.Unmarshal(b, &c) != nil || json.Unmarshal(b, &sent) != nil {
 		return payload{}, false
 	}
-	p := c.Payload
-	return payload{UserID: *p.UserID, Actions: p.Actions, Networks: p.Networks, DeviceTypes: p.DeviceTypes,
-		Expires: *p.Expires, Type: *p.Type}, true
+	for _, k := range []string{"u", "e", "t"} { // required; null counts as missing
+		if v, ok := sent.Payload[k]; !ok || string(v) == "null" {
+			return payload{}, false
+		}
+	}
+	return c.Payload, true
 }
 
 // grants builds the claims of a login, as JwtTokenService does: an administrator gets

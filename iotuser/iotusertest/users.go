@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -130,30 +131,11 @@ func (s *Server) routeUsers(mux *http.ServeMux) {
 
 // Wire shapes. Descriptions are null when empty, as the server sends a missing one.
 
-type userView struct {
-	ID                      int64              `json:"id"`
-	Login                   string             `json:"login"`
-	Role                    iotuser.Role       `json:"role"`
-	Status                  iotuser.UserStatus `json:"status"`
-	LastLogin               *iotuser.Time      `json:"lastLogin"`
-	Data                    json.RawMessage    `json:"data"`
-	IntroReviewed           bool               `json:"introReviewed"`
-	AllDeviceTypesAvailable bool               `json:"allDeviceTypesAvailable"`
-}
+// userView is a user by the server's JSON names.
+type userView map[string]any
 
-type userWithNetworksView struct {
-	userView
-	Networks []namedView `json:"networks"`
-}
-
-// createdView is what POST /user answers (the USER_SUBMITTED fields).
-type createdView struct {
-	ID                      int64           `json:"id"`
-	LastLogin               *iotuser.Time   `json:"lastLogin"`
-	Data                    json.RawMessage `json:"data"`
-	IntroReviewed           bool            `json:"introReviewed"`
-	AllDeviceTypesAvailable bool            `json:"allDeviceTypesAvailable"`
-}
+// submitted are the fields POST /user answers (the server's USER_SUBMITTED view).
+var submitted = []string{"id", "lastLogin", "data", "introReviewed", "allDeviceTypesAvailable"}
 
 // namedView is a network or a device type.
 type namedView struct {
@@ -163,8 +145,8 @@ type namedView struct {
 }
 
 func viewUser(u iotuser.User) userView {
-	return userView{ID: u.ID, Login: u.Login, Role: u.Role, Status: u.Status, LastLogin: u.LastLogin,
-		Data: u.Data, IntroReviewed: u.IntroReviewed, AllDeviceTypesAvailable: u.AllDeviceTypesAvailable}
+	return userView{"id": u.ID, "login": u.Login, "role": u.Role, "status": u.Status, "lastLogin": u.LastLogin,
+		"data": u.Data, "introReviewed": u.IntroReviewed, "allDeviceTypesAvailable": u.AllDeviceTypesAvailable}
 }
 
 func viewNamed(id int64, name, description string) namedView {
@@ -350,10 +332,12 @@ func (s *Server) get(c *call) reply {
 	if !found {
 		return userNotFound(c.id)
 	}
-	v := userWithNetworksView{userView: viewUser(rec.user), Networks: []namedView{}}
+	networks := []namedView{}
 	for _, id := range sortedIDs(rec.networks) {
-		v.Networks = append(v.Networks, viewNetwork(s.networks[id]))
+		networks = append(networks, viewNetwork(s.networks[id]))
 	}
+	v := viewUser(rec.user)
+	v["networks"] = networks
 	return ok(v)
 }
 
@@ -445,10 +429,9 @@ func (s *Server) create(c *call) reply {
 	}
 	s.nextUser++
 	s.users[u.ID] = &userRecord{user: u, password: *b.Password, networks: map[int64]bool{}, deviceTypes: map[int64]bool{}}
-	return reply{status: http.StatusCreated, body: createdView{
-		ID: u.ID, LastLogin: u.LastLogin, Data: u.Data, IntroReviewed: u.IntroReviewed,
-		AllDeviceTypesAvailable: u.AllDeviceTypesAvailable,
-	}}
+	v := viewUser(u)
+	maps.DeleteFunc(v, func(k string, _ any) bool { return !slices.Contains(submitted, k) })
+	return reply{status: http.StatusCreated, body: v}
 }
 
 // update is PUT /user/{id} and PUT /user/current (UserService.updateUser). Like the
