@@ -223,18 +223,15 @@ func (e *envelope) user() (*User, error) {
 
 // DecodeRaw takes the body's first JSON value as the user when it has an id, else the
 // first user with an id under one of envelope's keys. A user without an id is left for
-// hasID to refuse.
+// hasID to refuse. A bare user, the shape of the vendor's examples, is decoded in one
+// pass, as a hand-written client would; only another shape pays for the envelope.
 func (a *answer) DecodeRaw(body []byte) error {
 	b := bytes.TrimSpace(body)
 	if len(b) == 0 || string(b) == "null" {
 		a.none = true
 		return nil
 	}
-	var both struct {
-		User
-		envelope
-	}
-	err := json.Unmarshal(b, &both)
+	err := json.Unmarshal(b, &a.User)
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
 		// Maybe a value with something after it: like a decoder, take the first value.
@@ -242,23 +239,20 @@ func (a *answer) DecodeRaw(body []byte) error {
 		if json.NewDecoder(bytes.NewReader(b)).Decode(&first) != nil {
 			return err
 		}
+		a.User = User{}
 		if b = bytes.TrimSpace(first); string(b) == "null" {
 			a.none = true
 			return nil
 		}
-		both.User, both.envelope = User{}, envelope{}
-		err = json.Unmarshal(b, &both)
+		err = json.Unmarshal(b, &a.User)
 	}
-	if err == nil && both.ID != 0 {
-		a.User = both.User
+	if err == nil && a.ID != 0 {
 		return nil
 	}
-	env := both.envelope
-	if err != nil {
-		// A wrapper's other members need not fit User: look at the keys alone.
-		env = envelope{}
-		_ = json.Unmarshal(b, &env)
-	}
+	// A wrapper's other members need not fit User: look at the keys alone.
+	bare := a.User
+	var env envelope
+	_ = json.Unmarshal(b, &env)
 	if u, werr := env.user(); u != nil || werr != nil {
 		if werr != nil {
 			return werr
@@ -266,15 +260,8 @@ func (a *answer) DecodeRaw(body []byte) error {
 		a.User = *u
 		return nil
 	}
-	if err != nil {
-		// Decoding into User alone words the error without the envelope.
-		if e := json.Unmarshal(b, new(User)); e != nil {
-			return e
-		}
-		return err
-	}
-	a.User = both.User
-	return nil
+	a.User = bare
+	return err
 }
 
 // hasID reports whether an answer holds a user: the API names every user by its id.
