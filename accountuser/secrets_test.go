@@ -1,13 +1,11 @@
 package accountuser
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"testing"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // TestNoCredentialInErrorsOrLogs drives failing and succeeding calls of every operation
@@ -66,9 +65,8 @@ func TestNoCredentialInErrorsOrLogs(t *testing.T) {
 		rec.ExpectExchange(ex)
 	}
 
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts := []Option{WithBaseURL("https://api.test"), WithBasicAuth(apiUser, apiPassword), WithHTTPClient(rec.Client()), WithoutRetries(), WithLogger(logger)}
+	leaks := fuzzkit.NewLeaks()
+	opts := []Option{WithBaseURL("https://api.test"), WithBasicAuth(apiUser, apiPassword), WithHTTPClient(rec.Client()), WithoutRetries(), WithLogger(leaks.Logger)}
 	c, err := New(opts...)
 	require.NoError(t, err)
 
@@ -82,17 +80,12 @@ func TestNoCredentialInErrorsOrLogs(t *testing.T) {
 		func() error { _, err := c.Update(ctx, 5, update); return err },
 		func() error { return c.Delete(ctx, 5) },
 	}
-	var texts []string
 	var failures int
 	for _, round := range [][]int{{0, 0, 1, 1, 2, 2, 2, 3, 3, 4}, {0, 1, 2, 3, 4}} {
 		for _, i := range round {
 			if err := calls[i](); err != nil {
 				failures++
-				texts = append(texts, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
-				var apiErr *APIError
-				if errors.As(err, &apiErr) {
-					texts = append(texts, fmt.Sprintf("%+v", *apiErr), string(apiErr.Body))
-				}
+				leaks.Error(t, err)
 			}
 		}
 	}
@@ -101,26 +94,18 @@ func TestNoCredentialInErrorsOrLogs(t *testing.T) {
 	// A request that gets no answer at all.
 	mt := httpmock.NewMockTransport()
 	mt.RegisterNoResponder(httpmock.NewErrorResponder(errors.New("connection reset by peer")))
-	offline, err := New(WithBaseURL("https://api.test"), WithBasicAuth(apiUser, apiPassword), WithHTTPClient(&http.Client{Transport: mt}), WithoutRetries(), WithLogger(logger))
+	offline, err := New(WithBaseURL("https://api.test"), WithBasicAuth(apiUser, apiPassword), WithHTTPClient(&http.Client{Transport: mt}), WithoutRetries(), WithLogger(leaks.Logger))
 	require.NoError(t, err)
 	_, err = offline.Create(ctx, create)
 	require.ErrorIs(t, err, ErrOutcomeUnknown)
-	texts = append(texts, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+	leaks.Error(t, err)
 
-	logger.Debug("structs", "create", create, "update", update, "createValue", *create, "updateValue", *update)
-	texts = append(texts, logs.String(),
-		fmt.Sprintf("%v", create), fmt.Sprintf("%+v", create), fmt.Sprintf("%#v", create), fmt.Sprintf("%+v", *create),
-		fmt.Sprintf("%v", update), fmt.Sprintf("%+v", update), fmt.Sprintf("%#v", *update),
-		fmt.Sprintf("%v", opts), fmt.Sprintf("%+v", opts), fmt.Sprintf("%#v", opts),
-		fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c), fmt.Sprintf("%+v", *c))
+	leaks.Logger.Debug("structs", "create", create, "update", update, "createValue", *create, "updateValue", *update)
+	leaks.Print(create, *create, update, *update, opts, c, *c)
 
-	require.Contains(t, logs.String(), "level=DEBUG", "debug logging must produce lines")
-	require.Contains(t, logs.String(), "status=200", "the core logs each attempt with its status")
-	for _, s := range texts {
-		for _, secret := range secrets {
-			assert.NotContains(t, s, secret)
-		}
-	}
+	require.Contains(t, leaks.Log(), "level=DEBUG", "debug logging must produce lines")
+	require.Contains(t, leaks.Log(), "status=200", "the core logs each attempt with its status")
+	leaks.Check(t, secrets...)
 	assert.Contains(t, fmt.Sprintf("%+v", create), "[REDACTED]", "the redaction is visible")
 }
 
