@@ -78,6 +78,8 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+
+	"github.com/usersdk/usersdk-go/internal/recording"
 )
 
 // DefaultMaxBodySize bounds each request and answer body the Transport records.
@@ -162,7 +164,7 @@ func WithHeaders(names ...string) Option {
 func WithSecretNames(names ...string) Option {
 	return func(t *Transport) {
 		for _, n := range names {
-			if n := normalize(n); n != "" {
+			if n := recording.NormalizeName(n); n != "" {
 				t.extra[n] = true
 			}
 		}
@@ -334,24 +336,6 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-// file is the recording format of internal/fixture.
-type file struct {
-	Request struct {
-		Method  string            `json:"method"`
-		Path    string            `json:"path"`
-		Query   url.Values        `json:"query,omitempty"`
-		Headers map[string]string `json:"headers,omitempty"`
-		Body    json.RawMessage   `json:"body,omitempty"`
-		Form    url.Values        `json:"form,omitempty"`
-	} `json:"request"`
-	Response struct {
-		Status   int               `json:"status"`
-		Headers  map[string]string `json:"headers,omitempty"`
-		Body     json.RawMessage   `json:"body,omitempty"`
-		BodyText string            `json:"body_text,omitempty"`
-	} `json:"response"`
-}
-
 const formType = "application/x-www-form-urlencoded"
 
 func mediaType(h http.Header) string {
@@ -362,7 +346,7 @@ func mediaType(h http.Header) string {
 // record redacts the exchange and writes it.
 func (t *Transport) record(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte) error {
 	r := &redactor{extra: t.extra, secrets: map[string]bool{}}
-	var f file
+	var f recording.Exchange
 	f.Request.Method = req.Method
 	f.Request.Path = req.URL.EscapedPath()
 	if f.Request.Path == "" {

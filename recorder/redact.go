@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/usersdk/usersdk-go/internal/core"
+	"github.com/usersdk/usersdk-go/internal/recording"
 )
 
 // Placeholder replaces every secret the recorder removes. An Authorization value keeps its
@@ -36,7 +37,7 @@ var (
 // and the names otp, totp, pin and sid; names that only describe a secret (token_type,
 // expires_in, tokenExpiresAt) are not secret.
 func IsSecretName(name string) bool {
-	n := normalize(name)
+	n := recording.NormalizeName(name)
 	if n == "" {
 		return false
 	}
@@ -61,16 +62,6 @@ func IsSecretName(name string) bool {
 	return false
 }
 
-func normalize(name string) string {
-	return strings.Map(func(r rune) rune {
-		switch r {
-		case '_', '-', '.', ' ':
-			return -1
-		}
-		return r
-	}, strings.ToLower(name))
-}
-
 // redactor applies the redaction rules and remembers each secret value it removed, so
 // that the value can also be scrubbed wherever else it appears (an error message that
 // echoes a password, a token in a field with an innocent name).
@@ -80,7 +71,7 @@ type redactor struct {
 }
 
 func (r *redactor) isSecret(name string) bool {
-	return IsSecretName(name) || r.extra[normalize(name)]
+	return IsSecretName(name) || r.extra[recording.NormalizeName(name)]
 }
 
 func (r *redactor) found(v string) {
