@@ -366,7 +366,7 @@ func (t *Transport) record(req *http.Request, reqBody []byte, resp *http.Respons
 			}
 			f.Request.Form = r.values(form)
 		} else {
-			v, err := decodeJSON(reqBody)
+			v, err := recording.DecodeJSON(reqBody)
 			if err != nil {
 				return fmt.Errorf("recorder: %s %s: the request body is neither JSON nor a form; exchange not recorded", req.Method, label(req))
 			}
@@ -376,7 +376,7 @@ func (t *Transport) record(req *http.Request, reqBody []byte, resp *http.Respons
 	f.Response.Status = resp.StatusCode
 	f.Response.Headers = headers(r, resp.Header, t.respHdrs)
 	if len(respBody) > 0 {
-		if v, err := decodeJSON(respBody); err == nil {
+		if v, err := recording.DecodeJSON(respBody); err == nil {
 			respJSON, respIsJSON = r.json(v, false), true
 		} else if form, err := url.ParseQuery(string(respBody)); err == nil && mediaType(resp.Header) == formType {
 			f.Response.BodyText = r.values(form).Encode()

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -205,24 +203,11 @@ func (r *redactor) values(v url.Values) url.Values {
 // their field's name. Field order may change; numbers keep their digits.
 func RedactJSON(body []byte) ([]byte, error) {
 	r := &redactor{}
-	v, err := decodeJSON(body)
+	v, err := recording.DecodeJSON(body)
 	if err != nil {
 		return nil, err
 	}
 	return encodeJSON(r.json(v, false))
-}
-
-func decodeJSON(body []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the JSON value")
-	}
-	return v, nil
 }
 
 func encodeJSON(v any) ([]byte, error) {

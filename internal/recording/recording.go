@@ -3,7 +3,10 @@
 package recording
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/url"
 	"strings"
 )
@@ -43,4 +46,19 @@ func NormalizeName(name string) string {
 		}
 		return r
 	}, strings.ToLower(name))
+}
+
+// DecodeJSON decodes body, which must hold one JSON value and nothing after it, keeping
+// numbers as json.Number so that they compare and re-encode as they were written.
+func DecodeJSON(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the JSON value")
+	}
+	return v, nil
 }
