@@ -1,8 +1,10 @@
 package core
 
 import (
+	"bytes"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 
 	usersdk "github.com/usersdk/usersdk-go"
@@ -64,3 +66,26 @@ func drainClose(body io.ReadCloser) {
 
 // drainers saves drainClose an io.LimitReader allocation on every call.
 var drainers = sync.Pool{New: func() any { return new(io.LimitedReader) }}
+
+// pooledBody is the largest body decodePooled reads; larger ones stream through a decoder.
+const pooledBody = 64 << 10
+
+// bodies are the buffers decodePooled reads bodies into.
+var bodies = sync.Pool{New: func() any { return new([]byte) }}
+
+// decodePooled decodes a body of known length (at most pooledBody) into out. As a
+// decoder does, it takes the first JSON value and ignores what follows; an empty body
+// leaves out as it is.
+func decodePooled(resp *http.Response, out any) error {
+	bp := bodies.Get().(*[]byte)
+	defer bodies.Put(bp)
+	b := slices.Grow((*bp)[:0], int(resp.ContentLength))[:resp.ContentLength]
+	*bp = b
+	if _, err := io.ReadFull(resp.Body, b); err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	return decodeFirst(b, out)
+}

@@ -106,6 +106,10 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		}
 	case read != nil:
 		decoded = decodeFirst(read, out)
+	case resp.ContentLength >= 0 && resp.ContentLength <= min(pooledBody, c.maxBody):
+		// A small body of known length is read into a pooled buffer and decoded in place:
+		// decoded values copy what they keep, so the buffer can serve the next call.
+		decoded = decodePooled(resp, out)
 	default:
 		// A decoder, not json.Unmarshal: the first JSON value counts, whatever follows.
 		if decoded = json.NewDecoder(c.limit(resp)).Decode(out); decoded == io.EOF {
