@@ -300,11 +300,10 @@ func (s *Server) AddClientUser(u clientuser.User, password string) clientuser.Us
 		s.clients[u.ClientID] = true
 	}
 	u.ID = s.seedIDLocked(u.ID, u.Login)
-	s.users[u.ID] = &record{
-		id: u.ID, clientID: u.ClientID, login: u.Login, name: u.Name, email: u.Email,
-		comment: u.Comment, access: string(u.Access), status: string(u.Status),
-		extraParams: u.ExtraParams, timezone: u.Timezone, password: password,
-	}
+	s.users[u.ID] = &record{id: u.ID, clientID: u.ClientID, text: map[string]string{
+		"login": u.Login, "name": u.Name, "email": u.Email, "comment": u.Comment, "access": string(u.Access),
+		"status": string(u.Status), "extra_params": u.ExtraParams, "timezone": u.Timezone, "password": password,
+	}}
 	return u
 }
 
@@ -326,12 +325,10 @@ func (s *Server) AddExtensionUser(clientID int64, u extensionuser.User, password
 	}
 	u.ID = s.seedIDLocked(u.ID, u.Login)
 	s.extensions[u.ExtensionID] = clientID
-	s.users[u.ID] = &record{
-		id: u.ID, clientID: clientID, ext: true, extensionID: u.ExtensionID, login: u.Login,
-		name: u.Name, email: u.Email, comment: u.Comment, access: string(u.Access),
-		status: string(u.Status), extraParams: u.ExtraParams, timezone: u.Timezone,
-		password: password,
-	}
+	s.users[u.ID] = &record{id: u.ID, clientID: clientID, ext: true, extensionID: u.ExtensionID, text: map[string]string{
+		"login": u.Login, "name": u.Name, "email": u.Email, "comment": u.Comment, "access": string(u.Access),
+		"status": string(u.Status), "extra_params": u.ExtraParams, "timezone": u.Timezone, "password": password,
+	}}
 	return u
 }
 
@@ -395,7 +392,7 @@ func (s *Server) ExtensionUser(id int64) (u extensionuser.User, clientID int64, 
 // Password returns the password stored for the user with this id, of either kind, to check
 // what a client sent.
 func (s *Server) Password(id int64) (string, bool) {
-	return fakeserver.Field(&s.mu, s.users, id, func(r *record) string { return r.password })
+	return fakeserver.Field(&s.mu, s.users, id, func(r *record) string { return r.text["password"] })
 }
 
 // Notifications returns the sign-in notifications the server would have e-mailed, in

@@ -23,39 +23,35 @@ type record struct {
 	clientID    int64
 	ext         bool  // an internal-number-level user
 	extensionID int64 // ext only
-	login       string
-	name        string
-	email       string
-	comment     string
-	access      string
-	status      string
-	extraParams string
-	timezone    string
-	password    string
+	// text holds the string fields by wire name: the textFields and "password".
+	text map[string]string
 }
+
+// textFields are the string fields of a user that answers show, by wire name.
+var textFields = []string{"login", "name", "email", "comment", "access", "status", "extra_params", "timezone"}
 
 func (r *record) clientUser() clientuser.User {
 	return clientuser.User{
-		ID: r.id, ClientID: r.clientID, Login: r.login, Name: r.name, Email: r.email,
-		Comment: r.comment, Access: clientuser.Access(r.access), Status: clientuser.Status(r.status),
-		ExtraParams: r.extraParams, Timezone: r.timezone,
+		ID: r.id, ClientID: r.clientID, Login: r.text["login"], Name: r.text["name"], Email: r.text["email"],
+		Comment: r.text["comment"], Access: clientuser.Access(r.text["access"]), Status: clientuser.Status(r.text["status"]),
+		ExtraParams: r.text["extra_params"], Timezone: r.text["timezone"],
 	}
 }
 
 func (r *record) extensionUser() extensionuser.User {
 	return extensionuser.User{
-		ID: r.id, ExtensionID: r.extensionID, Login: r.login, Name: r.name, Email: r.email,
-		Comment: r.comment, Access: extensionuser.Access(r.access), Status: extensionuser.Status(r.status),
-		ExtraParams: r.extraParams, Timezone: r.timezone,
+		ID: r.id, ExtensionID: r.extensionID, Login: r.text["login"], Name: r.text["name"], Email: r.text["email"],
+		Comment: r.text["comment"], Access: extensionuser.Access(r.text["access"]),
+		Status: extensionuser.Status(r.text["status"]), ExtraParams: r.text["extra_params"], Timezone: r.text["timezone"],
 	}
 }
 
 // wire is a user as the vendor's "Response parameters" list it. The encoding is the
 // fake's own, from the documents, so a wrong JSON name in the SDK's models shows up.
 func (r *record) wire() map[string]any {
-	m := map[string]any{
-		"id": r.id, "login": r.login, "name": r.name, "email": r.email, "comment": r.comment,
-		"access": r.access, "status": r.status, "extra_params": r.extraParams, "timezone": r.timezone,
+	m := map[string]any{"id": r.id}
+	for _, name := range textFields {
+		m[name] = r.text[name]
 	}
 	if r.ext {
 		m["extension_id"] = r.extensionID
@@ -72,22 +68,8 @@ func (r *record) field(name string) string {
 		return strconv.FormatInt(r.id, 10)
 	case "extension_id":
 		return strconv.FormatInt(r.extensionID, 10)
-	case "login":
-		return r.login
-	case "name":
-		return r.name
-	case "email":
-		return r.email
-	case "comment":
-		return r.comment
-	case "access":
-		return r.access
-	case "status":
-		return r.status
-	case "timezone":
-		return r.timezone
 	}
-	return ""
+	return r.text[name]
 }
 
 // kind is one of the two kinds of user: its path segment and its documented list filters
@@ -119,38 +101,42 @@ var (
 // intFilters are the list filters that take integers; they are parsed.
 var intFilters = map[string]bool{"id": true, "extension_id": true}
 
-// body is a create or update request; nil means the field was not sent (or was null).
-type body struct {
-	Login          *string `json:"login"`
-	Name           *string `json:"name"`
-	Email          *string `json:"email"`
-	Password       *string `json:"password"`
-	Access         *string `json:"access"`
-	Status         *string `json:"status"`
-	Comment        *string `json:"comment"`
-	ExtraParams    *string `json:"extra_params"`
-	Timezone       *string `json:"timezone"`
-	ClientID       *int64  `json:"client_id"`
-	ExtensionID    *int64  `json:"extension_id"`
-	EmailNotify    *bool   `json:"email_notify"`
-	EmailForNotify *string `json:"email_for_notify"`
+// body is a create or update request by wire name: client_id and extension_id as int64,
+// email_notify as bool, every other field as a string. A field sent as null is left out.
+type body map[string]any
+
+// decodeField decodes a body field by its name; a field not named here is a string.
+var decodeField = map[string]func(json.RawMessage) (any, error){
+	"client_id": decodeAs[int64], "extension_id": decodeAs[int64], "email_notify": decodeAs[bool],
+}
+
+func decodeAs[T any](raw json.RawMessage) (any, error) {
+	var v T
+	err := json.Unmarshal(raw, &v)
+	return v, err
+}
+
+// text returns the string field name, and whether it was sent.
+func (b body) text(name string) (string, bool) {
+	s, ok := b[name].(string)
+	return s, ok
 }
 
 // decodeBody reads a create (or update) of kind k: a JSON object holding only the kind's
 // fields, with valid values. On failure it has written the answer and returns false.
-func decodeBody(w http.ResponseWriter, r *http.Request, k *kind, create bool, b *body) bool {
+func decodeBody(w http.ResponseWriter, r *http.Request, k *kind, create bool) (body, bool) {
 	allowed := k.updateFields
 	if create {
 		allowed = k.createFields
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		message(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json", "")
-		return false
+		return nil, false
 	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		message(w, http.StatusBadRequest, "Cannot read the request body", "")
-		return false
+		return nil, false
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
@@ -160,67 +146,74 @@ func decodeBody(w http.ResponseWriter, r *http.Request, k *kind, create bool, b 
 		} else {
 			message(w, http.StatusBadRequest, "Malformed JSON body", "")
 		}
-		return false
+		return nil, false
 	}
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		if !slices.Contains(allowed, k) {
-			message(w, http.StatusBadRequest, "Unknown field "+strconv.Quote(k), "")
-			return false
+	names := slices.Sorted(maps.Keys(fields))
+	for _, name := range names {
+		if !slices.Contains(allowed, name) {
+			message(w, http.StatusBadRequest, "Unknown field "+strconv.Quote(name), "")
+			return nil, false
 		}
 	}
-	if err := json.Unmarshal(raw, b); err != nil {
-		msg := "Malformed JSON body"
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			msg = "Field " + strconv.Quote(te.Field) + " must be " + te.Type.Kind().String()
+	b := body{}
+	for _, name := range names {
+		if string(fields[name]) == "null" {
+			continue
 		}
-		message(w, http.StatusBadRequest, msg, "")
-		return false
+		decode := decodeField[name]
+		if decode == nil {
+			decode = decodeAs[string]
+		}
+		v, err := decode(fields[name])
+		if err != nil {
+			msg := "Malformed JSON body"
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				msg = "Field " + strconv.Quote(name) + " must be " + te.Type.Kind().String()
+			}
+			message(w, http.StatusBadRequest, msg, "")
+			return nil, false
+		}
+		b[name] = v
 	}
 	if msg := b.check(create, k.ext); msg != "" {
 		message(w, http.StatusBadRequest, msg, "")
-		return false
+		return nil, false
 	}
-	return true
+	return b, true
 }
 
 // check validates the fields a create or update sets and returns the message of the first
 // problem, or "".
-func (b *body) check(create, ext bool) string {
+func (b body) check(create, ext bool) string {
 	if create {
-		for _, f := range []struct {
-			name string
-			v    *string
-		}{{"login", b.Login}, {"name", b.Name}, {"password", b.Password}, {"email", b.Email}} {
-			if f.v == nil || *f.v == "" {
-				return "Field " + strconv.Quote(f.name) + " is required"
+		for _, name := range []string{"login", "name", "password", "email"} {
+			if s, _ := b.text(name); s == "" {
+				return "Field " + strconv.Quote(name) + " is required"
 			}
 		}
-		if ext && b.ExtensionID == nil {
+		if _, ok := b["extension_id"]; ext && !ok {
 			return `Field "extension_id" is required`
 		}
 	}
-	for _, f := range []struct {
-		name string
-		v    *string
-	}{{"name", b.Name}, {"password", b.Password}, {"email", b.Email}} {
-		if f.v != nil && *f.v == "" {
-			return "Field " + strconv.Quote(f.name) + " must not be empty"
+	for _, name := range []string{"name", "password", "email"} {
+		if s, ok := b.text(name); ok && s == "" {
+			return "Field " + strconv.Quote(name) + " must not be empty"
 		}
 	}
-	if b.ExtensionID != nil && *b.ExtensionID <= 0 {
+	if n, ok := b["extension_id"].(int64); ok && n <= 0 {
 		return `Field "extension_id" must be a positive internal number id`
 	}
-	if b.Email != nil && !isEmail(*b.Email) {
+	if s, ok := b.text("email"); ok && !isEmail(s) {
 		return `Field "email" is not a valid e-mail address`
 	}
-	if b.EmailForNotify != nil && *b.EmailForNotify != "" && !isEmail(*b.EmailForNotify) {
+	if s, _ := b.text("email_for_notify"); s != "" && !isEmail(s) {
 		return `Field "email_for_notify" is not a valid e-mail address`
 	}
-	if b.Access != nil && *b.Access != "full" && *b.Access != "read_only" {
+	if s, ok := b.text("access"); ok && s != "full" && s != "read_only" {
 		return `Field "access" must be "full" or "read_only"`
 	}
-	if b.Status != nil && *b.Status != "active" && *b.Status != "blocked" {
+	if s, ok := b.text("status"); ok && s != "active" && s != "blocked" {
 		return `Field "status" must be "active" or "blocked"`
 	}
 	return ""
@@ -231,17 +224,15 @@ func isEmail(s string) bool {
 	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n")
 }
 
-// apply copies the fields b sets onto r; the login and the ids are the caller's.
-func (b *body) apply(r *record) {
-	for _, f := range []struct {
-		dst *string
-		v   *string
-	}{
-		{&r.name, b.Name}, {&r.email, b.Email}, {&r.password, b.Password}, {&r.access, b.Access},
-		{&r.status, b.Status}, {&r.comment, b.Comment}, {&r.extraParams, b.ExtraParams}, {&r.timezone, b.Timezone},
-	} {
-		if f.v != nil {
-			*f.dst = *f.v
+// applied are the fields a create or update copies onto the user; the login and the ids
+// are the caller's.
+var applied = []string{"name", "email", "password", "access", "status", "comment", "extra_params", "timezone"}
+
+// apply copies the applied fields b sets onto r.
+func (b body) apply(r *record) {
+	for _, name := range applied {
+		if s, ok := b.text(name); ok {
+			r.text[name] = s
 		}
 	}
 }
@@ -249,7 +240,7 @@ func (b *body) apply(r *record) {
 // loginTakenLocked says whether another user (not id) has this login, ignoring case.
 func (s *Server) loginTakenLocked(login string, except int64) bool {
 	for id, r := range s.users {
-		if id != except && strings.EqualFold(r.login, login) {
+		if id != except && strings.EqualFold(r.text["login"], login) {
 			return true
 		}
 	}
@@ -266,17 +257,18 @@ func (s *Server) claimExtensionLocked(ext, clientID int64) string {
 	return ""
 }
 
-// attachLocked attaches u to internal number ext when one is sent; when the number belongs
+// attachLocked attaches u to the internal number b sends, if any; when the number belongs
 // to another client it answers 400 and returns false.
-func (s *Server) attachLocked(w http.ResponseWriter, u *record, ext *int64) bool {
-	if ext == nil {
+func (s *Server) attachLocked(w http.ResponseWriter, u *record, b body) bool {
+	ext, ok := b["extension_id"].(int64)
+	if !ok {
 		return true
 	}
-	if msg := s.claimExtensionLocked(*ext, u.clientID); msg != "" {
+	if msg := s.claimExtensionLocked(ext, u.clientID); msg != "" {
 		message(w, http.StatusBadRequest, msg, "")
 		return false
 	}
-	u.extensionID = *ext
+	u.extensionID = ext
 	return true
 }
 
@@ -409,29 +401,28 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, clientID int64, k *
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request, clientID int64, k *kind) {
-	var b body
-	if !decodeBody(w, r, k, true, &b) {
+	b, ok := decodeBody(w, r, k, true)
+	if !ok {
 		return
 	}
+	login, _ := b.text("login")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.loginTakenLocked(*b.Login, 0) {
+	if s.loginTakenLocked(login, 0) {
 		message(w, http.StatusConflict, "Login already exists", "login_exists")
 		return
 	}
-	u := &record{id: s.nextID, clientID: clientID, ext: k.ext, login: *b.Login, access: "full", status: "active"}
-	if !s.attachLocked(w, u, b.ExtensionID) {
+	u := &record{id: s.nextID, clientID: clientID, ext: k.ext,
+		text: map[string]string{"login": login, "access": "full", "status": "active"}}
+	if !s.attachLocked(w, u, b) {
 		return
 	}
 	b.apply(u)
 	s.nextID++
 	s.users[u.id] = u
-	if b.EmailNotify != nil && *b.EmailNotify {
-		n := Notification{UserID: u.id, Login: u.login}
-		if b.EmailForNotify != nil {
-			n.To = *b.EmailForNotify
-		}
-		s.notifications = append(s.notifications, n)
+	if notify, _ := b["email_notify"].(bool); notify {
+		to, _ := b.text("email_for_notify")
+		s.notifications = append(s.notifications, Notification{UserID: u.id, Login: login, To: to})
 	}
 	fakeserver.JSON(w, http.StatusCreated, u.wire())
 }
@@ -441,8 +432,8 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, clientID int64, 
 	if !s.withUser(w, r, clientID, k, func(u *record) { id = u.id }) {
 		return
 	}
-	var b body
-	if !decodeBody(w, r, k, false, &b) {
+	b, ok := decodeBody(w, r, k, false)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -452,11 +443,11 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, clientID int64, 
 		recordNotFound(w)
 		return
 	}
-	if b.Login != nil && *b.Login != u.login {
+	if login, sent := b.text("login"); sent && login != u.text["login"] {
 		message(w, http.StatusBadRequest, "The login cannot be changed", "")
 		return
 	}
-	if !s.attachLocked(w, u, b.ExtensionID) {
+	if !s.attachLocked(w, u, b) {
 		return
 	}
 	b.apply(u)
