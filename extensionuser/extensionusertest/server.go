@@ -47,17 +47,6 @@ import (
 	"github.com/usersdk/usersdk-go/usersdktest"
 )
 
-// Server is the fake Telphin server. It wraps a clientusertest.Server and has all its
-// methods, which are safe for concurrent use.
-type Server struct {
-	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash; BaseURL
-	// adds the API's path.
-	URL string
-
-	// Server is the fake; its methods (AddExtensionUser, FailNext, ...) are this Server's.
-	*clientusertest.Server
-}
-
 // Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
 // or after handling, slow bodies, limited to a method, a matcher or a random share.
 type Fault = usersdktest.Fault
@@ -69,19 +58,23 @@ type Request = usersdktest.Request
 // email_notify set, as Server.Notifications returns it.
 type Notification = clientusertest.Notification
 
-// Constants of the server, the same as package clientusertest's.
+// Server is the fake Telphin server. It wraps a clientusertest.Server and has all its
+// methods, which are safe for concurrent use.
+type Server struct {
+	// URL is the server's base URL, http://127.0.0.1:port, with no trailing slash; BaseURL
+	// adds the API's path.
+	URL string
+
+	// Server is the fake; its methods (AddExtensionUser, FailNext, ...) are this Server's.
+	*clientusertest.Server
+}
+
+// The server's paths, the same as package clientusertest's.
 const (
 	// BasePath is the path prefix of the API: BaseURL is URL + BasePath.
 	BasePath = clientusertest.BasePath
 	// TokenPath is the path of the OAuth 2.0 token endpoint, at the host's root.
 	TokenPath = clientusertest.TokenPath
-	// TokenLifetime is how long an issued token is accepted, and the expires_in the token
-	// endpoint reports.
-	TokenLifetime = clientusertest.TokenLifetime
-	// DefaultClientID is the numeric id of the client "@me" stands for.
-	DefaultClientID = clientusertest.DefaultClientID
-	// DefaultRateLimit is the hourly request budget of a new server.
-	DefaultRateLimit = clientusertest.DefaultRateLimit
 )
 
 // NewServer starts a fake with generated application credentials (Server.AppID,
@@ -90,3 +83,14 @@ func NewServer() *Server {
 	srv := clientusertest.NewServer()
 	return &Server{URL: srv.URL, Server: srv}
 }
+
+// What a new server starts with, the same as package clientusertest's.
+const (
+	// DefaultClientID is the numeric id of the client "@me" stands for.
+	DefaultClientID = clientusertest.DefaultClientID
+	// DefaultRateLimit is the hourly request budget of a new server.
+	DefaultRateLimit = clientusertest.DefaultRateLimit
+	// TokenLifetime is how long an issued token is accepted, and the expires_in the token
+	// endpoint reports.
+	TokenLifetime = clientusertest.TokenLifetime
+)
