@@ -144,15 +144,20 @@ func fakeWhere(url string, vars string) string {
 	return fmt.Sprintf("the built-in fake at %s (set %s for a real server)", url, vars)
 }
 
-// required reads variables that must all be set once the first of them is.
-func required(env Env, names ...string) ([]string, error) {
+// realOrFake returns real with the values of names when the first of them is set in env
+// (each of the others is then required too), and fake when it is not.
+func realOrFake[S any](env Env, names []string, real func(vals []string) (S, error), fake func() (S, error)) (S, error) {
+	if env(names[0]) == "" {
+		return fake()
+	}
 	vals := make([]string, len(names))
 	for i, n := range names {
 		if vals[i] = env(n); vals[i] == "" {
-			return nil, fmt.Errorf("%s is set, so %s is required too", names[0], n)
+			var none S
+			return none, fmt.Errorf("%s is set, so %s is required too", names[0], n)
 		}
 	}
-	return vals, nil
+	return real(vals)
 }
 
 func parseID(env Env, name string) (int64, error) {
@@ -176,17 +181,14 @@ type Backoffice struct {
 
 // ForBackoffice reads BACKOFFICE_BASE_URL and BACKOFFICE_TOKEN, or starts a fake.
 func ForBackoffice(env Env) (*Backoffice, error) {
-	if env(BackofficeVars[0]) != "" {
-		v, err := required(env, BackofficeVars...)
-		if err != nil {
-			return nil, err
-		}
+	return realOrFake(env, BackofficeVars, func(v []string) (*Backoffice, error) {
 		c, err := common("backoffice", v[0], v[1], nil)
 		return &Backoffice{Common: c, BaseURL: v[0], Token: v[1]}, err
-	}
-	fake := backofficetest.NewServer()
-	c, err := common("backoffice", fakeWhere(fake.URL, "BACKOFFICE_BASE_URL and BACKOFFICE_TOKEN"), fake.Token(), fake)
-	return &Backoffice{Common: c, BaseURL: fake.URL, Token: fake.Token(), Fake: fake}, err
+	}, func() (*Backoffice, error) {
+		fake := backofficetest.NewServer()
+		c, err := common("backoffice", fakeWhere(fake.URL, "BACKOFFICE_BASE_URL and BACKOFFICE_TOKEN"), fake.Token(), fake)
+		return &Backoffice{Common: c, BaseURL: fake.URL, Token: fake.Token(), Fake: fake}, err
+	})
 }
 
 // TelphinVars are the variables that point the Telphin examples at the real platform.
@@ -224,7 +226,20 @@ type TelphinWith[F telphinFake] struct {
 // forTelphin reads the Telphin variables for api, the extension too when needExtension,
 // or starts the fake newFake returns.
 func forTelphin[F telphinFake](env Env, api string, needExtension bool, newFake func() F) (*TelphinWith[F], error) {
-	if env("TELPHIN_APP_ID") == "" {
+	return realOrFake(env, TelphinVars[:2], func(v []string) (*TelphinWith[F], error) {
+		t := Telphin{BaseURL: env("TELPHIN_BASE_URL"), AppID: v[0], Secret: v[1]}
+		if t.BaseURL == "" {
+			t.BaseURL = clientuser.DefaultBaseURL
+		}
+		var err error
+		if needExtension {
+			if t.ExtensionID, err = parseID(env, "TELPHIN_EXTENSION_ID"); err != nil {
+				return nil, err
+			}
+		}
+		t.Common, err = common(api, t.BaseURL, t.Secret, nil)
+		return &TelphinWith[F]{Telphin: t}, err
+	}, func() (*TelphinWith[F], error) {
 		fake := newFake()
 		t := Telphin{BaseURL: fake.BaseURL(), AppID: fake.AppID(), Secret: fake.Secret(), ExtensionID: fakeExtension}
 		vars := "TELPHIN_APP_ID and TELPHIN_APP_SECRET"
@@ -234,24 +249,7 @@ func forTelphin[F telphinFake](env Env, api string, needExtension bool, newFake 
 		var err error
 		t.Common, err = common(api, fakeWhere(fake.BaseURL(), vars), t.Secret, fake)
 		return &TelphinWith[F]{Telphin: t, Fake: fake}, err
-	}
-	s := &TelphinWith[F]{}
-	v, err := required(env, "TELPHIN_APP_ID", "TELPHIN_APP_SECRET")
-	if err != nil {
-		return s, err
-	}
-	t := Telphin{BaseURL: env("TELPHIN_BASE_URL"), AppID: v[0], Secret: v[1]}
-	if t.BaseURL == "" {
-		t.BaseURL = clientuser.DefaultBaseURL
-	}
-	if needExtension {
-		if t.ExtensionID, err = parseID(env, "TELPHIN_EXTENSION_ID"); err != nil {
-			return s, err
-		}
-	}
-	t.Common, err = common(api, t.BaseURL, t.Secret, nil)
-	s.Telphin = t
-	return s, err
+	})
 }
 
 // Clientuser is where the clientuser example sends its requests.
@@ -288,23 +286,20 @@ type Accountuser struct {
 // ForAccountuser reads REVIVE_BASE_URL, REVIVE_USER, REVIVE_PASSWORD and
 // REVIVE_ACCOUNT_ID, or starts a fake.
 func ForAccountuser(env Env) (*Accountuser, error) {
-	if env(AccountuserVars[0]) != "" {
-		v, err := required(env, AccountuserVars...)
-		if err != nil {
-			return nil, err
-		}
+	return realOrFake(env, AccountuserVars, func(v []string) (*Accountuser, error) {
 		account, err := parseID(env, "REVIVE_ACCOUNT_ID")
 		if err != nil {
 			return nil, err
 		}
 		c, err := common("accountuser", v[0], v[2], nil)
 		return &Accountuser{Common: c, BaseURL: v[0], User: v[1], Password: v[2], AccountID: accountuser.ID(account)}, err
-	}
-	fake := accountusertest.NewServer()
-	user, pass := fake.Credentials()
-	c, err := common("accountuser", fakeWhere(fake.URL, "REVIVE_BASE_URL, REVIVE_USER, REVIVE_PASSWORD and REVIVE_ACCOUNT_ID"), pass, fake)
-	return &Accountuser{Common: c, BaseURL: fake.URL, User: user, Password: pass,
-		AccountID: accountusertest.DefaultAccount, Fake: fake}, err
+	}, func() (*Accountuser, error) {
+		fake := accountusertest.NewServer()
+		user, pass := fake.Credentials()
+		c, err := common("accountuser", fakeWhere(fake.URL, "REVIVE_BASE_URL, REVIVE_USER, REVIVE_PASSWORD and REVIVE_ACCOUNT_ID"), pass, fake)
+		return &Accountuser{Common: c, BaseURL: fake.URL, User: user, Password: pass,
+			AccountID: accountusertest.DefaultAccount, Fake: fake}, err
+	})
 }
 
 // IotuserVars are the variables that point the iotuser example at a real server;
@@ -327,12 +322,9 @@ type Iotuser struct {
 // DEVICEHIVE_AUTH_URL and DEVICEHIVE_NETWORK_ID, or starts a fake with a separate token
 // service and one network.
 func ForIotuser(env Env) (*Iotuser, error) {
-	if env(IotuserVars[0]) != "" {
-		v, err := required(env, IotuserVars[:3]...)
-		if err != nil {
-			return nil, err
-		}
+	return realOrFake(env, IotuserVars[:3], func(v []string) (*Iotuser, error) {
 		s := &Iotuser{BaseURL: v[0], Login: v[1], Password: v[2], AuthURL: env("DEVICEHIVE_AUTH_URL")}
+		var err error
 		if env("DEVICEHIVE_NETWORK_ID") != "" {
 			if s.NetworkID, err = parseID(env, "DEVICEHIVE_NETWORK_ID"); err != nil {
 				return nil, err
@@ -340,10 +332,11 @@ func ForIotuser(env Env) (*Iotuser, error) {
 		}
 		s.Common, err = common("iotuser", v[0], v[2], nil)
 		return s, err
-	}
-	fake := iotusertest.NewServer(iotusertest.WithSeparateAuth())
-	network := fake.AddNetwork(iotuser.Network{Name: "Greenhouse", Description: "sensors"})
-	c, err := common("iotuser", fakeWhere(fake.BaseURL(), "DEVICEHIVE_BASE_URL, DEVICEHIVE_LOGIN and DEVICEHIVE_PASSWORD"), fake.AdminPassword(), fake)
-	return &Iotuser{Common: c, BaseURL: fake.BaseURL(), Login: fake.AdminLogin(), Password: fake.AdminPassword(),
-		AuthURL: fake.AuthURL(), NetworkID: network.ID, Fake: fake}, err
+	}, func() (*Iotuser, error) {
+		fake := iotusertest.NewServer(iotusertest.WithSeparateAuth())
+		network := fake.AddNetwork(iotuser.Network{Name: "Greenhouse", Description: "sensors"})
+		c, err := common("iotuser", fakeWhere(fake.BaseURL(), "DEVICEHIVE_BASE_URL, DEVICEHIVE_LOGIN and DEVICEHIVE_PASSWORD"), fake.AdminPassword(), fake)
+		return &Iotuser{Common: c, BaseURL: fake.BaseURL(), Login: fake.AdminLogin(), Password: fake.AdminPassword(),
+			AuthURL: fake.AuthURL(), NetworkID: network.ID, Fake: fake}, err
+	})
 }
