@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,7 +15,7 @@ import (
 func created(srv *server.Iotuser) []iotuser.UserWithNetworks {
 	var us []iotuser.UserWithNetworks
 	for _, u := range srv.Fake.Users() {
-		if strings.HasPrefix(u.Login, "example-") {
+		if u.Login != srv.Fake.AdminLogin() {
 			full, _ := srv.Fake.User(u.ID)
 			us = append(us, full)
 		}

@@ -13,13 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
-	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
-	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
 	"github.com/usersdk/usersdk-go/examples/internal/exampletest"
+	"github.com/usersdk/usersdk-go/examples/internal/server"
 	"github.com/usersdk/usersdk-go/internal/fixture"
-	"github.com/usersdk/usersdk-go/iotuser"
-	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
 	"github.com/usersdk/usersdk-go/recorder"
 	"github.com/usersdk/usersdk-go/usersdktest"
 )
@@ -46,27 +42,22 @@ func TestRun(t *testing.T) {
 }
 
 // TestRunWithVariables points every API at a server named by its variables, as a user
-// with real accounts would; fakes stand in for the real servers.
+// with real accounts would; the fakes the one-API programs start with no variables stand
+// in for the real servers.
 func TestRunWithVariables(t *testing.T) {
-	bo := backofficetest.NewServer()
-	defer bo.Close()
-	tel := clientusertest.NewServer()
-	defer tel.Close()
-	rev := accountusertest.NewServer()
-	defer rev.Close()
-	revUser, revPass := rev.Credentials()
-	rev.AddAccount(2)
-	dh := iotusertest.NewServer(iotusertest.WithSeparateAuth())
-	defer dh.Close()
-	network := dh.AddNetwork(iotuser.Network{Name: "Lab"})
+	bo := exampletest.Open(t, server.ForBackoffice)
+	tel := exampletest.Open(t, server.ForClientuser) // serves both Telphin APIs
+	rev := exampletest.Open(t, server.ForAccountuser)
+	rev.Fake.AddAccount(2)
+	dh := exampletest.Open(t, server.ForIotuser) // with a token service of its own
 	vars := map[string]string{
-		"BACKOFFICE_BASE_URL": bo.URL, "BACKOFFICE_TOKEN": bo.Token(),
-		"TELPHIN_BASE_URL": tel.BaseURL(), "TELPHIN_APP_ID": tel.AppID(), "TELPHIN_APP_SECRET": tel.Secret(),
+		"BACKOFFICE_BASE_URL": bo.BaseURL, "BACKOFFICE_TOKEN": bo.Token,
+		"TELPHIN_BASE_URL": tel.BaseURL, "TELPHIN_APP_ID": tel.AppID, "TELPHIN_APP_SECRET": tel.Secret,
 		"TELPHIN_EXTENSION_ID": "7001",
-		"REVIVE_BASE_URL":      rev.URL, "REVIVE_USER": revUser, "REVIVE_PASSWORD": revPass, "REVIVE_ACCOUNT_ID": "2",
-		"DEVICEHIVE_BASE_URL": dh.BaseURL(), "DEVICEHIVE_AUTH_URL": dh.AuthURL(),
-		"DEVICEHIVE_LOGIN": dh.AdminLogin(), "DEVICEHIVE_PASSWORD": dh.AdminPassword(),
-		"DEVICEHIVE_NETWORK_ID": strconv.FormatInt(network.ID, 10),
+		"REVIVE_BASE_URL":      rev.BaseURL, "REVIVE_USER": rev.User, "REVIVE_PASSWORD": rev.Password, "REVIVE_ACCOUNT_ID": "2",
+		"DEVICEHIVE_BASE_URL": dh.BaseURL, "DEVICEHIVE_AUTH_URL": dh.AuthURL,
+		"DEVICEHIVE_LOGIN": dh.Login, "DEVICEHIVE_PASSWORD": dh.Password,
+		"DEVICEHIVE_NETWORK_ID": strconv.FormatInt(dh.NetworkID, 10),
 	}
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out, func(k string) string { return vars[k] }), out.String())
@@ -74,18 +65,18 @@ func TestRunWithVariables(t *testing.T) {
 	tour, _, _ := strings.Cut(out.String(), "== When a server misbehaves")
 	assert.NotContains(t, tour, "built-in fake")
 	for _, want := range []string{
-		"(backoffice), " + bo.URL + "\n", "(clientuser), " + tel.BaseURL() + "\n", "(extensionuser), " + tel.BaseURL() + "\n",
-		"(accountuser), " + rev.URL + "\n", "(iotuser), " + dh.BaseURL() + "\n",
+		"(backoffice), " + bo.BaseURL + "\n", "(clientuser), " + tel.BaseURL + "\n", "(extensionuser), " + tel.BaseURL + "\n",
+		"(accountuser), " + rev.BaseURL + "\n", "(iotuser), " + dh.BaseURL + "\n",
 	} {
 		assert.Contains(t, tour, want)
 	}
-	assert.Contains(t, posted(tel.Requests(), "/user/extension/"), `"extension_id":7001`, "the internal number named")
-	assert.Contains(t, posted(rev.Requests(), "/usr/new"), `"defaultAccountId":2`, "the account named")
-	assert.Empty(t, bo.Users(), "only what the tour created was touched, and it is gone")
-	assert.Empty(t, tel.ClientUsers())
-	assert.Empty(t, tel.ExtensionUsers())
-	assert.Empty(t, rev.Users())
-	assert.Len(t, dh.Users(), 1, "the administrator only")
+	assert.Contains(t, posted(tel.Fake.Requests(), "/user/extension/"), `"extension_id":7001`, "the internal number named")
+	assert.Contains(t, posted(rev.Fake.Requests(), "/usr/new"), `"defaultAccountId":2`, "the account named")
+	assert.Empty(t, bo.Fake.Users(), "only what the tour created was touched, and it is gone")
+	assert.Empty(t, tel.Fake.ClientUsers())
+	assert.Empty(t, tel.Fake.ExtensionUsers())
+	assert.Empty(t, rev.Fake.Users())
+	assert.Len(t, dh.Fake.Users(), 1, "the administrator only")
 }
 
 // posted returns the body of the first POST whose path ends in suffix.
