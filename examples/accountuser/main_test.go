@@ -12,10 +12,10 @@ import (
 
 // check holds the checks that are accountuser's, on what the fake stored at each step.
 func check(t *testing.T, r exampletest.Ran[*server.Accountuser, accountuser.User]) {
+	assert.Contains(t, r.Out, "1 of them ours")
+	assert.Equal(t, r.Srv.AccountID, r.Stored.DefaultAccountID)
 	assert.Equal(t, accountuser.Disabled, r.Stored.Active, "the update cleared the active flag")
 	assert.Equal(t, "Example User", r.Stored.ContactName, "and only that")
-	assert.Equal(t, r.Srv.AccountID, r.Stored.DefaultAccountID)
-	assert.Contains(t, r.Out, "1 of them ours")
 	assert.Contains(t, r.Out, `errors.Is(err, accountuser.ErrNotFound), "Unknown userId Error"`)
 }
 

@@ -12,11 +12,11 @@ import (
 
 // check holds the checks that are extensionuser's, on what the fake stored at each step.
 func check(t *testing.T, r exampletest.Ran[*server.Extensionuser, extensionuser.User]) {
+	assert.Equal(t, []string{"5001"}, r.List.Query["extension_id"])
+	assert.Equal(t, []string{r.Stored.Login}, r.List.Query["login"])
+	assert.Equal(t, r.Srv.ExtensionID, r.Stored.ExtensionID)
 	assert.Equal(t, extensionuser.AccessReadOnly, r.Stored.Access, "the update changed the access")
 	assert.Equal(t, extensionuser.StatusActive, r.Stored.Status, "and only the access")
-	assert.Equal(t, r.Srv.ExtensionID, r.Stored.ExtensionID)
-	assert.Equal(t, []string{r.Stored.Login}, r.List.Query["login"])
-	assert.Equal(t, []string{"5001"}, r.List.Query["extension_id"])
 	assert.Contains(t, r.Out, "1 found")
 }
 
