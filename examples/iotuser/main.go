@@ -1,6 +1,6 @@
 // Command iotuser shows the DeviceHive user API (package iotuser) top to bottom: a client
 // with options, then create, list with a login pattern, get, an update that keeps the
-// user's data, a network assignment, a typed 404 and delete.
+// user's data, a network assignment, delete, and the typed 404 of the deleted user.
 //
 // With no configuration it runs against the SDK's in-memory fake. To use a real server,
 // with an administrator's login:
@@ -28,8 +28,8 @@ import (
 
 func main() { server.Main("iotuser", "DeviceHive", server.ForIotuser, runIotuser) } // DEVICEHIVE_*, or a fresh fake
 
-// runIotuser creates a user, finds, reads and changes it, assigns it a network, shows a
-// typed 404, and deletes the user.
+// runIotuser creates a user, finds, reads and changes it, assigns it a network, deletes
+// it, and shows the typed 404 of reading it again.
 func runIotuser(ctx context.Context, w io.Writer, srv *server.Iotuser) (err error) {
 	// The client logs in on its first request and renews its JWT session by itself.
 	opts := []iotuser.Option{
@@ -95,18 +95,18 @@ func runIotuser(ctx context.Context, w io.Writer, srv *server.Iotuser) (err erro
 		fmt.Fprintf(w, "gave the user network %d\n", srv.NetworkID)
 	}
 
-	// Errors are typed: errors.Is for the kind, errors.As for DeviceHive's message.
-	const missing = 2_147_483_647 // an id no server has handed out
-	_, err = c.Get(ctx, missing)
-	var apiErr *iotuser.APIError
-	if !errors.Is(err, iotuser.ErrNotFound) || !errors.As(err, &apiErr) {
-		return fmt.Errorf("get %d: want a not-found error, got %v", missing, err)
-	}
-	fmt.Fprintf(w, "user %d: errors.Is(err, iotuser.ErrNotFound), %q\n", missing, apiErr.Message)
-
 	if err = c.Delete(ctx, u.ID); err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
 	fmt.Fprintf(w, "deleted user %d\n", u.ID)
+
+	// The user is gone. Errors are typed: errors.Is for the kind, errors.As for
+	// DeviceHive's message.
+	_, err = c.Get(ctx, u.ID)
+	var apiErr *iotuser.APIError
+	if !errors.Is(err, iotuser.ErrNotFound) || !errors.As(err, &apiErr) {
+		return fmt.Errorf("get after delete: want a not-found error, got %v", err)
+	}
+	fmt.Fprintf(w, "user %d: errors.Is(err, iotuser.ErrNotFound), %q\n", u.ID, apiErr.Message)
 	return nil
 }
