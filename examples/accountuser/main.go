@@ -92,7 +92,7 @@ func runAccountuser(ctx context.Context, w io.Writer, srv *server.Accountuser) (
 	if !errors.Is(err, accountuser.ErrNotFound) || !errors.As(err, &apiErr) {
 		return fmt.Errorf("get %d: want a not-found error, got %v", missing, err)
 	}
-	fmt.Fprintf(w, "user %d: errors.Is(err, accountuser.ErrNotFound), %q\n", missing, apiErr.Message)
+	fmt.Fprintf(w, "user %d: errors.Is(err, accountuser.ErrNotFound), status %d, %q\n", missing, apiErr.StatusCode, apiErr.Message)
 
 	if err = c.Delete(ctx, u.UserID); err != nil {
 		return fmt.Errorf("delete: %w", err)

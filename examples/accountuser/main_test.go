@@ -16,7 +16,7 @@ func check(t *testing.T, r exampletest.Ran[*server.Accountuser, accountuser.User
 	assert.Equal(t, r.Srv.AccountID, r.Stored.DefaultAccountID)
 	assert.Equal(t, accountuser.Disabled, r.Stored.Active, "the update cleared the active flag")
 	assert.Equal(t, "Example User", r.Stored.ContactName, "and only that")
-	assert.Contains(t, r.Out, `errors.Is(err, accountuser.ErrNotFound), "Unknown userId Error"`)
+	assert.Contains(t, r.Out, `errors.Is(err, accountuser.ErrNotFound), status 404, "Unknown userId Error"`)
 }
 
 // TestProgram runs the program as `go run` does with no configuration: the checks every
