@@ -64,28 +64,35 @@ func exchange(t *testing.T, method, url string, body any, header ...string) answ
 	return answer{status: status, header: h, body: b}
 }
 
+// headers returns the header pairs of a request: Content-Type contentType when there is
+// a body, and "Authorization: scheme credential" when credential is not empty.
+func headers(body any, contentType, scheme, credential string) []string {
+	var h []string
+	if body != nil {
+		h = append(h, "Content-Type", contentType)
+	}
+	if credential != "" {
+		h = append(h, "Authorization", scheme+" "+credential)
+	}
+	return h
+}
+
 // send makes an API request. path is relative to the base URL; body is sent as it is
 // when a string, else as JSON; token "" sends no Authorization header.
 func send(t *testing.T, srv *clientusertest.Server, method, path, token string, body any) answer {
 	t.Helper()
-	var header []string
-	if body != nil {
-		header = append(header, "Content-Type", "application/json")
-	}
-	if token != "" {
-		header = append(header, "Authorization", "Bearer "+token)
-	}
-	return exchange(t, method, srv.BaseURL()+path, body, header...)
+	return exchange(t, method, srv.BaseURL()+path, body, headers(body, "application/json", "Bearer", token)...)
 }
 
 // postToken posts form to the token endpoint, with HTTP Basic when user is not empty.
 func postToken(t *testing.T, srv *clientusertest.Server, form url.Values, user, pass string) answer {
 	t.Helper()
-	header := []string{"Content-Type", "application/x-www-form-urlencoded"}
+	var basic string
 	if user != "" {
-		header = append(header, "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
+		basic = base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 	}
-	return exchange(t, http.MethodPost, srv.TokenURL(), form.Encode(), header...)
+	body := form.Encode()
+	return exchange(t, http.MethodPost, srv.TokenURL(), body, headers(body, "application/x-www-form-urlencoded", "Basic", basic)...)
 }
 
 func newServer(t *testing.T) (*clientusertest.Server, string) {
