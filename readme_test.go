@@ -36,6 +36,9 @@ func readmeResponse(ctx context.Context, c *backoffice.Client, id int64) error {
 	return err
 }
 
+// The snippet functions are compiled, never called; naming them here says they are used.
+var _ = []any{readmeErrors, readmeResponse, readmeAccountuser, readmeBackoffice, readmeTelphin, readmeIotuser}
+
 // TestReadme holds every snippet in this package's readme test files (a function each) to
 // the README's Go block that holds its first line, so that the README cannot drift from the
 // API. The functions are compiled, not run: most need a real server.
