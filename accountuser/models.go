@@ -117,10 +117,7 @@ func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
-	if err := core.Required("contactName", r.ContactName); err != nil {
-		return err
-	}
-	if err := core.Required("emailAddress", r.EmailAddress); err != nil {
+	if err := core.Required("contactName", r.ContactName, "emailAddress", r.EmailAddress); err != nil {
 		return err
 	}
 	if err := checkAccount(r.DefaultAccountID); err != nil {

@@ -255,10 +255,8 @@ func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
-	for _, f := range []struct{ name, value string }{{"name", r.Name}, {"email", r.Email}, {"password", r.Password}} {
-		if err := core.Required(f.name, f.value); err != nil {
-			return err
-		}
+	if err := core.Required("name", r.Name, "email", r.Email, "password", r.Password); err != nil {
+		return err
 	}
 	if len(r.Groups) == 0 {
 		return core.Invalid("groups", "at least one group is required")

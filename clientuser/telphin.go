@@ -221,7 +221,7 @@ func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return core.Invalid("request", "is nil")
 	}
-	return telphin.CheckCreate(r.Login, r.Name, r.Password, r.Email)
+	return core.Required("login", r.Login, "name", r.Name, "password", r.Password, "email", r.Email)
 }
 
 // UpdateRequest changes a client-level user (PUT /client/{client_id}/user/client/{user_id}).

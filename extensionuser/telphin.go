@@ -229,7 +229,7 @@ func (r *CreateRequest) Validate() error {
 	if r.ExtensionID <= 0 {
 		return core.Invalid("extension_id", "is required (a positive internal number id)")
 	}
-	return telphin.CheckCreate(r.Login, r.Name, r.Password, r.Email)
+	return core.Required("login", r.Login, "name", r.Name, "password", r.Password, "email", r.Email)
 }
 
 // UpdateRequest changes an internal-number-level user

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"slices"
@@ -83,9 +82,6 @@ func decodePooled(resp *http.Response, out any) error {
 	*bp = b
 	if _, err := io.ReadFull(resp.Body, b); err != nil {
 		return err
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil
 	}
 	return decodeFirst(b, out)
 }

@@ -28,10 +28,13 @@ func Invalid(field, reason string) error {
 	return &usersdk.ValidationError{Field: field, Reason: reason}
 }
 
-// Required returns a *ValidationError when value is empty.
-func Required(field, value string) error {
-	if strings.TrimSpace(value) == "" {
-		return Invalid(field, "is required")
+// Required takes fields as name, value pairs and returns a *ValidationError naming the
+// first whose value is empty or blank.
+func Required(nameValue ...string) error {
+	for i := 0; i+1 < len(nameValue); i += 2 {
+		if strings.TrimSpace(nameValue[i+1]) == "" {
+			return Invalid(nameValue[i], "is required")
+		}
 	}
 	return nil
 }

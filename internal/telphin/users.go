@@ -23,11 +23,6 @@ const (
 	KindExtension = "extension"
 )
 
-// Validator is a request body that checks itself before it is sent.
-type Validator interface {
-	Validate() error
-}
-
 // Users is the user resource of one kind, /client/{client_id}/user/{kind}/, whose
 // answers decode into U. It is safe for concurrent use.
 type Users[U any] struct {
@@ -94,19 +89,6 @@ func (u *Users[U]) RateLimit() (usersdk.RateLimit, bool) { return u.core.RateLim
 
 // DefaultPageSize is the page size All asks for when the options set no PerPage.
 const DefaultPageSize = 100
-
-// CheckCreate refuses a new user without a login, name, password or e-mail, naming the
-// first that is empty: the API requires all four.
-func CheckCreate(login, name, password, email string) error {
-	for _, f := range [...]struct{ name, value string }{
-		{"login", login}, {"name", name}, {"password", password}, {"email", email},
-	} {
-		if err := core.Required(f.name, f.value); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // CheckPaging refuses a negative page or page size before anything is sent; zero means
 // "not sent".
@@ -190,7 +172,7 @@ func (u *Users[U]) Get(ctx context.Context, clientID string, userID int64) (*U, 
 }
 
 // Create adds a user and returns it as the server stored it.
-func (u *Users[U]) Create(ctx context.Context, clientID string, req Validator) (*U, error) {
+func (u *Users[U]) Create(ctx context.Context, clientID string, req core.Validator) (*U, error) {
 	p, err := u.collection(clientID)
 	if err != nil {
 		return nil, err
@@ -199,7 +181,7 @@ func (u *Users[U]) Create(ctx context.Context, clientID string, req Validator) (
 }
 
 // Update changes a user with PUT and returns it as the server stored it.
-func (u *Users[U]) Update(ctx context.Context, clientID string, userID int64, req Validator) (*U, error) {
+func (u *Users[U]) Update(ctx context.Context, clientID string, userID int64, req core.Validator) (*U, error) {
 	p, err := u.item(clientID, userID)
 	if err != nil {
 		return nil, err
