@@ -9,21 +9,6 @@ import (
 	"github.com/usersdk/usersdk-go/internal/telphin/telphintest"
 )
 
-// The targets' bodies and oracles are shared with extensionuser (package telphintest);
-// the seeds, users as the API sends them, and the list options are this package's.
-
-func FuzzGetBody(f *testing.F) {
-	telphintest.ClientUser.FuzzGetBody(f,
-		`{"id":101,"client_id":12345,"login":"operator1","name":"Ivan Petrov","email":"ivan.petrov@example.com","comment":"Head office","access":"full","status":"active","extra_params":"{\"crm_id\": 17}","timezone":"Europe/Moscow"}`)
-}
-
-func FuzzListBody(f *testing.F) {
-	telphintest.ClientUser.FuzzListBody(f,
-		`[{"id":101,"client_id":12345,"login":"operator1","access":"full","status":"active"},{"id":102,"client_id":12345,"login":"operator2","access":"read_only","status":"active"}]`)
-}
-
-func FuzzErrorBody(f *testing.F) { telphintest.ClientUser.FuzzErrorBody(f) }
-
 // FuzzListOptionsQuery checks that every login and id comes back whole and in order under
 // its own repeated key, that empty filters are left out while an empty login is sent, and
 // that List sends exactly that query (telphintest's QueryCheck).

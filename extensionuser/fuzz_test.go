@@ -9,21 +9,6 @@ import (
 	"github.com/usersdk/usersdk-go/internal/telphin/telphintest"
 )
 
-// The targets' bodies and oracles are shared with clientuser (package telphintest); the
-// seeds, users as the API sends them, and the nine list filters are this package's.
-
-func FuzzGetBody(f *testing.F) {
-	telphintest.ExtensionUser.FuzzGetBody(f,
-		`{"id":201,"extension_id":5001,"login":"ext100","name":"Reception","email":"reception@example.com","comment":"Front desk","access":"full","status":"active","extra_params":"","timezone":"Europe/Moscow"}`)
-}
-
-func FuzzListBody(f *testing.F) {
-	telphintest.ExtensionUser.FuzzListBody(f,
-		`[{"id":201,"extension_id":5001,"login":"ext100","access":"full","status":"active"},{"id":202,"extension_id":5002,"login":"ext101","access":"read_only","status":"blocked"}]`)
-}
-
-func FuzzErrorBody(f *testing.F) { telphintest.ExtensionUser.FuzzErrorBody(f) }
-
 // FuzzListOptionsQuery checks that every value of the nine filters comes back whole and in
 // order under its own repeated key, that nil filters are left out while empty strings are
 // sent, and that List sends exactly that query (telphintest's QueryCheck).
