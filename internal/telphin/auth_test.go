@@ -124,6 +124,16 @@ func list(u *Users[testUser]) error {
 	return err
 }
 
+// failedList lists with u and returns the error, which must be (or wrap) an E, both as
+// that E and whole.
+func failedList[E error](t *testing.T, u *Users[testUser]) (E, error) {
+	t.Helper()
+	err := list(u)
+	var target E
+	require.ErrorAs(t, err, &target)
+	return target, err
+}
+
 func TestTokenFetchedOnceForConcurrentRequests(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake(t)
@@ -179,11 +189,8 @@ func TestConcurrent401sCauseOneNewToken(t *testing.T) {
 func TestSecond401IsUnauthorized(t *testing.T) {
 	f := newFake(t)
 	f.reject = func(string) bool { return true }
-	u := newUsers(t, f)
-	err := list(u)
+	apiErr, err := failedList[*usersdk.APIError](t, newUsers(t, f))
 	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
-	var apiErr *usersdk.APIError
-	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
 	assert.Equal(t, "Unauthorized", apiErr.Message)
 	assert.Equal(t, int32(2), f.tokens.Load(), "one new token")
@@ -226,11 +233,8 @@ func TestHungTokenEndpointTimesOut(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake(t)
 		f.gate = make(chan struct{}) // never opened
-		u := newUsers(t, f)
 		start := time.Now()
-		err := list(u)
-		var authErr *usersdk.AuthError
-		require.ErrorAs(t, err, &authErr)
+		_, err := failedList[*usersdk.AuthError](t, newUsers(t, f))
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, core.FetchTimeout, time.Since(start))
 		assert.Equal(t, int32(0), f.apiCalls.Load())
@@ -256,9 +260,7 @@ func TestTokenEndpointFailureIsAuthErrorWithoutSecret(t *testing.T) {
 			f.tokenStatus, f.tokenBody = tt.status, tt.body
 			var logs bytes.Buffer
 			u := newUsers(t, f, core.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-			err := list(u)
-			var authErr *usersdk.AuthError
-			require.ErrorAs(t, err, &authErr)
+			_, err := failedList[*usersdk.AuthError](t, u)
 			assert.Equal(t, tt.unauthorized, errors.Is(err, usersdk.ErrUnauthorized))
 			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "a token request creates nothing")
 			var apiErr *usersdk.APIError
@@ -365,9 +367,7 @@ func TestSpentHourlyBudgetIsNotRetried(t *testing.T) {
 				})
 				u := newUsers(t, f)
 				start := time.Now()
-				err := list(u)
-				var rl *usersdk.RateLimitError
-				require.ErrorAs(t, err, &rl)
+				rl, _ := failedList[*usersdk.RateLimitError](t, u)
 				assert.Equal(t, CodeRateLimitExceeded, rl.Code)
 				assert.Equal(t, int32(1), f.apiCalls.Load(), "not retried")
 				assert.Equal(t, time.Duration(0), time.Since(start))

@@ -8,34 +8,38 @@ import (
 	"github.com/usersdk/usersdk-go"
 )
 
+// parsed is what ParseError makes of a body: the message, the code, and whether the error
+// then matches ErrRateLimited.
+type parsed struct {
+	message, code string
+	rateLimited   bool
+}
+
 func TestParseError(t *testing.T) {
 	tests := map[string]struct {
-		status        int
-		body          string
-		message, code string
-		rateLimited   bool
+		status int
+		body   string
+		want   parsed
 	}{
-		"recorded 404":       {404, `{"message": "Record not found"}`, "Record not found", "", false},
-		"recorded 429":       {429, `{"message": "Stats request already exists, concurrent request not allowed"}`, "Stats request already exists, concurrent request not allowed", "", true},
-		"with a code":        {403, `{"message":"Access denied","status":"access_denied"}`, "Access denied", CodeAccessDenied, false},
-		"code only":          {404, `{"status":"client_not_found"}`, "", CodeClientNotFound, false},
-		"hourly limit":       {429, `{"message":"Request limit exceeded","status":"rate_limit_exceeded"}`, "Request limit exceeded", CodeRateLimitExceeded, true},
-		"limit under 403":    {403, `{"status":"rate_limit_exceeded"}`, "", CodeRateLimitExceeded, true},
-		"numeric status":     {404, `{"message":"Record not found","status":404}`, "Record not found", "", false},
-		"oauth shape":        {401, `{"error":"invalid_token","error_description":"The access token provided has expired"}`, "The access token provided has expired", "invalid_token", false},
-		"other shape":        {400, `{"errors":[{"field":"login","message":"is taken"}]}`, "login: is taken", "", false},
-		"array":              {400, `["x"]`, "", "", false},
-		"message not string": {400, `{"message":{"login":"is taken"}}`, "", "", false},
-		"empty object":       {400, `{}`, "", "", false},
-		"null":               {400, `null`, "", "", false},
+		"recorded 404":       {404, `{"message": "Record not found"}`, parsed{"Record not found", "", false}},
+		"recorded 429":       {429, `{"message": "Stats request already exists, concurrent request not allowed"}`, parsed{"Stats request already exists, concurrent request not allowed", "", true}},
+		"with a code":        {403, `{"message":"Access denied","status":"access_denied"}`, parsed{"Access denied", CodeAccessDenied, false}},
+		"code only":          {404, `{"status":"client_not_found"}`, parsed{"", CodeClientNotFound, false}},
+		"hourly limit":       {429, `{"message":"Request limit exceeded","status":"rate_limit_exceeded"}`, parsed{"Request limit exceeded", CodeRateLimitExceeded, true}},
+		"limit under 403":    {403, `{"status":"rate_limit_exceeded"}`, parsed{"", CodeRateLimitExceeded, true}},
+		"numeric status":     {404, `{"message":"Record not found","status":404}`, parsed{"Record not found", "", false}},
+		"oauth shape":        {401, `{"error":"invalid_token","error_description":"The access token provided has expired"}`, parsed{"The access token provided has expired", "invalid_token", false}},
+		"other shape":        {400, `{"errors":[{"field":"login","message":"is taken"}]}`, parsed{"login: is taken", "", false}},
+		"array":              {400, `["x"]`, parsed{}},
+		"message not string": {400, `{"message":{"login":"is taken"}}`, parsed{}},
+		"empty object":       {400, `{}`, parsed{}},
+		"null":               {400, `null`, parsed{}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			e := &usersdk.APIError{StatusCode: tt.status, Body: []byte(tt.body)}
 			ParseError(e)
-			assert.Equal(t, tt.message, e.Message)
-			assert.Equal(t, tt.code, e.Code)
-			assert.Equal(t, tt.rateLimited, errors.Is(e, usersdk.ErrRateLimited))
+			assert.Equal(t, tt.want, parsed{e.Message, e.Code, errors.Is(e, usersdk.ErrRateLimited)})
 		})
 	}
 }
