@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"slices"
@@ -11,21 +12,54 @@ import (
 
 // checkSuccessBody reads a 2xx body whole (the caller then decodes these bytes, not the
 // stream) and returns it as an *APIError when the family recognises its error body in it.
-func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) ([]byte, error) {
-	body, err := c.readBody(resp)
+// A small body of known length is read into a pooled buffer, which the caller puts back
+// with release once it has decoded the body; an *APIError keeps its buffer.
+func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (readAhead, error) {
+	var body readAhead
+	var err error
+	if c.pooled(resp) {
+		body, err = readPooled(resp)
+	} else {
+		body.b, err = c.readBody(resp)
+		body.ok = err == nil
+	}
 	drainClose(resp.Body)
 	if err != nil {
 		err = c.decodeError(r, err)
 		if !a.idempotent {
-			return nil, &usersdk.OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err}
+			return readAhead{}, &usersdk.OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err}
 		}
-		return nil, err
+		return readAhead{}, err
 	}
-	if c.family.ErrorInSuccess(body) {
-		e, _ := c.apiErrorFrom(resp, a, body)
-		return nil, e
+	if c.family.ErrorInSuccess(body.b) {
+		e, _ := c.apiErrorFrom(resp, a, body.b)
+		return readAhead{}, e
 	}
 	return body, nil
+}
+
+// readAhead is a 2xx body that send read before its caller decoded it (ok), or nothing.
+// When buf is set, b lies in that pooled buffer: the caller must not keep b, and calls
+// release once done.
+type readAhead struct {
+	b   []byte
+	buf *[]byte
+	ok  bool
+}
+
+// release puts the body's buffer back in the pool.
+func (r readAhead) release() {
+	if r.buf != nil {
+		bodies.Put(r.buf)
+	}
+}
+
+// owned returns the body as a slice the caller may keep.
+func (r readAhead) owned() []byte {
+	if r.buf != nil {
+		return bytes.Clone(r.b)
+	}
+	return r.b
 }
 
 // readBody reads a body whole within the limit: in one allocation when its length is
@@ -66,22 +100,39 @@ func drainClose(body io.ReadCloser) {
 // drainers saves drainClose an io.LimitReader allocation on every call.
 var drainers = sync.Pool{New: func() any { return new(io.LimitedReader) }}
 
-// pooledBody is the largest body decodePooled reads; larger ones stream through a decoder.
+// pooledBody is the largest body read into a pooled buffer; larger ones stream through
+// a decoder or get a buffer of their own.
 const pooledBody = 64 << 10
 
-// bodies are the buffers decodePooled reads bodies into.
+// bodies are the pooled buffers small bodies are read into.
 var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
-// decodePooled decodes a body of known length (at most pooledBody) into out. As a
-// decoder does, it takes the first JSON value and ignores what follows; an empty body
-// leaves out as it is.
-func decodePooled(resp *http.Response, out any) error {
+// pooled reports whether resp's body is read into a pooled buffer: its length is known,
+// small and within the client's limit.
+func (c *Client) pooled(resp *http.Response) bool {
+	return resp.ContentLength >= 0 && resp.ContentLength <= min(pooledBody, c.maxBody)
+}
+
+// readPooled reads a body of known length into a pooled buffer.
+func readPooled(resp *http.Response) (readAhead, error) {
 	bp := bodies.Get().(*[]byte)
-	defer bodies.Put(bp)
 	b := slices.Grow((*bp)[:0], int(resp.ContentLength))[:resp.ContentLength]
 	*bp = b
 	if _, err := io.ReadFull(resp.Body, b); err != nil {
+		bodies.Put(bp)
+		return readAhead{}, err
+	}
+	return readAhead{b: b, buf: bp, ok: true}, nil
+}
+
+// decodePooled decodes a body that pooled accepts into out. As a decoder does, it takes
+// the first JSON value and ignores what follows; an empty body leaves out as it is.
+// Decoded values copy what they keep, so the buffer can serve the next call.
+func decodePooled(resp *http.Response, out any) error {
+	body, err := readPooled(resp)
+	if err != nil {
 		return err
 	}
-	return decodeFirst(b, out)
+	defer body.release()
+	return decodeFirst(body.b, out)
 }

@@ -20,9 +20,10 @@ func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 		return nil, err
 	}
 	defer drainClose(resp.Body)
+	defer read.release()
 	body := c.limit(resp)
-	if read != nil {
-		body = bytes.NewReader(read)
+	if read.ok {
+		body = bytes.NewReader(read.b)
 	}
 	items := []T{}
 	var zero T

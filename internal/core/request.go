@@ -81,11 +81,12 @@ func (r *Request) idempotent() bool {
 // error: *APIError, *RateLimitError, or a transport failure as *RequestError or
 // *OutcomeUnknownError. After an error, out may be partly decoded: ignore it.
 func (c *Client) Do(ctx context.Context, r *Request, out any) error {
-	resp, read, err := c.send(ctx, r)
+	resp, ahead, err := c.send(ctx, r)
 	if err != nil {
 		return err
 	}
 	defer drainClose(resp.Body)
+	defer ahead.release()
 	self, decodesItself := out.(RawDecoder)
 	if out == nil || resp.StatusCode == http.StatusNoContent && !decodesItself {
 		return nil
@@ -93,22 +94,21 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 	var decoded error
 	raw, wantRaw := out.(*[]byte)
 	switch {
-	case wantRaw && read != nil:
-		*raw = read
+	case wantRaw && ahead.ok:
+		*raw = ahead.owned()
 	case wantRaw:
 		*raw, decoded = c.readBody(resp)
 	case decodesItself:
-		if read == nil {
+		read := ahead.b
+		if !ahead.ok {
 			read, decoded = c.readBody(resp)
 		}
 		if decoded == nil {
 			decoded = self.DecodeRaw(read)
 		}
-	case read != nil:
-		decoded = decodeFirst(read, out)
-	case resp.ContentLength >= 0 && resp.ContentLength <= min(pooledBody, c.maxBody):
-		// A small body of known length is read into a pooled buffer and decoded in place:
-		// decoded values copy what they keep, so the buffer can serve the next call.
+	case ahead.ok:
+		decoded = decodeFirst(ahead.b, out)
+	case c.pooled(resp):
 		decoded = decodePooled(resp, out)
 	default:
 		// A decoder, not json.Unmarshal: the first JSON value counts, whatever follows.
@@ -151,7 +151,8 @@ func Object[T any](ctx context.Context, c *Client, r *Request, present func(*T) 
 // is known only once read (a user that may come wrapped in an envelope, say). Do reads the
 // body within the size limit, in one allocation when its length is declared, and calls
 // DecodeRaw with it, empty for an empty body or a 204; an error counts as the answer's decoding
-// error.
+// error. As with json.Unmarshaler, DecodeRaw must copy what it keeps of body: the buffer
+// may be reused once it returns.
 type RawDecoder interface {
 	DecodeRaw(body []byte) error
 }
@@ -185,24 +186,25 @@ func (c *Client) NoObject(r *Request) error {
 // send sends the request with retries and credential refresh and returns a 2xx answer,
 // whose body the caller must close. Any other outcome is returned as an error.
 //
-// For a family with ErrorInSuccess the body has been read already: read is that body
-// (resp.Body is then spent), and nil otherwise.
-func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, read []byte, err error) {
+// For a family with ErrorInSuccess the body has been read already: read holds it
+// (resp.Body is then spent, and the caller releases read once decoded); otherwise read
+// is empty.
+func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, read readAhead, err error) {
 	if ctx == nil {
-		return nil, nil, errors.New(c.family.Name + ": nil context")
+		return nil, readAhead{}, errors.New(c.family.Name + ": nil context")
 	}
 	if err := validate(r.Query, r.Body); err != nil {
-		return nil, nil, err
+		return nil, readAhead{}, err
 	}
 	if err := c.spent(r); err != nil {
 		if capture := usersdk.ResponseFrom(ctx); capture != nil {
 			*capture = usersdk.Response{} // nothing was sent
 		}
-		return nil, nil, err
+		return nil, readAhead{}, err
 	}
 	target, err := c.url(r)
 	if err != nil {
-		return nil, nil, err
+		return nil, readAhead{}, err
 	}
 	var body []byte
 	switch {
@@ -210,7 +212,7 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 		body = []byte(r.Form.Encode())
 	case r.Body != nil:
 		if body, err = json.Marshal(r.Body); err != nil {
-			return nil, nil, fmt.Errorf("%s: encoding request body: %w", c.family.Name, err)
+			return nil, readAhead{}, fmt.Errorf("%s: encoding request body: %w", c.family.Name, err)
 		}
 	}
 	refresher, _ := c.auth.(Refresher)
@@ -220,14 +222,14 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 			fillResponse(capture, resp, a)
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, readAhead{}, err
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			if c.family.ErrorInSuccess != nil {
 				read, err := c.checkSuccessBody(r, resp, a)
 				return resp, read, err
 			}
-			return resp, nil, nil
+			return resp, readAhead{}, nil
 		}
 		if resp.StatusCode == http.StatusUnauthorized && refresher != nil && !refreshed && !r.NoAuth {
 			rejected := c.failure(r, resp, a)
@@ -235,13 +237,13 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 				slog.String("method", r.Method), slog.String("path", a.path()))
 			if err := refresher.Refresh(ctx, a.credential); err != nil {
 				if errors.Is(err, ErrSameCredential) {
-					return nil, nil, rejected // nothing new to send
+					return nil, readAhead{}, rejected // nothing new to send
 				}
-				return nil, nil, err
+				return nil, readAhead{}, err
 			}
 			continue
 		}
-		return nil, nil, c.failure(r, resp, a)
+		return nil, readAhead{}, c.failure(r, resp, a)
 	}
 }
 
