@@ -1,6 +1,7 @@
 package accountuser
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,6 +65,31 @@ func FuzzSuccessBody(f *testing.F) {
 		checkAPIError("Delete", err)
 		if !isError && err != nil {
 			t.Fatalf("Delete: %q is not an error object, got %v", body, err)
+		}
+	})
+}
+
+// FuzzErrorObjectDetection holds isErrorObject, whose fast path skips the parse when no
+// "error" key can be there, to the plain definition: a JSON object whose "error" member,
+// as encoding/json matches keys (in any case, escapes decoded), is an object or a
+// non-empty string.
+func FuzzErrorObjectDetection(f *testing.F) {
+	for _, seed := range []string{
+		`{"error":{"type":"Exception"}}`, `{"ERROR":"x"}`, `{"eRRoR":"x"}`, `{"\u0065rror":"x"}`,
+		`{"error":""}`, `{"error":null}`, `{"errors":"x"}`, `{"a":"error"}`, `{"userId":"1"}`, ` {"Error":{}} `,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var probe struct {
+			Error json.RawMessage `json:"error"`
+		}
+		b := bytes.TrimSpace(body)
+		want := len(b) > 0 && b[0] == '{' && json.Unmarshal(b, &probe) == nil
+		e := bytes.TrimSpace(probe.Error)
+		want = want && len(e) > 0 && (e[0] == '{' || e[0] == '"' && string(e) != `""`)
+		if got := isErrorObject(body); got != want {
+			t.Fatalf("isErrorObject(%q) = %v, want %v", body, got, want)
 		}
 	})
 }
