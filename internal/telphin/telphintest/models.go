@@ -137,6 +137,25 @@ func (k Kind[Cl, U, C, P, L, O]) testUpdateSendsOnlySetFields(t *testing.T) {
 	assert.Error(t, dec.Decode(new(P)), "the login cannot be changed")
 }
 
+// testNullStringsDecodeEmpty: the API sends null for optional strings it has no value
+// for; they decode as empty strings.
+func (k Kind[Cl, U, C, P, L, O]) testNullStringsDecodeEmpty(t *testing.T) {
+	body := with(k.Extra, map[string]any{"id": 7, "client_id": 1, "comment": nil, "extra_params": nil, "timezone": nil})
+	var u U
+	require.NoError(t, json.Unmarshal([]byte(mustJSON(t, body)), &u))
+	assert.Equal(t, k.user(t, 1, map[string]any{"id": 7}), u)
+}
+
+// testZeroListOptions: ListOptions' zero value sends no filter.
+func (k Kind[Cl, U, C, P, L, O]) testZeroListOptions(t *testing.T) {
+	q, err := core.EncodeQuery(*new(L))
+	require.NoError(t, err)
+	assert.Empty(t, q, "the zero value sends no filter")
+	v, err := query.Values(*new(L))
+	require.NoError(t, err)
+	assert.Empty(t, v)
+}
+
 // AssertRedacted checks every way a request may be printed or logged: secret never shows,
 // core.Redacted and visible always do.
 func AssertRedacted(t *testing.T, v any, secret string, visible ...string) {
@@ -205,6 +224,16 @@ func QueryMatchesRecording(t *testing.T, name string, opts any) url.Values {
 	q, err := core.EncodeQuery(opts)
 	require.NoError(t, err)
 	assert.Equal(t, v.Encode(), q)
+	return v
+}
+
+// Query is opts encoded as the client encodes a List's query, parsed back.
+func Query(t *testing.T, opts any) url.Values {
+	t.Helper()
+	q, err := core.EncodeQuery(opts)
+	require.NoError(t, err)
+	v, err := url.ParseQuery(q)
+	require.NoError(t, err)
 	return v
 }
 

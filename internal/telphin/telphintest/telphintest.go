@@ -131,6 +131,8 @@ func (k Kind[Cl, U, C, P, L, O]) Run(t *testing.T, twin Twin) {
 			{"UpdateRequestValidate", k.testUpdateValidate},
 			{"UpdateRequestSendsOnlySetFields", k.testUpdateSendsOnlySetFields},
 			{"RequestsRedactPassword", k.testRequestsRedactPassword},
+			{"UserNullStringsDecodeEmpty", k.testNullStringsDecodeEmpty},
+			{"ListOptionsZeroValueSendsNoFilter", k.testZeroListOptions},
 		}},
 		{"Wire", []subtest{
 			{"GetNotFound", k.testGetNotFound},
