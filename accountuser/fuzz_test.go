@@ -217,15 +217,8 @@ func FuzzID(f *testing.F) {
 			}
 		}
 
-		var direct ID
-		_ = direct.UnmarshalJSON(b) // any bytes: no panic
-		var id ID
-		err := json.Unmarshal(b, &id)
-		var raw json.RawMessage
-		if json.Unmarshal(b, &raw) != nil {
-			if err == nil {
-				t.Fatalf("invalid JSON %q decoded as ID %d", b, id)
-			}
+		id, raw, err := decodeAny[ID](t, b)
+		if raw == nil {
 			return
 		}
 		want, ok := ID(0), true
@@ -250,11 +243,7 @@ func FuzzID(f *testing.F) {
 			}
 			return
 		}
-		enc, err := json.Marshal(id)
-		var back ID
-		if err != nil || json.Unmarshal(enc, &back) != nil || back != id {
-			t.Fatalf("%q decoded as %d, encoded as %s, decoded back as %d", b, id, enc, back)
-		}
+		roundTrips(t, b, id, id+1)
 	})
 }
 
@@ -278,28 +267,47 @@ func FuzzActive(f *testing.F) {
 			t.Fatalf("%s decodes as %v, %v", want, back, err)
 		}
 
-		var direct Active
-		_ = direct.UnmarshalJSON(b) // any bytes: no panic
-		var a Active
-		err := json.Unmarshal(b, &a)
-		var raw json.RawMessage
-		if json.Unmarshal(b, &raw) != nil {
-			if err == nil {
-				t.Fatalf("invalid JSON %q decoded as %v", b, a)
-			}
+		a, raw, err := decodeAny[Active](t, b)
+		if raw == nil {
 			return
 		}
 		set, known := map[string]bool{`1`: true, `"1"`: true, `true`: true, `0`: false, `"0"`: false, `false`: false, `null`: false}[string(raw)]
 		if known != (err == nil) || known && bool(a) != set {
 			t.Fatalf("%q decoded as %v, %v", b, a, err)
 		}
-		if err != nil {
-			return
-		}
-		enc, err := json.Marshal(a)
-		back = !a
-		if err != nil || json.Unmarshal(enc, &back) != nil || back != a {
-			t.Fatalf("%q decoded as %v, encoded as %s, decoded back as %v", b, a, enc, back)
+		if err == nil {
+			roundTrips(t, b, a, !a)
 		}
 	})
+}
+
+// decodeAny decodes any bytes b as a T, first through T's own UnmarshalJSON, which must
+// not panic whatever b holds, then through encoding/json. It returns the value, b's JSON
+// value and the error; raw is nil when b is not JSON, and t fails if a T was decoded
+// from it anyway.
+func decodeAny[T any, P interface {
+	*T
+	json.Unmarshaler
+}](t *testing.T, b []byte) (v T, raw json.RawMessage, err error) {
+	t.Helper()
+	_ = P(new(T)).UnmarshalJSON(b) // any bytes: no panic
+	err = json.Unmarshal(b, &v)
+	if json.Unmarshal(b, &raw) != nil {
+		if err == nil {
+			t.Fatalf("invalid JSON %q decoded as %v", b, v)
+		}
+		return v, nil, err
+	}
+	return v, raw, err
+}
+
+// roundTrips fails t unless v, decoded from b, encodes and decodes back to itself. The
+// decode starts from other, a value unlike v, so that a decode that writes nothing fails.
+func roundTrips[T comparable](t *testing.T, b []byte, v, other T) {
+	t.Helper()
+	enc, err := json.Marshal(v)
+	back := other
+	if err != nil || json.Unmarshal(enc, &back) != nil || back != v {
+		t.Fatalf("%q decoded as %v, encoded as %s, decoded back as %v", b, v, enc, back)
+	}
 }

@@ -229,33 +229,33 @@ func TestCreate(t *testing.T) {
 	})
 }
 
-func TestCreateServerError(t *testing.T) {
-	c, _ := newTestClient(t, []string{"testdata/create_error.json"})
-	req := seedCreate()
-	req.DefaultAccountID = 99
-	u, err := c.Create(context.Background(), &req)
-	assert.Nil(t, u)
-	require.ErrorIs(t, err, ErrInvalidInput)
-	apiErr := fuzzkit.AsAPIError(t, err)
-	assert.Equal(t, "Exception", apiErr.Code)
-	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
-	assert.Equal(t, "POST /usr/new: 400 Bad Request: Unknown agencyId Error [Exception]", err.Error())
-}
-
-// Revive's error object proves the application handled the create and refused it, even
-// with a 500: the error is the server's, and says nothing of a user that may exist.
-func TestCreateRefusedWithStatus500(t *testing.T) {
-	c, _ := newTestClient(t, []string{"testdata/create_refused_status500.json"})
-	req := seedCreate()
-	req.DefaultAccountID = 99
-	u, err := c.Create(context.Background(), &req)
-	assert.Nil(t, u)
-	apiErr := fuzzkit.AsAPIError(t, err)
-	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
-	assert.Equal(t, "Exception", apiErr.Code)
-	assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
-	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "Revive answered: the user was not created")
-	assert.Equal(t, "POST /usr/new: 500 Internal Server Error: Unknown agencyId Error [Exception]", err.Error())
+// Revive's error object proves the application handled the create and refused it, with
+// a 400 or even a 500: the error is the server's, and says nothing of a user that may
+// exist.
+func TestCreateRefusedByRevive(t *testing.T) {
+	for name, tc := range map[string]struct {
+		recording string
+		status    int
+		text      string
+	}{
+		"400": {"testdata/create_error.json", http.StatusBadRequest, "400 Bad Request"},
+		"500": {"testdata/create_refused_status500.json", http.StatusInternalServerError, "500 Internal Server Error"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := newTestClient(t, []string{tc.recording})
+			req := seedCreate()
+			req.DefaultAccountID = 99
+			u, err := c.Create(context.Background(), &req)
+			assert.Nil(t, u)
+			apiErr := fuzzkit.AsAPIError(t, err)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, "Exception", apiErr.Code)
+			assert.Equal(t, "Unknown agencyId Error", apiErr.Message)
+			assert.NotErrorIs(t, err, ErrOutcomeUnknown, "Revive answered: the user was not created")
+			assert.Equal(t, tc.status == http.StatusBadRequest, errors.Is(err, ErrInvalidInput))
+			assert.Equal(t, "POST /usr/new: "+tc.text+": Unknown agencyId Error [Exception]", err.Error())
+		})
+	}
 }
 
 // Only Revive's own object proves a refusal: any other 5xx body, and a gateway's 502 or
