@@ -52,11 +52,8 @@ func runAccountuser(ctx context.Context, w io.Writer, srv *server.Accountuser) (
 	// Revive sends every number as a string ({"userId":"21","active":"1"}); ID and Active
 	// decode either form, so u.UserID is a number here.
 	fmt.Fprintf(w, "created user %d (%s) in account %d\n", u.UserID, u.Username, u.DefaultAccountID)
-	defer func() { // if a later step fails, still remove the user
-		if err != nil {
-			_ = c.Delete(context.WithoutCancel(ctx), u.UserID)
-		}
-	}()
+	// If a later step fails, still remove the user.
+	defer server.Undo(ctx, &err, func(ctx context.Context) error { return c.Delete(ctx, u.UserID) })
 
 	// The account is the list's filter: GET /usr/acc/{accountId}.
 	users, err := c.ListByAccount(ctx, srv.AccountID)

@@ -48,11 +48,8 @@ func runBackoffice(ctx context.Context, w io.Writer, srv *server.Backoffice) (er
 		return fmt.Errorf("create: %w", err)
 	}
 	fmt.Fprintf(w, "created user %d <%s>\n", u.ID, u.Email)
-	defer func() { // if a later step fails, still remove the user
-		if err != nil {
-			_ = c.Delete(context.WithoutCancel(ctx), u.ID)
-		}
-	}()
+	// If a later step fails, still remove the user.
+	defer server.Undo(ctx, &err, func(ctx context.Context) error { return c.Delete(ctx, u.ID) })
 
 	// filter[active]=1 keeps active users only. Beware: B2Core reads filter[active]=0 as
 	// "whatever the status", not "inactive", so Active: Ptr(false) filters nothing.

@@ -56,11 +56,8 @@ func runClientuser(ctx context.Context, w io.Writer, srv *server.Clientuser) (er
 		return fmt.Errorf("create: %w", err)
 	}
 	fmt.Fprintf(w, "created user %d (%s, %s access) on client %s\n", u.ID, u.Login, u.Access, client)
-	defer func() { // if a later step fails, still remove the user
-		if err != nil {
-			_ = c.Delete(context.WithoutCancel(ctx), client, u.ID)
-		}
-	}()
+	// If a later step fails, still remove the user.
+	defer server.Undo(ctx, &err, func(ctx context.Context) error { return c.Delete(ctx, client, u.ID) })
 
 	// Filters are lists, sent as repeated keys: login=a&login=b.
 	users, err := c.List(ctx, client, clientuser.ListOptions{Login: []string{login}})

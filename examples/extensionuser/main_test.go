@@ -12,12 +12,13 @@ import (
 
 // check holds the checks that are extensionuser's, on what the fake stored at each step.
 func check(t *testing.T, r exampletest.Ran[*server.Extensionuser, extensionuser.User]) {
-	assert.Equal(t, []string{"5001"}, r.List.Query["extension_id"])
-	assert.Equal(t, []string{r.Stored.Login}, r.List.Query["login"])
+	assert.Equal(t, []string{"5001"}, r.List.Query["extension_id"], "the internal number is the list's filter")
+	assert.Empty(t, r.List.Query["login"], "and the only one")
 	assert.Equal(t, r.Srv.ExtensionID, r.Stored.ExtensionID)
 	assert.Equal(t, extensionuser.AccessReadOnly, r.Stored.Access, "the update changed the access")
 	assert.Equal(t, extensionuser.StatusActive, r.Stored.Status, "and only the access")
-	assert.Contains(t, r.Out, "1 found")
+	assert.Contains(t, r.Out, "ours among them: true")
+	assert.Contains(t, r.Out, "still on internal number 5001")
 }
 
 // TestProgram runs the program as `go run` does with no configuration: the checks every

@@ -58,11 +58,8 @@ func runIotuser(ctx context.Context, w io.Writer, srv *server.Iotuser) (err erro
 		return fmt.Errorf("create: %w", err)
 	}
 	fmt.Fprintf(w, "created user %d (%s, role %s)\n", u.ID, u.Login, u.Role)
-	defer func() { // if a later step fails, still remove the user
-		if err != nil {
-			_ = c.Delete(context.WithoutCancel(ctx), u.ID)
-		}
-	}()
+	// If a later step fails, still remove the user.
+	defer server.Undo(ctx, &err, func(ctx context.Context) error { return c.Delete(ctx, u.ID) })
 
 	// loginPattern is an SQL LIKE pattern. Without Take the server sends every match at
 	// once; All pages with take and skip.

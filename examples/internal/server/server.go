@@ -134,6 +134,16 @@ func Main[S Settings](name, title string, setup func(Env) (S, error), run func(c
 	})
 }
 
+// Undo calls undo when *err holds an error as the calling function returns. Deferred
+// right after a create, it removes what the program created when a later step fails.
+// undo gets a context that outlives ctx's cancellation (a timeout may be why the step
+// failed), and its own error is dropped: the step's error is the one to report.
+func Undo(ctx context.Context, err *error, undo func(context.Context) error) {
+	if *err != nil {
+		_ = undo(context.WithoutCancel(ctx))
+	}
+}
+
 // UniqueName returns a name no server holds yet ("example-" and the time), so that a
 // program touches only the user it creates.
 func UniqueName() string {

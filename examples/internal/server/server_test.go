@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -114,4 +116,22 @@ func TestHTTPClientRecordsUnderDirAPI(t *testing.T) {
 	require.NoError(t, err)
 	defer b.Close()
 	assert.Contains(t, b.Where, "recording to "+filepath.Join(dir, "backoffice"))
+}
+
+func TestUndoRunsOnlyAfterAFailure(t *testing.T) {
+	var undone []error
+	step := func(fail error) (err error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer Undo(ctx, &err, func(ctx context.Context) error {
+			undone = append(undone, ctx.Err())
+			return errors.New("dropped")
+		})
+		cancel() // ctx has ended by the time Undo runs, as after a timeout
+		return fail
+	}
+	require.NoError(t, step(nil))
+	assert.Empty(t, undone, "nothing to undo after a success")
+	fail := errors.New("list failed")
+	assert.Equal(t, fail, step(fail), "the step's error, not undo's")
+	assert.Equal(t, []error{nil}, undone, "undone once, with a context that is not canceled")
 }
