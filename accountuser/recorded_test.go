@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -91,11 +90,9 @@ func sessionAccounts(s fixture.Recording) []accountuser.ID {
 		if json.Unmarshal(ex.Request.Body, &body) == nil && body.DefaultAccountID > 0 {
 			ids = append(ids, body.DefaultAccountID)
 		}
-		if _, acc, ok := strings.Cut(ex.Request.Path, "/usr/acc/"); ok {
-			if n, err := strconv.ParseInt(acc, 10, 64); err == nil {
-				ids = append(ids, accountuser.ID(n))
-			}
-		}
+	}
+	for _, n := range s.PathIDs("/usr/acc/") {
+		ids = append(ids, accountuser.ID(n))
 	}
 	return ids
 }

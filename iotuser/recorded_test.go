@@ -3,9 +3,8 @@ package iotuser_test
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -42,12 +41,8 @@ var recorded = fixture.Suite{
 		fake := iotusertest.NewServer(iotusertest.WithSeparateAuth(),
 			iotusertest.WithAdmin(cmp.Or(s.Value("login"), iotusertest.DefaultAdminLogin), password))
 		t.Cleanup(fake.Close)
-		for _, ex := range s.Exchanges { // networks exist before a session starts
-			if _, n, ok := strings.Cut(ex.Request.Path, "/network/"); ok {
-				if id, err := strconv.ParseInt(n, 10, 64); err == nil {
-					fake.AddNetwork(iotuser.Network{ID: id, Name: "network " + n})
-				}
-			}
+		for _, id := range s.PathIDs("/network/") { // networks exist before a session starts
+			fake.AddNetwork(iotuser.Network{ID: id, Name: fmt.Sprintf("network %d", id)})
 		}
 		base, auth := s.Prefix("/user"), s.Prefix("/token")
 		return fake.BaseURL(), []fixture.ContractOption{fixture.WithStripPrefix(base), fixture.WithStripPrefix(auth),
