@@ -10,8 +10,7 @@ import (
 )
 
 func startBackoffice(t *testing.T, cfg config) *harness {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := served(t, backofficetest.NewServer())
 	seeded := srv.AddUser(backoffice.User{Name: "Seed", Email: "seed@example.com", Active: true, Groups: []int64{1}}, "seed-pw")
 	var ts tokenSource
 	ts.fetch = func() string { return srv.Token() }
@@ -19,7 +18,6 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 		backoffice.WithTokenSource(&ts), backoffice.WithRetry(cfg.retryMax, 0, 0)},
 		backoffice.WithMaxResponseBytes, backoffice.WithLogger, backoffice.WithHTTPClient))
 	email := func(key string) string { return key + "@example.com" }
-	const password = "Create-pw-1"
 	return &harness{
 		fake: srv,
 		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
@@ -28,7 +26,7 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 			return len(us), err
 		},
 		create: func(ctx context.Context, key string) error {
-			return errOf(c.Create(ctx, &backoffice.CreateRequest{Name: key, Email: email(key), Password: password, Active: true, Groups: []int64{1}}))
+			return errOf(c.Create(ctx, &backoffice.CreateRequest{Name: key, Email: email(key), Password: createPassword, Active: true, Groups: []int64{1}}))
 		},
 		exists: func(ctx context.Context, key string) (bool, error) {
 			us, err := c.List(ctx, backoffice.ListOptions{Email: email(key)})
@@ -38,7 +36,7 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 			return count(srv.Users(), email(key), func(u backoffice.User) string { return u.Email }, strings.EqualFold)
 		},
 		expireToken: srv.ExpireToken,
-		secrets:     func() []string { return append(ts.issued(), password, "seed-pw") },
+		secrets:     func() []string { return append(ts.issued(), createPassword, "seed-pw") },
 		hostileList: func(ctx context.Context, v string) error {
 			return errOf(c.List(ctx, backoffice.ListOptions{Name: v, Email: v}))
 		},

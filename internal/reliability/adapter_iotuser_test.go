@@ -11,15 +11,13 @@ import (
 func startIotuser(t *testing.T, cfg config) *harness {
 	// The token service runs apart, as in DeviceHive's own deployment, so that faults
 	// injected into the API do not hit logins.
-	srv := iotusertest.NewServer(iotusertest.WithSeparateAuth())
-	t.Cleanup(srv.Close)
+	srv := served(t, iotusertest.NewServer(iotusertest.WithSeparateAuth()))
 	seeded := srv.AddUser(iotuser.User{Login: "seed", Role: iotuser.RoleClient}, "seed-password")
 	c := newClient(t, iotuser.New, options(cfg, []iotuser.Option{iotuser.WithBaseURL(srv.BaseURL()),
 		iotuser.WithAuthURL(srv.AuthURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()),
 		iotuser.WithRetry(cfg.retryMax, 0, 0)},
 		iotuser.WithMaxResponseBytes, iotuser.WithLogger, iotuser.WithHTTPClient))
 	login := func(u iotuser.User) string { return u.Login }
-	const password = "Create-pw-1"
 	return &harness{
 		fake: srv,
 		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
@@ -28,7 +26,7 @@ func startIotuser(t *testing.T, cfg config) *harness {
 			return len(us), err
 		},
 		create: func(ctx context.Context, key string) error {
-			return errOf(c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.RoleClient, Password: password}))
+			return errOf(c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.RoleClient, Password: createPassword}))
 		},
 		exists: func(ctx context.Context, key string) (bool, error) {
 			us, err := c.List(ctx, iotuser.ListOptions{Login: key})
@@ -38,7 +36,7 @@ func startIotuser(t *testing.T, cfg config) *harness {
 		expireToken: srv.ExpireAccessTokens,
 		secrets: func() []string {
 			tok := c.Tokens()
-			return []string{srv.AdminPassword(), password, "seed-password", tok.AccessToken, tok.RefreshToken}
+			return []string{srv.AdminPassword(), createPassword, "seed-password", tok.AccessToken, tok.RefreshToken}
 		},
 		hostileList: func(ctx context.Context, v string) error {
 			return errOf(c.List(ctx, iotuser.ListOptions{Login: v, LoginPattern: v}))

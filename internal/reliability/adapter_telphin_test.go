@@ -38,25 +38,21 @@ func telphinHarness[U, C, L any](srv *clientusertest.Server, c telphinUsers[U, C
 		},
 		stored:      func(key string) int { return count(stored(), key, login, strings.EqualFold) },
 		expireToken: srv.ExpireTokens,
-		secrets:     func() []string { return []string{srv.Secret(), telphinPassword, "seed-pw"} },
+		secrets:     func() []string { return []string{srv.Secret(), createPassword, "seed-pw"} },
 		hostileGet:  func(ctx context.Context, v string) error { return errOf(c.Get(ctx, v, seeded)) },
 		hostileList: func(ctx context.Context, v string) error { return errOf(c.List(ctx, me, hostile(v))) },
 	}
 }
 
-// telphinPassword is the password of the users the harness creates.
-const telphinPassword = "Create-pw-1"
-
 func startClientuser(t *testing.T, cfg config) *harness {
-	srv := clientusertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := served(t, clientusertest.NewServer())
 	seeded := srv.AddClientUser(clientuser.User{Login: "seed", Name: "Seed", Email: "seed@example.com"}, "seed-pw")
 	c := newClient(t, clientuser.New, options(cfg, []clientuser.Option{clientuser.WithBaseURL(srv.BaseURL()),
 		clientuser.WithClientCredentials(srv.AppID(), srv.Secret()), clientuser.WithRetry(cfg.retryMax, 0, 0)},
 		clientuser.WithMaxResponseBytes, clientuser.WithLogger, clientuser.WithHTTPClient))
 	return telphinHarness(srv, c, seeded.ID,
 		func(key string) *clientuser.CreateRequest {
-			return &clientuser.CreateRequest{Login: key, Name: key, Password: telphinPassword, Email: key + "@example.com"}
+			return &clientuser.CreateRequest{Login: key, Name: key, Password: createPassword, Email: key + "@example.com"}
 		},
 		func(key string) clientuser.ListOptions { return clientuser.ListOptions{Login: []string{key}} },
 		func(v string) clientuser.ListOptions { return clientuser.ListOptions{Login: []string{v}} },
@@ -64,8 +60,7 @@ func startClientuser(t *testing.T, cfg config) *harness {
 }
 
 func startExtensionuser(t *testing.T, cfg config) *harness {
-	srv := clientusertest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := served(t, clientusertest.NewServer())
 	const extension = 5001
 	seeded := srv.AddExtensionUser(srv.ClientID(), extensionuser.User{Login: "seed", Name: "Seed", Email: "seed@example.com", ExtensionID: extension}, "seed-pw")
 	c := newClient(t, extensionuser.New, options(cfg, []extensionuser.Option{extensionuser.WithBaseURL(srv.BaseURL()),
@@ -73,7 +68,7 @@ func startExtensionuser(t *testing.T, cfg config) *harness {
 		extensionuser.WithMaxResponseBytes, extensionuser.WithLogger, extensionuser.WithHTTPClient))
 	return telphinHarness(srv, c, seeded.ID,
 		func(key string) *extensionuser.CreateRequest {
-			return &extensionuser.CreateRequest{Login: key, Name: key, Password: telphinPassword, Email: key + "@example.com", ExtensionID: extension}
+			return &extensionuser.CreateRequest{Login: key, Name: key, Password: createPassword, Email: key + "@example.com", ExtensionID: extension}
 		},
 		func(key string) extensionuser.ListOptions { return extensionuser.ListOptions{Login: []string{key}} },
 		func(v string) extensionuser.ListOptions {

@@ -33,6 +33,15 @@ type knobs interface {
 	FaultsInjected() int
 }
 
+// createPassword is the password of the users every harness creates.
+const createPassword = "Create-pw-1"
+
+// served returns srv, closed when the test ends.
+func served[S interface{ Close() }](t *testing.T, srv S) S {
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // harness is one family's client wired to its fake.
 type harness struct {
 	fake knobs
