@@ -6,55 +6,43 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"net/http"
 
 	"github.com/usersdk/usersdk-go/backoffice"
-	"github.com/usersdk/usersdk-go/internal/fuzzkit"
+	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
 )
 
-// exampleServer stands in for a Back Office in these examples.
-func exampleServer() *http.Client {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v2/users", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("offset") != "0" {
-			fmt.Fprint(w, `[]`)
-			return
-		}
-		fmt.Fprint(w, `[{"id":1,"name":"Mary","email":"mary@example.com","active":true}]`)
-	})
-	mux.HandleFunc("GET /api/v2/users/{id}", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprint(w, `{"message":"User not found"}`)
-	})
-	return fuzzkit.HandlerClient(mux)
-}
-
+// Example creates a user in a group, moves it to two others and finds it by name among
+// the Back Office's users. The in-memory fake of package backofficetest answers;
+// WithBaseURL names a real Back Office.
 func Example() {
-	c, err := backoffice.New(
-		backoffice.WithBaseURL("https://bo.example.com"),
-		backoffice.WithToken("my-token"),
-		backoffice.WithHTTPClient(exampleServer()),
-	)
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	srv.AddUser(backoffice.User{Name: "Ann", Email: "ann@example.com", Active: true, Groups: backoffice.GroupIDs{2}}, "pw")
+	c, err := backoffice.New(backoffice.WithBaseURL(srv.URL), backoffice.WithToken(srv.Token()))
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
+	// A user belongs to at least one group, named by id.
+	u, err := c.Create(ctx, &backoffice.CreateRequest{
+		Name: "Mary", Email: "mary@example.com", Password: "S3cret-pass", Active: true, Groups: []int64{2},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Groups replaces the user's whole list.
+	if _, err := c.Patch(ctx, u.ID, &backoffice.UpdateRequest{Groups: []int64{3, 4}}); err != nil {
+		log.Fatal(err)
+	}
 	for u, err := range c.All(ctx, backoffice.ListOptions{Name: "Mary"}) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(u.ID, u.Name, u.Email)
-	}
-
-	_, err = c.Get(ctx, 42)
-	var apiErr *backoffice.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.Message, errors.Is(err, backoffice.ErrNotFound))
+		fmt.Println(u.ID, u.Name, u.Active, u.Groups)
 	}
 	// Output:
-	// 1 Mary mary@example.com
-	// 404 User not found true
+	// 2 Mary true [3 4]
 }
 
 func ExampleClient_Create() {
@@ -69,12 +57,38 @@ func ExampleClient_Create() {
 	// Output: true password
 }
 
+// Patch and Update send the same body, by PATCH and by PUT. A PUT is safe to repeat, so
+// Update is retried after a network failure; Patch is not, and reports ErrOutcomeUnknown
+// instead: the change may or may not have been made, so read the user before trying again.
 func ExampleClient_Patch() {
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	mary := srv.AddUser(backoffice.User{Name: "Mary", Email: "mary@example.com", Active: true, Groups: backoffice.GroupIDs{2}}, "pw")
+	// Retrying at once keeps the example quick; the default waits from 500ms.
+	c, err := backoffice.New(backoffice.WithBaseURL(srv.URL), backoffice.WithToken(srv.Token()), backoffice.WithRetry(1, 0, 0))
+	if err != nil {
+		log.Fatal(err)
+	}
+
 	// Only the fields that are set go on the wire; an empty, non-nil slice clears a list.
 	req := &backoffice.UpdateRequest{Active: backoffice.Ptr(false), IPWhitelist: []string{}}
 	body, _ := json.Marshal(req)
 	fmt.Println(string(body))
-	// Output: {"active":false,"ipWhitelist":[]}
+
+	srv.DropNext(1)
+	_, err = c.Patch(context.Background(), mary.ID, req)
+	fmt.Println("Patch:", errors.Is(err, backoffice.ErrOutcomeUnknown))
+
+	srv.DropNext(1)
+	u, err := c.Update(context.Background(), mary.ID, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("Update:", u.Active)
+	// Output:
+	// {"active":false,"ipWhitelist":[]}
+	// Patch: true
+	// Update: false
 }
 
 func ExampleTFA() {
