@@ -13,23 +13,33 @@ import (
 	"github.com/usersdk/usersdk-go/extensionuser"
 )
 
-// The examples talk to clientusertest's in-memory fake of Telphin; without WithBaseURL a
-// client talks to Telphin's own API.
-
+// Example adds a read-only user to the client that owns the application (Me), then blocks
+// it: access (full or read-only) and status (active or blocked) are what a client-level
+// user has beyond its sign-in data. The examples talk to clientusertest's in-memory fake of
+// Telphin.
 func Example() {
 	srv := clientusertest.NewServer()
 	defer srv.Close()
-	c, err := clientuser.New(clientuser.WithBaseURL(srv.BaseURL()), clientuser.WithClientCredentials(srv.AppID(), srv.Secret()))
+	c, err := clientuser.New(
+		clientuser.WithBaseURL(srv.BaseURL()), // leave out to talk to Telphin's own API
+		clientuser.WithClientCredentials(srv.AppID(), srv.Secret()),
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
-	_, err = c.Create(ctx, clientuser.Me, &clientuser.CreateRequest{
+	u, err := c.Create(ctx, clientuser.Me, &clientuser.CreateRequest{
 		Login: "auditor", Name: "Olga Ivanova", Password: "S3cret-pass", Email: "olga@example.com",
 		Access: clientuser.AccessReadOnly,
 	})
 	if err != nil {
+		log.Fatal(err)
+	}
+	// Me stands for the client's numeric id, which the answer carries.
+	fmt.Println(u.Login, u.Access, u.Status, u.ClientID == clientusertest.DefaultClientID)
+
+	if _, err := c.Update(ctx, clientuser.Me, u.ID, &clientuser.UpdateRequest{Status: clientuser.Ptr(clientuser.StatusBlocked)}); err != nil {
 		log.Fatal(err)
 	}
 	// Filters are arrays, sent as repeated keys: ?login=auditor&login=nobody.
@@ -38,17 +48,11 @@ func Example() {
 		log.Fatal(err)
 	}
 	for _, u := range users {
-		fmt.Println(u.Login, u.Access, u.Status, u.ClientID == clientusertest.DefaultClientID)
-	}
-
-	_, err = c.Get(ctx, clientuser.Me, 999)
-	var apiErr *clientuser.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.Message, errors.Is(err, clientuser.ErrNotFound))
+		fmt.Println(u.Login, u.Access, u.Status)
 	}
 	// Output:
 	// auditor read_only active true
-	// 404 Record not found true
+	// auditor read_only blocked
 }
 
 // All pages through the list with page and per_page, which Telphin does not document for
@@ -78,7 +82,9 @@ func ExampleClient_All() {
 }
 
 // One token serves both packages: the extensionuser client takes the clientuser client's
-// token source, so the two share one cached token and renew it together after a 401.
+// token source, so the two share one cached token and renew it together after a 401. The
+// source is an oauth2.TokenSource: asking it for a token at start-up shows bad
+// credentials at once, not on the first call.
 func ExampleClient_TokenSource() {
 	srv := clientusertest.NewServer()
 	defer srv.Close()
@@ -86,6 +92,11 @@ func ExampleClient_TokenSource() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	tok, err := users.TokenSource().Token()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tok.Type(), "token fetched")
 	extensions, err := extensionuser.New(extensionuser.WithBaseURL(srv.BaseURL()), extensionuser.WithTokenSource(users.TokenSource()))
 	if err != nil {
 		log.Fatal(err)
@@ -99,7 +110,9 @@ func ExampleClient_TokenSource() {
 		log.Fatal(err)
 	}
 	fmt.Println("tokens fetched:", srv.TokenRequests())
-	// Output: tokens fetched: 1
+	// Output:
+	// Bearer token fetched
+	// tokens fetched: 1
 }
 
 func ExampleClient_Create() {
@@ -135,19 +148,23 @@ func ExampleClient_RateLimit() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx := context.Background()
+	// The budget is known once an answer has carried the X-RateLimit-* headers.
+	_, known := c.RateLimit()
+	fmt.Println("known:", known)
 
+	ctx := context.Background()
 	if _, err := c.List(ctx, clientuser.Me, clientuser.ListOptions{}); err != nil {
 		log.Fatal(err)
 	}
-	last, _ := c.RateLimit()
-	fmt.Println(last.Remaining, "of", last.Limit, "left")
+	last, known := c.RateLimit()
+	fmt.Println("known:", known, "-", last.Remaining, "of", last.Limit, "left")
 	_, err = c.List(ctx, clientuser.Me, clientuser.ListOptions{})
 	var rl *clientuser.RateLimitError
 	if errors.As(err, &rl) {
 		fmt.Println(errors.Is(err, clientuser.ErrRateLimited), "- retry in", time.Until(rl.Reset).Round(time.Minute))
 	}
 	// Output:
-	// 0 of 1 left
+	// known: false
+	// known: true - 0 of 1 left
 	// true - retry in 30m0s
 }
