@@ -40,7 +40,16 @@ func Example() {
 	for _, u := range users {
 		fmt.Println(u.ExtensionID, u.Login, u.Access, u.Status)
 	}
+	// Values of one filter are alternatives; different filters must all match.
+	blocked, err := c.List(ctx, extensionuser.Me, extensionuser.ListOptions{
+		ExtensionID: []int64{5001, 5002}, Status: []extensionuser.Status{extensionuser.StatusBlocked},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(blocked), "blocked:", blocked[0].Login)
 
+	// An unknown client is a 404 too, told from an unknown user by its Code.
 	_, err = c.List(ctx, "777", extensionuser.ListOptions{})
 	var apiErr *extensionuser.APIError
 	if errors.As(err, &apiErr) {
@@ -49,6 +58,7 @@ func Example() {
 	// Output:
 	// 5002 sales read_only blocked
 	// 5001 reception full active
+	// 1 blocked: sales
 	// 404 client_not_found true
 }
 
