@@ -27,56 +27,57 @@ func Example() {
 	}
 	ctx := context.Background()
 
-	for _, login := range []string{"mary", "maria", "bob"} {
-		req := &iotuser.CreateRequest{Login: login, Role: iotuser.RoleClient, Password: "s3cret-Pass"}
-		if _, err := c.Create(ctx, req); err != nil {
+	for _, req := range []iotuser.CreateRequest{
+		{Login: "mary", Role: iotuser.RoleClient, Password: "s3cret-Pass"},
+		{Login: "maria", Role: iotuser.RoleClient, Password: "s3cret-Pass"},
+		{Login: "marco", Role: iotuser.RoleAdmin, Password: "s3cret-Pass"},
+		{Login: "bob", Role: iotuser.RoleClient, Password: "s3cret-Pass"},
+	} {
+		if _, err := c.Create(ctx, &req); err != nil {
 			log.Fatal(err)
 		}
 	}
-	for u, err := range c.All(ctx, iotuser.ListOptions{LoginPattern: "mar%"}) {
+	// LoginPattern is an SQL LIKE pattern: "mar%" matches mary, maria and marco, not bob.
+	opts := iotuser.ListOptions{LoginPattern: "mar%", Role: iotuser.Ptr(iotuser.RoleClient)}
+	for u, err := range c.All(ctx, opts) {
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Println(u.Login, u.Role, u.Status)
 	}
-
-	_, err = c.Get(ctx, 999)
-	var apiErr *iotuser.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.Message, errors.Is(err, iotuser.ErrNotFound))
+	// Count takes the same filters, without the paging and sorting.
+	n, err := c.Count(ctx, opts.CountOptions())
+	if err != nil {
+		log.Fatal(err)
 	}
+	fmt.Println(n, "clients")
 	// Output:
 	// mary client active
 	// maria client active
-	// 404 User with id = 999 not found true
+	// 2 clients
 }
 
 func ExampleClient_Update() {
 	srv := iotusertest.NewServer()
 	defer srv.Close()
+	mary := srv.AddUser(iotuser.User{Login: "mary", Role: iotuser.RoleClient, Data: json.RawMessage(`{"phone":"+1-555-0100"}`)}, "s3cret-Pass")
 	c, err := iotuser.New(iotuser.WithBaseURL(srv.BaseURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()))
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	u, err := c.Create(ctx, &iotuser.CreateRequest{
-		Login: "mary", Role: iotuser.RoleClient, Password: "s3cret-Pass", Data: json.RawMessage(`{"phone":"+1-555-0100"}`),
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
 
 	// DeviceHive clears data on an update that leaves it out: read it and send it back.
-	cur, err := c.Get(ctx, u.ID)
+	cur, err := c.Get(ctx, mary.ID)
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = c.Update(ctx, u.ID, &iotuser.UpdateRequest{Status: iotuser.Ptr(iotuser.StatusDisabled), Data: &cur.Data})
+	err = c.Update(ctx, mary.ID, &iotuser.UpdateRequest{Status: iotuser.Ptr(iotuser.StatusDisabled), Data: &cur.Data})
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	after, err := c.Get(ctx, u.ID)
+	after, err := c.Get(ctx, mary.ID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -130,4 +131,37 @@ func ExampleClient_Create() {
 	var ve *iotuser.ValidationError
 	fmt.Println(errors.As(err, &ve), ve.Field, errors.Is(err, iotuser.ErrInvalidInput))
 	// Output: true password true
+}
+
+// A client-role user reaches only the devices of the networks assigned to it; Get and
+// GetCurrent return a user with its networks.
+func ExampleClient_AssignNetwork() {
+	srv := iotusertest.NewServer()
+	defer srv.Close()
+	greenhouse := srv.AddNetwork(iotuser.Network{Name: "greenhouse"})
+	mary := srv.AddUser(iotuser.User{Login: "mary", Role: iotuser.RoleClient}, "s3cret-Pass")
+	c, err := iotuser.New(iotuser.WithBaseURL(srv.BaseURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+
+	if err := c.AssignNetwork(ctx, mary.ID, greenhouse.ID); err != nil {
+		log.Fatal(err)
+	}
+	u, err := c.Get(ctx, mary.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u.Login, u.Role, u.Networks[0].Name)
+
+	// DeviceHive's message says which id it did not find.
+	err = c.AssignNetwork(ctx, mary.ID, 9)
+	var apiErr *iotuser.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Message, errors.Is(err, iotuser.ErrNotFound))
+	}
+	// Output:
+	// mary client greenhouse
+	// 404 Network with id = 9 not found true
 }
