@@ -8,16 +8,16 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"net/http/httptest"
 
 	"github.com/usersdk/usersdk-go/accountuser"
-	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // exampleServer stands in for a Revive installation in these examples. It answers as
 // Revive does: numbers as strings, "password" as null, an unknown user with its error
 // object and status 200, a modify or a delete with the text {"OK"}. Bodies it receives
 // on a modify are printed. It keeps one user, Mary (21), whose active flag a modify sets.
-func exampleServer() *http.Client {
+func exampleServer() *httptest.Server {
 	active := "1"
 	mary := func() string {
 		return `{"userId":"21","contactName":"Mary","emailAddress":"mary@example.com",` +
@@ -57,23 +57,25 @@ func exampleServer() *http.Client {
 		}
 		mux.ServeHTTP(w, r)
 	})
-	return fuzzkit.HandlerClient(auth)
+	return httptest.NewServer(auth)
 }
 
-func newExampleClient() *accountuser.Client {
+// newExampleClient returns a client of exampleServer, and the function that stops it.
+func newExampleClient() (*accountuser.Client, func()) {
+	srv := exampleServer()
 	c, err := accountuser.New(
-		accountuser.WithBaseURL("https://revive.example.com"),
+		accountuser.WithBaseURL(srv.URL), // the address of the installation's REST API
 		accountuser.WithBasicAuth("admin", "secret"),
-		accountuser.WithHTTPClient(exampleServer()),
 	)
 	if err != nil {
 		log.Fatal(err)
 	}
-	return c
+	return c, srv.Close
 }
 
 func Example() {
-	c := newExampleClient()
+	c, stop := newExampleClient()
+	defer stop()
 	ctx := context.Background()
 
 	users, err := c.ListByAccount(ctx, 2)
@@ -96,7 +98,8 @@ func Example() {
 }
 
 func ExampleClient_Create() {
-	c := newExampleClient()
+	c, stop := newExampleClient()
+	defer stop()
 	u, err := c.Create(context.Background(), &accountuser.CreateRequest{
 		ContactName: "Mary", EmailAddress: "mary@example.com", DefaultAccountID: 2,
 		Username: "mary", Password: "a-new-password",
@@ -116,7 +119,8 @@ func ExampleClient_Create() {
 }
 
 func ExampleClient_Update() {
-	c := newExampleClient()
+	c, stop := newExampleClient()
+	defer stop()
 	// Only the fields set are sent. This server answers {"OK"}, not a user, so Update
 	// reads the stored user back (GET /usr/21) and returns it.
 	u, err := c.Update(context.Background(), 21, &accountuser.UpdateRequest{Active: accountuser.Ptr(accountuser.Disabled)})
@@ -130,7 +134,8 @@ func ExampleClient_Update() {
 }
 
 func ExampleClient_Delete() {
-	c := newExampleClient()
+	c, stop := newExampleClient()
+	defer stop()
 	// This server answers a delete with the text {"OK"}, which is not JSON: success.
 	fmt.Println(c.Delete(context.Background(), 21))
 	// Output: <nil>
