@@ -10,6 +10,10 @@ import (
 	usersdk "github.com/usersdk/usersdk-go"
 )
 
+// readsAhead reports whether send reads every 2xx body whole before returning it, for a
+// family that looks for its error object there; the body is then in send's readAhead.
+func (c *Client) readsAhead() bool { return c.family.ErrorInSuccess != nil }
+
 // checkSuccessBody reads a 2xx body whole (the caller then decodes these bytes, not the
 // stream) and returns it as an *APIError when the family recognises its error body in it.
 // A small body of known length is read into a pooled buffer, which the caller puts back
@@ -21,7 +25,6 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 		body, err = readPooled(resp)
 	} else {
 		body.b, err = c.readBody(resp)
-		body.ok = err == nil
 	}
 	drainClose(resp.Body)
 	if err != nil {
@@ -38,13 +41,12 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 	return body, nil
 }
 
-// readAhead is a 2xx body that send read before its caller decoded it (ok), or nothing.
+// readAhead is a 2xx body that send read before its caller decoded it (see readsAhead).
 // When buf is set, b lies in that pooled buffer: the caller must not keep b, and calls
 // release once done.
 type readAhead struct {
 	b   []byte
 	buf *[]byte
-	ok  bool
 }
 
 // release puts the body's buffer back in the pool.
@@ -122,7 +124,7 @@ func readPooled(resp *http.Response) (readAhead, error) {
 		bodies.Put(bp)
 		return readAhead{}, err
 	}
-	return readAhead{b: b, buf: bp, ok: true}, nil
+	return readAhead{b: b, buf: bp}, nil
 }
 
 // decodePooled decodes a body that pooled accepts into out. As a decoder does, it takes

@@ -22,7 +22,7 @@ func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 	defer drainClose(resp.Body)
 	defer read.release()
 	body := c.limit(resp)
-	if read.ok {
+	if c.readsAhead() {
 		body = bytes.NewReader(read.b)
 	}
 	items := []T{}

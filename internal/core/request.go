@@ -94,19 +94,19 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 	var decoded error
 	raw, wantRaw := out.(*[]byte)
 	switch {
-	case wantRaw && ahead.ok:
+	case wantRaw && c.readsAhead():
 		*raw = ahead.owned()
 	case wantRaw:
 		*raw, decoded = c.readBody(resp)
 	case decodesItself:
 		read := ahead.b
-		if !ahead.ok {
+		if !c.readsAhead() {
 			read, decoded = c.readBody(resp)
 		}
 		if decoded == nil {
 			decoded = self.DecodeRaw(read)
 		}
-	case ahead.ok:
+	case c.readsAhead():
 		decoded = decodeFirst(ahead.b, out)
 	case c.pooled(resp):
 		decoded = decodePooled(resp, out)
@@ -186,9 +186,8 @@ func (c *Client) NoObject(r *Request) error {
 // send sends the request with retries and credential refresh and returns a 2xx answer,
 // whose body the caller must close. Any other outcome is returned as an error.
 //
-// For a family with ErrorInSuccess the body has been read already: read holds it
-// (resp.Body is then spent, and the caller releases read once decoded); otherwise read
-// is empty.
+// When c.readsAhead, the body has been read already: read holds it (resp.Body is then
+// spent, and the caller releases read once decoded); otherwise read is empty.
 func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, read readAhead, err error) {
 	if ctx == nil {
 		return nil, readAhead{}, errors.New(c.family.Name + ": nil context")
@@ -225,7 +224,7 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 			return nil, readAhead{}, err
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			if c.family.ErrorInSuccess != nil {
+			if c.readsAhead() {
 				read, err := c.checkSuccessBody(r, resp, a)
 				return resp, read, err
 			}
