@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,4 +57,35 @@ func TestTokenRequestsAreRedacted(t *testing.T) {
 	leaks := fuzzkit.NewLeaks()
 	leaks.Print(loginRequest{Login: "x", Password: password}, refreshRequest{RefreshToken: password})
 	leaks.Check(t, password)
+}
+
+// A token endpoint that echoes the request it refused (a proxy's debug page, say) gets
+// the password or refresh token back into no error.
+func TestEchoedTokenRequestIsRedacted(t *testing.T) {
+	const password, refresh = "pa55-Secret-word", "refresh-Secret-token"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":400,"message":%q,"received":%s}`, "refused "+string(body), body)
+	}))
+	t.Cleanup(echo.Close)
+	for name, opt := range map[string]Option{
+		"login":   WithLogin("test-user", password),
+		"refresh": WithTokens("", refresh),
+	} {
+		t.Run(name, func(t *testing.T) {
+			leaks := fuzzkit.NewLeaks()
+			c, err := New(WithBaseURL(echo.URL+"/api/rest"), WithAuthURL(echo.URL+"/auth/rest"), opt,
+				WithLogger(leaks.Logger), WithoutRetries())
+			require.NoError(t, err)
+			_, err = c.Get(context.Background(), 2)
+			require.Error(t, err)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr, "the token endpoint's answer is a typed error")
+			assert.Contains(t, apiErr.Message, "refused", "the rest of the message is kept")
+			leaks.Error(t, err)
+			leaks.Check(t, password, refresh)
+		})
+	}
 }

@@ -164,21 +164,23 @@ type refreshRequest struct {
 
 // signIn logs in: POST {auth}/token → 201 {"accessToken", "refreshToken"}.
 func (s *session) signIn(ctx context.Context) (*oauth2.Token, error) {
-	return s.post(ctx, s.tokenURL, loginRequest{Login: s.login, Password: s.password}, "login", true)
+	return s.post(ctx, s.tokenURL, loginRequest{Login: s.login, Password: s.password}, "login", true, s.password)
 }
 
 // refreshAccess renews the access token: POST {auth}/token/refresh → 201 {"accessToken"}.
 func (s *session) refreshAccess(ctx context.Context, refresh string) (*oauth2.Token, error) {
-	return s.post(ctx, s.refreshURL, refreshRequest{RefreshToken: refresh}, "token refresh", false)
+	return s.post(ctx, s.refreshURL, refreshRequest{RefreshToken: refresh}, "token refresh", false, refresh)
 }
 
 // post sends body to a token endpoint and stores the tokens of its answer; signedIn says
-// the answer comes from a login. A token call creates nothing, so it is retried like a
-// read and never reported as outcome-unknown.
-func (s *session) post(ctx context.Context, url string, body any, what string, signedIn bool) (*oauth2.Token, error) {
+// the answer comes from a login, and secret is the credential body carries, kept out of
+// any error even when the server echoes it. A token call creates nothing, so it is
+// retried like a read and never reported as outcome-unknown.
+func (s *session) post(ctx context.Context, url string, body any, what string, signedIn bool, secret string) (*oauth2.Token, error) {
 	var out Tokens
 	err := s.core.Do(ctx, &core.Request{
 		Method: http.MethodPost, URL: url, NoAuth: true, Repeat: core.RepeatSafe, Body: body,
+		Secrets: []string{secret},
 	}, &out)
 	if err != nil {
 		return nil, s.tokenError(err)
