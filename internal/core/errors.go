@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -117,15 +118,32 @@ func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) (e *
 	if c.family.ParseError != nil && len(body) > 0 && looksJSON(e.ContentType, body) {
 		vendor = c.family.ParseError(e)
 	}
-	for _, s := range a.secrets {
-		if s == "" {
+	for _, secret := range a.secrets {
+		if secret == "" {
 			continue
 		}
-		e.Body = bytes.ReplaceAll(e.Body, []byte(s), []byte(Redacted))
-		e.Message = strings.ReplaceAll(e.Message, s, Redacted)
-		e.Code = strings.ReplaceAll(e.Code, s, Redacted)
+		for _, s := range spellings(secret) {
+			e.Body = bytes.ReplaceAll(e.Body, []byte(s), []byte(Redacted))
+			e.Message = strings.ReplaceAll(e.Message, s, Redacted)
+			e.Code = strings.ReplaceAll(e.Code, s, Redacted)
+		}
 	}
 	return e, vendor
+}
+
+// spellings returns a secret as an answer that echoes the request may hold it: as it is,
+// form-encoded (a client secret with + / or = in a form) and escaped in a JSON string.
+func spellings(secret string) []string {
+	out := []string{secret}
+	if q := url.QueryEscape(secret); q != secret {
+		out = append(out, q)
+	}
+	if j, err := json.Marshal(secret); err == nil {
+		if inner := string(j[1 : len(j)-1]); inner != secret {
+			out = append(out, inner)
+		}
+	}
+	return out
 }
 
 func looksJSON(ct string, body []byte) bool {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	usersdk "github.com/usersdk/usersdk-go"
@@ -218,4 +220,26 @@ func TestNotIdempotentPUTIsSentOnce(t *testing.T) {
 		require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 		assert.Equal(t, int32(1), calls.Load())
 	})
+}
+
+// A server that echoes a refused request holds its secret as the request spelt it: in a
+// form, + / and = are escaped, and in JSON, < & and " are. No spelling reaches the error.
+func TestEchoedSecretIsRedactedInEverySpelling(t *testing.T) {
+	const secret = `ab+c/d=<&"x`
+	c, _ := mockClient(t, func(req *http.Request) (*http.Response, error) {
+		sent, _ := io.ReadAll(req.Body)
+		quoted, _ := json.Marshal(secret)
+		body := fmt.Sprintf(`{"message":"refused %s","code":%s,"echo":%q}`, sent, quoted, sent)
+		return httpmock.NewStringResponse(http.StatusBadRequest, body), nil
+	})
+	err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/token", NoAuth: true,
+		Form: url.Values{"client_secret": {secret}}, Secrets: []string{secret}}, nil)
+	var apiErr *usersdk.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "refused", "the rest of the message is kept")
+	for _, s := range []string{secret, `ab%2Bc%2Fd%3D%3C%26%22x`, `ab+c/d=\u003c\u0026\"x`} {
+		for _, text := range []string{err.Error(), apiErr.Message, apiErr.Code, string(apiErr.Body)} {
+			assert.NotContains(t, text, s)
+		}
+	}
 }
