@@ -33,7 +33,9 @@ import (
 
 // Fault is a failure the server injects instead of (or after) handling a request.
 type Fault struct {
-	// Status, when set, answers with this status instead of handling the request.
+	// Status, when set, answers with this status instead of handling the request. A
+	// fault with no Status and no other effect (no Drop, DropAfterHandling or SlowBody)
+	// answers 500.
 	Status int
 	// RetryAfter, when set, is sent as the Retry-After header with Status.
 	RetryAfter string
@@ -200,17 +202,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		if f.RetryAfter != "" {
 			w.Header().Set("Retry-After", f.RetryAfter)
 		}
+		status := f.Status
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
 		ct, b := f.ContentType, f.Body
 		if b == "" {
 			// No vendor's error shape: to a client this is a failure from outside the
 			// application (a proxy, a crash), so a write's outcome stays unknown.
-			b, ct = "injected fault "+strconv.Itoa(f.Status), "text/plain; charset=utf-8"
+			b, ct = "injected fault "+strconv.Itoa(status), "text/plain; charset=utf-8"
 		}
 		if ct == "" {
 			ct = "application/json"
 		}
 		w.Header().Set("Content-Type", ct)
-		w.WriteHeader(f.Status)
+		w.WriteHeader(status)
 		_, _ = io.WriteString(w, b)
 	}
 }

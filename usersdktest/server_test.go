@@ -78,6 +78,19 @@ func TestCountedAndUnlimitedFaults(t *testing.T) {
 	assert.Equal(t, 7, srv.FaultsInjected())
 }
 
+// A fault that sets no status and no other effect answers 500, not a broken handler.
+func TestFaultWithoutStatusAnswers500(t *testing.T) {
+	srv, handled := start(t)
+	srv.Inject(1, usersdktest.Fault{Method: http.MethodPost})
+	srv.FailNext(1, 0, "")
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		status, body := get(t, srv, method, "/")
+		assert.Equal(t, http.StatusInternalServerError, status, method)
+		assert.Equal(t, "injected fault 500", body)
+	}
+	assert.Zero(t, handled.Load())
+}
+
 func TestFaultsMatchMethodAndRequest(t *testing.T) {
 	srv, handled := start(t)
 	srv.Inject(1, usersdktest.Fault{Status: http.StatusBadGateway, Method: http.MethodPost})
