@@ -167,7 +167,10 @@ func (c *TokenCache) Token(ctx context.Context) (*oauth2.Token, error) {
 }
 
 func (c *TokenCache) run(caller context.Context, f *tokenFlight) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(caller), FetchTimeout)
+	// The fetch outlives the caller and serves every caller waiting on it, so it keeps
+	// the caller's values but not its WithResponse capture, which is the caller's alone.
+	detached := usersdk.WithResponse(context.WithoutCancel(caller), nil)
+	ctx, cancel := context.WithTimeout(detached, FetchTimeout)
 	defer cancel()
 	tok, err := c.fetch(ctx)
 	if err == nil && (tok == nil || tok.AccessToken == "") {

@@ -245,6 +245,25 @@ func TestTokenCacheCallerCancelDoesNotFailOthers(t *testing.T) {
 	})
 }
 
+// A fetch outlives its caller and serves others, so it must not write the caller's
+// WithResponse capture (after a cancelled call returned, that was a data race); the
+// caller's other values still reach it.
+func TestTokenFetchLeavesTheCallersResponseAlone(t *testing.T) {
+	type key struct{}
+	var got usersdk.Response
+	ctx := context.WithValue(usersdk.WithResponse(context.Background(), &got), key{}, "kept")
+	var capture *usersdk.Response
+	var value any
+	cache := NewTokenCache(0, func(ctx context.Context) (*tokenT, error) {
+		capture, value = usersdk.ResponseFrom(ctx), ctx.Value(key{})
+		return &tokenT{AccessToken: "t"}, nil
+	})
+	_, err := cache.Token(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, capture)
+	assert.Equal(t, "kept", value)
+}
+
 func TestRefreshOn401ThenSuccess(t *testing.T) {
 	var fetches atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
