@@ -17,7 +17,7 @@ func (c *Client) readsAhead() bool { return c.family.ErrorInSuccess != nil }
 // checkSuccessBody reads a 2xx body whole (the caller then decodes these bytes, not the
 // stream) and returns it as an *APIError when the family recognises its error body in it.
 // A small body of known length is read into a pooled buffer, which the caller puts back
-// with release once it has decoded the body; an *APIError keeps its buffer.
+// with release once it has decoded the body; an *APIError gets a copy of its body.
 func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (readAhead, error) {
 	var body readAhead
 	var err error
@@ -27,6 +27,7 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 		body.b, err = c.readBody(resp)
 	}
 	drainClose(resp.Body)
+	resp.Body = http.NoBody // spent: the caller's deferred drainClose has nothing to do
 	if err != nil {
 		err = c.decodeError(r, err)
 		if !a.idempotent {
@@ -35,7 +36,8 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 		return readAhead{}, err
 	}
 	if c.family.ErrorInSuccess(body.b) {
-		e, _ := c.apiErrorFrom(resp, a, body.b)
+		e, _ := c.apiErrorFrom(resp, a, body.owned())
+		body.release()
 		return readAhead{}, e
 	}
 	return body, nil

@@ -21,9 +21,11 @@ func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 	}
 	defer drainClose(resp.Body)
 	defer read.release()
-	body := c.limit(resp)
+	var body io.Reader
 	if c.readsAhead() {
 		body = bytes.NewReader(read.b)
+	} else {
+		body = c.limit(resp)
 	}
 	items := []T{}
 	var zero T
