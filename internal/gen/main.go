@@ -23,6 +23,8 @@ import (
 	"os"
 	"strings"
 	"text/template"
+
+	"github.com/usersdk/usersdk-go/internal/telphin"
 )
 
 // The templates are kept apart from the code so that they read as the files they make.
@@ -54,7 +56,7 @@ var telphinKinds = map[string]map[string]string{
 func main() {
 	pkg := flag.String("pkg", "", "package name")
 	redact := flag.String("redact", "", "comma-separated types that hold secrets: they get String, GoString and LogValue methods that redact them")
-	telphin := flag.String("telphin", "", "client or extension: also write telphin.go for that Telphin package")
+	kind := flag.String("telphin", "", "client or extension: also write telphin.go for that Telphin package")
 	flag.Parse()
 	if *pkg == "" {
 		log.Fatal("gen: -pkg is required")
@@ -64,13 +66,20 @@ func main() {
 		data["Redact"] = strings.Split(*redact, ",")
 	}
 	write("common.go", commonTemplate, data)
-	if *telphin != "" {
-		words, ok := telphinKinds[*telphin]
+	if *kind != "" {
+		words, ok := telphinKinds[*kind]
 		if !ok {
-			log.Fatalf("gen: -telphin must be client or extension, not %q", *telphin)
+			log.Fatalf("gen: -telphin must be client or extension, not %q", *kind)
 		}
 		for k, v := range words {
 			data[k] = v
+		}
+		// The public constants take their values from internal/telphin, which uses them.
+		data["Me"], data["DefaultBaseURL"], data["DefaultPageSize"] = telphin.Me, telphin.DefaultBaseURL, telphin.DefaultPageSize
+		data["Codes"] = map[string]string{
+			"AccessDenied": telphin.CodeAccessDenied, "UserBlocked": telphin.CodeUserBlocked,
+			"UserAccessTypeDeny": telphin.CodeUserAccessTypeDeny, "AppAccessTypeDeny": telphin.CodeAppAccessTypeDeny,
+			"ClientNotFound": telphin.CodeClientNotFound, "RateLimitExceeded": telphin.CodeRateLimitExceeded,
 		}
 		write("telphin.go", telphinTemplate, data)
 	}
