@@ -56,13 +56,13 @@ type Ran[S, U any] struct {
 	List usersdktest.Request
 }
 
-// Test runs the checks every program gets, each as a subtest: Run (CheckRun, then check,
-// which holds the API's own checks), RemovesTheUserWhenAStepFails (CheckFailedList) and
-// RecordingHoldsNoSecret (CheckRecording).
+// Test runs the checks every program gets, each as a subtest: Run (checkRun, then check,
+// which holds the API's own checks), RemovesTheUserWhenAStepFails (checkFailedList) and
+// RecordingHoldsNoSecret (checkRecording).
 func (p Program[S, U]) Test(t *testing.T, check func(*testing.T, Ran[S, U])) {
-	t.Run("Run", func(t *testing.T) { check(t, p.CheckRun(t)) })
-	t.Run("RemovesTheUserWhenAStepFails", p.CheckFailedList)
-	t.Run("RecordingHoldsNoSecret", p.CheckRecording)
+	t.Run("Run", func(t *testing.T) { check(t, p.checkRun(t)) })
+	t.Run("RemovesTheUserWhenAStepFails", p.checkFailedList)
+	t.Run("RecordingHoldsNoSecret", p.checkRecording)
 }
 
 func (p Program[S, U]) isList(method, path string) bool {
@@ -79,11 +79,11 @@ func (p Program[S, U]) fake(t *testing.T) (S, server.FakeServer) {
 	return srv, fake
 }
 
-// CheckRun runs the program as `go run` does with no configuration, and checks that it
+// checkRun runs the program as `go run` does with no configuration, and checks that it
 // succeeds, that the fake held exactly one user of its making just before its delete,
 // that it deletes what it creates, that it lists once, and that it shows its package's
 // ErrNotFound.
-func (p Program[S, U]) CheckRun(t *testing.T) Ran[S, U] {
+func (p Program[S, U]) checkRun(t *testing.T) Ran[S, U] {
 	t.Helper()
 	srv, fake := p.fake(t)
 	var atDelete []U
@@ -109,9 +109,9 @@ func (p Program[S, U]) CheckRun(t *testing.T) Ran[S, U] {
 	return Ran[S, U]{Srv: srv, Out: buf.String(), Stored: atDelete[0], List: lists[0]}
 }
 
-// CheckFailedList makes the program's list fail, and checks that the program says so and
+// checkFailedList makes the program's list fail, and checks that the program says so and
 // still deletes the user it created.
-func (p Program[S, U]) CheckFailedList(t *testing.T) {
+func (p Program[S, U]) checkFailedList(t *testing.T) {
 	t.Helper()
 	srv, fake := p.fake(t)
 	c := srv.Shared()
@@ -128,10 +128,10 @@ func (p Program[S, U]) CheckFailedList(t *testing.T) {
 // never send.
 var jwt = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.`)
 
-// CheckRecording runs the program in record mode (USERSDK_RECORD) against its fake, then
+// checkRecording runs the program in record mode (USERSDK_RECORD) against its fake, then
 // searches every file it wrote for the credential of its settings, the password of its
 // user, every credential it sent in an Authorization header, and any JWT.
-func (p Program[S, U]) CheckRecording(t *testing.T) {
+func (p Program[S, U]) checkRecording(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(recorder.EnvVar, dir)
 	srv, _ := p.fake(t)
