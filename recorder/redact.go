@@ -80,8 +80,9 @@ func (r *redactor) found(v string) {
 
 // RedactHeader returns the value the recorder writes for a header: Authorization and
 // Proxy-Authorization keep only their scheme ("Bearer REDACTED"); Cookie, Set-Cookie and
-// any header with a secret name (see [IsSecretName]) become [Placeholder]; any other value
-// that looks like a credential (a JWT, "Bearer …") is replaced too. Empty stays empty.
+// any header with a secret name (see [IsSecretName]) become [Placeholder]; Location keeps
+// its URL with secret query values and a userinfo password redacted; any other value that
+// looks like a credential (a JWT, "Bearer …") is replaced too. Empty stays empty.
 func RedactHeader(name, value string) string {
 	return (&redactor{}).header(name, value)
 }
@@ -100,6 +101,8 @@ func (r *redactor) header(name, value string) string {
 		}
 		r.found(value)
 		return Placeholder
+	case "Location":
+		return r.location(value)
 	case "Set-Cookie":
 		nv, _, _ := strings.Cut(value, ";")
 		_, v, _ := strings.Cut(nv, "=")
@@ -112,6 +115,23 @@ func (r *redactor) header(name, value string) string {
 		return Placeholder
 	}
 	return r.loose(value)
+}
+
+// location redacts a redirect target as a request's URL is: the values of secret query
+// parameters, and a password in the userinfo.
+func (r *redactor) location(value string) string {
+	u, err := url.Parse(value)
+	if err != nil {
+		return r.loose(value)
+	}
+	if pass, ok := u.User.Password(); ok {
+		r.found(pass)
+		u.User = url.UserPassword(u.User.Username(), Placeholder)
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = r.values(u.Query()).Encode()
+	}
+	return u.String()
 }
 
 func (r *redactor) authorization(value string) string {

@@ -199,6 +199,9 @@ func TestRedactHeader(t *testing.T) {
 		{"Content-Type", "application/json", "application/json"},
 		{"X-Forwarded-Auth", "Bearer zzz", "Bearer REDACTED"},
 		{"Authorization", "", ""},
+		{"Location", "https://h/cb?access_token=abc&state=x", "https://h/cb?access_token=REDACTED&state=x"},
+		{"Location", "https://u:pw@h/next", "https://u:REDACTED@h/next"},
+		{"Location", "/api/v2/users/7", "/api/v2/users/7"},
 	} {
 		assert.Equal(t, tc.want, recorder.RedactHeader(tc.name, tc.in), "%s: %s", tc.name, tc.in)
 	}
