@@ -191,6 +191,41 @@ func groupID(raw json.RawMessage) (int64, error) {
 	return id, nil
 }
 
+// CreateRequest is a new user. Name, Email, Password and at least one group are
+// required; Active and TFA are always sent, false included, as the API requires them.
+type CreateRequest struct {
+	Name     string  `json:"name"`
+	Email    string  `json:"email"`
+	Password string  `json:"password"`
+	Groups   []int64 `json:"groups"`
+	Active   bool    `json:"active"`
+	// TFA turns two-factor authentication on. Requests take a bool; an answer may name
+	// the method (see TFA).
+	TFA bool `json:"tfa"`
+
+	Phone             string      `json:"phone,omitempty"`
+	IPWhitelist       []string    `json:"ipWhitelist,omitempty"`
+	ClientTags        []ClientTag `json:"clientTags,omitempty"`
+	CanViewMaskedData *bool       `json:"canViewMaskedData,omitempty"`
+	// SendNotify e-mails the user that their profile was created.
+	SendNotify *bool `json:"sendNotify,omitempty"`
+}
+
+// Validate refuses a request with a required field missing or a value the API cannot
+// take, naming the field. Create calls it before sending anything.
+func (r *CreateRequest) Validate() error {
+	if r == nil {
+		return core.Invalid("request", "is nil")
+	}
+	if err := core.Required("name", r.Name, "email", r.Email, "password", r.Password); err != nil {
+		return err
+	}
+	if len(r.Groups) == 0 {
+		return core.Invalid("groups", "at least one group is required")
+	}
+	return nil
+}
+
 // ClientTag is a client tag assigned to a user. The vendor's docs call tags objects but
 // show them as strings ("my_tag"); both decode, and a tag built from a name is sent as a
 // string.
@@ -229,41 +264,6 @@ func (t *ClientTag) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// CreateRequest is a new user. Name, Email, Password and at least one group are
-// required; Active and TFA are always sent, false included, as the API requires them.
-type CreateRequest struct {
-	Name     string `json:"name"`
-	Email    string `json:"email"`
-	Password string `json:"password"`
-	Active   bool   `json:"active"`
-	// TFA turns two-factor authentication on. Requests take a bool; an answer may name
-	// the method (see TFA).
-	TFA    bool    `json:"tfa"`
-	Groups []int64 `json:"groups"`
-
-	Phone             string      `json:"phone,omitempty"`
-	IPWhitelist       []string    `json:"ipWhitelist,omitempty"`
-	ClientTags        []ClientTag `json:"clientTags,omitempty"`
-	CanViewMaskedData *bool       `json:"canViewMaskedData,omitempty"`
-	// SendNotify e-mails the user that their profile was created.
-	SendNotify *bool `json:"sendNotify,omitempty"`
-}
-
-// Validate refuses a request with a required field missing or a value the API cannot
-// take, naming the field. Create calls it before sending anything.
-func (r *CreateRequest) Validate() error {
-	if r == nil {
-		return core.Invalid("request", "is nil")
-	}
-	if err := core.Required("name", r.Name, "email", r.Email, "password", r.Password); err != nil {
-		return err
-	}
-	if len(r.Groups) == 0 {
-		return core.Invalid("groups", "at least one group is required")
-	}
-	return nil
-}
-
 // UpdateRequest changes a user, by PUT (Update) or PATCH (Patch). Only the fields that are
 // set are sent: nil pointers and nil slices are left out, while an empty non-nil slice is
 // sent as [] (to clear a list). Ptr makes the pointers.
@@ -271,12 +271,12 @@ type UpdateRequest struct {
 	Name     *string `json:"name,omitempty"`
 	Email    *string `json:"email,omitempty"`
 	Password *string `json:"password,omitempty"`
-	Phone    *string `json:"phone,omitempty"`
+	Groups   []int64 `json:"groups,omitzero"`
 	Active   *bool   `json:"active,omitempty"`
 	// TFA turns two-factor authentication on or off; requests take a bool.
 	TFA               *bool       `json:"tfa,omitempty"`
+	Phone             *string     `json:"phone,omitempty"`
 	IPWhitelist       []string    `json:"ipWhitelist,omitzero"`
-	Groups            []int64     `json:"groups,omitzero"`
 	ClientTags        []ClientTag `json:"clientTags,omitzero"`
 	CanViewMaskedData *bool       `json:"canViewMaskedData,omitempty"`
 	SendNotify        *bool       `json:"sendNotify,omitempty"`
@@ -286,18 +286,13 @@ type UpdateRequest struct {
 // Update and Patch call it before sending anything.
 func (r *UpdateRequest) Validate() error { return core.CheckUpdate(r, "name", "email", "password") }
 
-// SortOrder is the direction of a sorted list.
-type SortOrder string
-
-// Sort orders.
-const (
-	Ascending  SortOrder = "asc"
-	Descending SortOrder = "desc"
-)
-
 // ListOptions filters, sorts and pages List. The zero value lists the first page with the
 // server's default size.
 type ListOptions struct {
+	// Limit is the page size; 0 leaves it to the server.
+	Limit int `url:"limit,omitempty"`
+	// Offset is how many users to skip.
+	Offset int `url:"offset"`
 	// Name keeps users with this name (filter[name]).
 	Name string `url:"filter[name],omitempty"`
 	// Email keeps users with this e-mail (filter[email]).
@@ -305,10 +300,6 @@ type ListOptions struct {
 	// Active, when set to true, keeps only active users (filter[active]=1); false
 	// (filter[active]=0) means users regardless of status, as the API defines it.
 	Active *bool `url:"filter[active],int,omitempty"`
-	// Limit is the page size; 0 leaves it to the server.
-	Limit int `url:"limit,omitempty"`
-	// Offset is how many users to skip.
-	Offset int `url:"offset"`
 	// SortBy names the field to sort by.
 	SortBy string `url:"sort_by,omitempty"`
 	// SortOrder is Ascending or Descending.
@@ -328,3 +319,12 @@ func (o *ListOptions) Validate() error {
 	}
 	return nil
 }
+
+// SortOrder is the direction of a sorted list.
+type SortOrder string
+
+// Sort orders.
+const (
+	Ascending  SortOrder = "asc"
+	Descending SortOrder = "desc"
+)
