@@ -17,22 +17,13 @@ func startIotuser(t *testing.T, cfg config) *harness {
 		iotuser.WithAuthURL(srv.AuthURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()),
 		iotuser.WithRetry(cfg.retryMax, 0, 0)},
 		iotuser.WithMaxResponseBytes, iotuser.WithLogger, iotuser.WithHTTPClient))
-	login := func(u iotuser.User) string { return u.Login }
-	return &harness{
+	return withUsers(&harness{
 		fake: srv,
 		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
-		list: func(ctx context.Context) (int, error) {
-			us, err := c.List(ctx, iotuser.ListOptions{Take: 50})
-			return len(us), err
-		},
+		list: func(ctx context.Context) error { return errOf(c.List(ctx, iotuser.ListOptions{Take: 50})) },
 		create: func(ctx context.Context, key string) error {
 			return errOf(c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.RoleClient, Password: createPassword}))
 		},
-		exists: func(ctx context.Context, key string) (bool, error) {
-			us, err := c.List(ctx, iotuser.ListOptions{Login: key})
-			return len(us) > 0, err
-		},
-		stored:      func(key string) int { return count(srv.Users(), key, login, func(a, b string) bool { return a == b }) },
 		expireToken: srv.ExpireAccessTokens,
 		secrets: func() []string {
 			tok := c.Tokens()
@@ -41,5 +32,7 @@ func startIotuser(t *testing.T, cfg config) *harness {
 		hostileList: func(ctx context.Context, v string) error {
 			return errOf(c.List(ctx, iotuser.ListOptions{Login: v, LoginPattern: v}))
 		},
-	}
+	}, func(ctx context.Context, key string) ([]iotuser.User, error) {
+		return c.List(ctx, iotuser.ListOptions{Login: key})
+	}, srv.Users, func(u iotuser.User, key string) bool { return u.Login == key })
 }

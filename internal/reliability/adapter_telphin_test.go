@@ -23,25 +23,18 @@ type telphinUsers[U, C, L any] interface {
 func telphinHarness[U, C, L any](srv *clientusertest.Server, c telphinUsers[U, C, L], seeded int64,
 	create func(key string) *C, byLogin, hostile func(string) L, stored func() []U, login func(U) string) *harness {
 	const me = clientuser.Me // extensionuser.Me is the same
-	return &harness{
-		fake: srv,
-		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, me, seeded)) },
-		list: func(ctx context.Context) (int, error) {
-			var all L
-			us, err := c.List(ctx, me, all)
-			return len(us), err
-		},
-		create: func(ctx context.Context, key string) error { return errOf(c.Create(ctx, me, create(key))) },
-		exists: func(ctx context.Context, key string) (bool, error) {
-			us, err := c.List(ctx, me, byLogin(key))
-			return len(us) > 0, err
-		},
-		stored:      func(key string) int { return count(stored(), key, login, strings.EqualFold) },
+	var all L
+	return withUsers(&harness{
+		fake:        srv,
+		get:         func(ctx context.Context) error { return errOf(c.Get(ctx, me, seeded)) },
+		list:        func(ctx context.Context) error { return errOf(c.List(ctx, me, all)) },
+		create:      func(ctx context.Context, key string) error { return errOf(c.Create(ctx, me, create(key))) },
 		expireToken: srv.ExpireTokens,
 		secrets:     func() []string { return []string{srv.Secret(), createPassword, "seed-pw"} },
 		hostileGet:  func(ctx context.Context, v string) error { return errOf(c.Get(ctx, v, seeded)) },
 		hostileList: func(ctx context.Context, v string) error { return errOf(c.List(ctx, me, hostile(v))) },
-	}
+	}, func(ctx context.Context, key string) ([]U, error) { return c.List(ctx, me, byLogin(key)) },
+		stored, func(u U, key string) bool { return strings.EqualFold(login(u), key) })
 }
 
 func startClientuser(t *testing.T, cfg config) *harness {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ type harness struct {
 	// get reads one user that exists.
 	get func(ctx context.Context) error
 	// list reads a list that holds at least one user.
-	list func(ctx context.Context) (int, error)
+	list func(ctx context.Context) error
 	// create creates a user whose unique key (login or e-mail) is derived from key.
 	create func(ctx context.Context, key string) error
 	// exists looks a user up by the unique key derived from key.
@@ -123,15 +124,26 @@ func newClient[C, O any](t *testing.T, newC func(...O) (C, error), opts []O) C {
 	return c
 }
 
-// count counts the users whose key is key, matched as the family's server matches keys.
-func count[U any](users []U, key string, keyOf func(U) string, equal func(a, b string) bool) int {
-	n := 0
-	for _, u := range users {
-		if equal(keyOf(u), key) {
-			n++
-		}
+// withUsers fills in h's exists and stored from a family's own user type U, so that both
+// find a user by the same rule: lookup lists the users a search for key returns, held
+// returns the users on the fake, and has reports whether u has the unique key derived
+// from key, compared as the family's server compares keys.
+func withUsers[U any](h *harness, lookup func(ctx context.Context, key string) ([]U, error), held func() []U,
+	has func(u U, key string) bool) *harness {
+	h.exists = func(ctx context.Context, key string) (bool, error) {
+		us, err := lookup(ctx, key)
+		return slices.ContainsFunc(us, func(u U) bool { return has(u, key) }), err
 	}
-	return n
+	h.stored = func(key string) int {
+		n := 0
+		for _, u := range held() {
+			if has(u, key) {
+				n++
+			}
+		}
+		return n
+	}
+	return h
 }
 
 // errOf drops a call's result.

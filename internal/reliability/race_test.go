@@ -33,7 +33,7 @@ func TestSharedClientUnderRace(t *testing.T) {
 						case 0:
 							err = h.get(context.Background())
 						case 1:
-							_, err = h.list(context.Background())
+							err = h.list(context.Background())
 						default:
 							err = createOnce(context.Background(), h, fmt.Sprintf("race-%d-%d", g, i))
 						}
