@@ -1,42 +1,22 @@
 package core
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"crypto/tls"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/synctest"
-	"time"
-
-	"golang.org/x/oauth2"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	usersdk "github.com/usersdk/usersdk-go"
 )
 
-// serverClient returns a core client for a real loopback server, retrying without waits
-// (these tests are about connections, not timing).
-func serverClient(t *testing.T, url string, opts ...Option) *Client {
-	t.Helper()
-	s := NewSettings(url, nil)
-	s.RetryWaitMin, s.RetryWaitMax = 0, 0
-	s.Auth = StaticToken("tok")
-	require.NoError(t, Apply(s, opts))
-	c, err := New(s, Family{Name: "test", ParseError: ParseCommonError})
-	require.NoError(t, err)
-	return c
-}
+// Tests against real loopback servers: connections are pooled, reset and refused as
+// they are in production, which a mock transport cannot show.
 
 // startCounting starts srv, closed when t ends, and counts the connections it accepts.
 func startCounting(t *testing.T, srv *httptest.Server) *atomic.Int32 {
@@ -81,17 +61,17 @@ func TestOneConnectionServesSequentialRequestsWithErrors(t *testing.T) {
 	assert.Greater(t, n.Load(), int32(100), "some answers were retried")
 }
 
-// resetAfterBody reads the whole request and then drops the connection without answering.
-func resetAfterBody(w http.ResponseWriter, r *http.Request) {
-	_, _ = io.ReadAll(r.Body)
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		return
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0) // RST instead of FIN
-	}
-	conn.Close()
+func TestFailedCallKeepsThePoolsIdleConnections(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) }))
+	conns := startCounting(t, srv)
+	c := serverClient(t, srv.URL)
+	ctx := context.Background()
+	require.NoError(t, c.Do(ctx, &Request{Method: "GET", Path: "/a"}, nil))
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	require.Error(t, c.Do(cancelled, &Request{Method: "GET", Path: "/b"}, nil))
+	require.NoError(t, c.Do(ctx, &Request{Method: "GET", Path: "/a"}, nil))
+	assert.Equal(t, int32(1), conns.Load(), "another caller's failure must not close the pool")
 }
 
 func TestRealResetAfterSend(t *testing.T) {
@@ -131,178 +111,34 @@ func TestRealConnectionRefusedWriteIsRetried(t *testing.T) {
 	assert.Equal(t, 4, re.Attempts)
 }
 
-func TestResponseLimit(t *testing.T) {
+func TestSucceededWriteWithUnreadableAnswerIsOutcomeUnknown(t *testing.T) {
+	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"name":"`+strings.Repeat("x", 200)+`"}`)
+		posts.Add(1)
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusCreated)
+		io.WriteString(w, `{"id":7,`)
 	}))
 	defer srv.Close()
-	var out map[string]string
-	c := serverClient(t, srv.URL, WithMaxResponseBytes(100))
-	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/"}, &out)
-	require.ErrorIs(t, err, usersdk.ErrResponseTooLarge)
-	c = serverClient(t, srv.URL, WithMaxResponseBytes(211)) // exactly the body's size
-	require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", Path: "/"}, &out))
-	assert.Len(t, out["name"], 200)
-}
-
-func TestRetryablehttpNeverWritesToStderr(t *testing.T) {
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	orig := os.Stderr
-	os.Stderr = w
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusBadGateway)
-	}))
 	c := serverClient(t, srv.URL)
-	_ = c.Do(context.Background(), &Request{Method: "GET", Path: "/"}, nil)
-	srv.Close()
-	os.Stderr = orig
-	w.Close()
-	out, _ := io.ReadAll(r)
-	assert.Empty(t, string(out))
+	var out map[string]any
+	err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, &out)
+	require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), posts.Load())
 }
 
-func TestDebugLogRedactsSecrets(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusUnauthorized)
-		io.WriteString(w, `{"message":"bad token"}`)
+func TestTLSRecordErrorAfterSendIsNotRetried(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		_, _ = io.ReadAll(r.Body)
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		_, _ = conn.(*tls.Conn).NetConn().Write([]byte("\x17\x03\x01\x00\x05hello")) // garbage on the TLS stream
+		conn.Close()
 	}))
 	defer srv.Close()
-	var buf bytes.Buffer
-	c := serverClient(t, srv.URL, WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u", Query: url.Values{"access_token": {"tok"}, "q": {"x"}}}, nil)
-	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
-	require.NotEmpty(t, buf.String())
-	assert.NotContains(t, buf.String(), "tok\"")
-	assert.NotContains(t, err.Error(), "tok&")
-	var apiErr *usersdk.APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Contains(t, apiErr.URL, "access_token=%5BREDACTED%5D")
+	c := serverClient(t, srv.URL, WithHTTPClient(srv.Client()))
+	err := c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, nil)
+	require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), posts.Load())
 }
-
-func TestTokenCacheFetchesOnceForConcurrentCallers(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var fetches atomic.Int32
-		release := make(chan struct{})
-		cache := NewTokenCache(time.Minute, func(context.Context) (*tokenT, error) {
-			fetches.Add(1)
-			<-release
-			return &tokenT{AccessToken: "t1", Expiry: time.Now().Add(time.Hour)}, nil
-		})
-		var wg sync.WaitGroup
-		for range 50 {
-			wg.Go(func() {
-				tok, err := cache.Token(context.Background())
-				assert.NoError(t, err)
-				assert.Equal(t, "t1", tok.AccessToken)
-			})
-		}
-		synctest.Wait() // every caller waits on the one fetch
-		close(release)
-		wg.Wait()
-		assert.Equal(t, int32(1), fetches.Load())
-
-		// 50 callers that all saw t1 rejected cause one more fetch.
-		cache.fetch = func(context.Context) (*tokenT, error) {
-			fetches.Add(1)
-			return &tokenT{AccessToken: "t2", Expiry: time.Now().Add(time.Hour)}, nil
-		}
-		for range 50 {
-			wg.Go(func() { assert.NoError(t, cache.Refresh(context.Background(), "t1")) })
-		}
-		wg.Wait()
-		assert.Equal(t, int32(2), fetches.Load())
-		assert.Equal(t, "t2", cache.Current().AccessToken)
-
-		// A token is replaced a minute before it expires, not later.
-		time.Sleep(58 * time.Minute)
-		_, _ = cache.Token(context.Background())
-		assert.Equal(t, int32(2), fetches.Load())
-		time.Sleep(time.Minute + time.Second)
-		_, _ = cache.Token(context.Background())
-		assert.Equal(t, int32(3), fetches.Load())
-	})
-}
-
-func TestTokenCacheCallerCancelDoesNotFailOthers(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		release := make(chan struct{})
-		cache := NewTokenCache(0, func(ctx context.Context) (*tokenT, error) {
-			<-release
-			return &tokenT{AccessToken: "t"}, ctx.Err()
-		})
-		ctx, cancel := context.WithCancel(context.Background())
-		first := make(chan error)
-		go func() { _, err := cache.Token(ctx); first <- err }()
-		synctest.Wait()
-		cancel()
-		require.ErrorIs(t, <-first, context.Canceled)
-		second := make(chan error)
-		go func() { _, err := cache.Token(context.Background()); second <- err }()
-		synctest.Wait()
-		close(release)
-		require.NoError(t, <-second)
-	})
-}
-
-// A fetch outlives its caller and serves others, so it must not write the caller's
-// WithResponse capture (after a cancelled call returned, that was a data race); the
-// caller's other values still reach it.
-func TestTokenFetchLeavesTheCallersResponseAlone(t *testing.T) {
-	type key struct{}
-	var got usersdk.Response
-	ctx := context.WithValue(usersdk.WithResponse(context.Background(), &got), key{}, "kept")
-	var capture *usersdk.Response
-	var value any
-	cache := NewTokenCache(0, func(ctx context.Context) (*tokenT, error) {
-		capture, value = usersdk.ResponseFrom(ctx), ctx.Value(key{})
-		return &tokenT{AccessToken: "t"}, nil
-	})
-	_, err := cache.Token(ctx)
-	require.NoError(t, err)
-	assert.Nil(t, capture)
-	assert.Equal(t, "kept", value)
-}
-
-func TestRefreshOn401ThenSuccess(t *testing.T) {
-	var fetches atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer fresh" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		json.NewEncoder(w).Encode(map[string]int{"id": 1})
-	}))
-	defer srv.Close()
-	cache := NewTokenCache(0, func(context.Context) (*tokenT, error) {
-		if fetches.Add(1) == 1 {
-			return &tokenT{AccessToken: "stale"}, nil
-		}
-		return &tokenT{AccessToken: "fresh"}, nil
-	})
-	c := serverClient(t, srv.URL, func(s *Settings) error { s.Auth = cache; return nil })
-	var out struct{ ID int }
-	require.NoError(t, c.Do(context.Background(), &Request{Method: "POST", Path: "/u", Body: 1}, &out))
-	assert.Equal(t, 1, out.ID)
-	assert.Equal(t, int32(2), fetches.Load())
-}
-
-func TestSecond401IsUnauthorized(t *testing.T) {
-	var hits, fetches atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		w.WriteHeader(http.StatusUnauthorized)
-		io.WriteString(w, `{"message":"Token expired"}`)
-	}))
-	defer srv.Close()
-	cache := NewTokenCache(0, func(context.Context) (*tokenT, error) {
-		return &tokenT{AccessToken: "t" + string(rune('0'+fetches.Add(1)))}, nil
-	})
-	c := serverClient(t, srv.URL, func(s *Settings) error { s.Auth = cache; return nil })
-	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
-	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
-	assert.Equal(t, int32(2), hits.Load(), "one retry after one refresh")
-	assert.Equal(t, int32(2), fetches.Load())
-}
-
-type tokenT = oauth2.Token

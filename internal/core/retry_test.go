@@ -2,9 +2,7 @@ package core
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"sync/atomic"
 	"syscall"
@@ -16,36 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	usersdk "github.com/usersdk/usersdk-go"
-)
-
-// mockClient returns a core client with a static token whose requests go to responder,
-// counting calls.
-func mockClient(t *testing.T, responder httpmock.Responder, opts ...Option) (*Client, *atomic.Int32) {
-	t.Helper()
-	return familyClient(t, Family{Name: "test", ParseError: ParseCommonError}, StaticToken("tok"), responder, opts...)
-}
-
-// familyClient is mockClient for fam, with auth (nil: none).
-func familyClient(t *testing.T, fam Family, auth Authenticator, responder httpmock.Responder, opts ...Option) (*Client, *atomic.Int32) {
-	t.Helper()
-	mt := httpmock.NewMockTransport()
-	var calls atomic.Int32
-	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
-		calls.Add(1)
-		return responder(req)
-	})
-	s := NewSettings("https://api.test", nil)
-	s.HTTPClient = &http.Client{Transport: mt}
-	s.Auth = auth
-	require.NoError(t, Apply(s, opts))
-	c, err := New(s, fam)
-	require.NoError(t, err)
-	return c, &calls
-}
-
-var (
-	errRefused = &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
-	errReset   = &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
 )
 
 func TestRetryMatrix(t *testing.T) {
@@ -136,6 +104,58 @@ func TestRefusedWriteIsNotUnknown(t *testing.T) {
 	})
 }
 
+func TestRepeatSafeRequestIsRetriedLikeARead(t *testing.T) {
+	tokenReq := func() *Request {
+		return &Request{Method: http.MethodPost, URL: "https://auth.test/token", Body: map[string]string{"login": "l"}, NoAuth: true, Repeat: RepeatSafe}
+	}
+	t.Run("502 then 201", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			c, calls := mockClient(t, sequence(httpmock.NewStringResponder(502, ""), httpmock.NewStringResponder(201, `{"accessToken":"a"}`)))
+			var out map[string]string
+			require.NoError(t, c.Do(context.Background(), tokenReq(), &out))
+			assert.Equal(t, "a", out["accessToken"])
+			assert.Equal(t, int32(2), calls.Load())
+		})
+	})
+	for _, tc := range []struct {
+		name  string
+		resp  httpmock.Responder
+		calls int32
+	}{
+		{"502 every time", httpmock.NewStringResponder(502, "<html>bad gateway</html>"), 4},
+		{"500 HTML", httpmock.NewStringResponder(500, "<html>oops</html>"), 1},
+		{"reset after sending", httpmock.NewErrorResponder(errReset), 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c, calls := mockClient(t, tc.resp)
+				err := c.Do(context.Background(), tokenReq(), nil)
+				require.Error(t, err)
+				assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "a token request creates nothing")
+				assert.Equal(t, tc.calls, calls.Load())
+			})
+		})
+	}
+	t.Run("the same POST without RepeatSafe", func(t *testing.T) {
+		c, calls := mockClient(t, httpmock.NewStringResponder(502, ""))
+		r := tokenReq()
+		r.Repeat = RepeatByMethod
+		require.ErrorIs(t, c.Do(context.Background(), r, nil), usersdk.ErrOutcomeUnknown)
+		assert.Equal(t, int32(1), calls.Load())
+	})
+}
+
+func TestNotIdempotentPUTIsSentOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 502, Body: http.NoBody}, nil
+		})
+		err := c.Do(context.Background(), &Request{Method: "PUT", Path: "/usr/new", Body: 1, Repeat: RepeatUnsafe}, nil)
+		require.ErrorIs(t, err, usersdk.ErrOutcomeUnknown)
+		assert.Equal(t, int32(1), calls.Load())
+	})
+}
+
 func TestRetryAfterIsHonoured(t *testing.T) {
 	for name, header := range map[string]func(now time.Time) string{
 		"seconds":   func(time.Time) string { return "7" },
@@ -166,20 +186,21 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	}
 }
 
-func TestRateLimitResetHeaderIsHonoured(t *testing.T) {
+func TestPOSTRetriedOn503WithRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var n atomic.Int32
-		c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
-			if n.Add(1) == 1 {
-				r := httpmock.NewStringResponse(429, `{"message":"slow down"}`)
-				r.Header.Set("X-RateLimit-Reset", "12")
+		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+			if n.Add(1) < 3 {
+				r := httpmock.NewStringResponse(503, "")
+				r.Header.Set("Retry-After", "1")
 				return r, nil
 			}
-			return httpmock.NewStringResponse(200, `{}`), nil
+			return httpmock.NewStringResponse(201, `{"id":1}`), nil
 		})
-		start := time.Now()
-		require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil))
-		assert.Equal(t, 12*time.Second, time.Since(start))
+		var out struct{ ID int }
+		require.NoError(t, c.Do(context.Background(), &Request{Method: "POST", Path: "/x", Body: 1}, &out))
+		assert.Equal(t, 1, out.ID)
+		assert.Equal(t, int32(3), calls.Load())
 	})
 }
 
@@ -211,54 +232,6 @@ func TestRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 	})
 }
 
-func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		c, calls := mockClient(t, httpmock.NewStringResponder(503, `{"message":"down"}`), WithRetry(5, 10*time.Second, time.Minute))
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error)
-		start := time.Now()
-		go func() { done <- c.Do(ctx, &Request{Method: "GET", Path: "/x"}, nil) }()
-		synctest.Wait() // the first attempt failed and the client is waiting
-		require.Equal(t, int32(1), calls.Load())
-		cancel()
-		err := <-done
-		assert.Less(t, time.Since(start), time.Millisecond)
-		require.ErrorIs(t, err, context.Canceled)
-		var apiErr *usersdk.APIError
-		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
-		assert.Equal(t, "down", apiErr.Message)
-	})
-}
-
-func TestBackoffGrowsAndIsCapped(t *testing.T) {
-	c := &Client{waitMin: time.Second, waitMax: 5 * time.Second}
-	for n := 1; n <= 40; n++ {
-		ceil := min(time.Second<<min(n-1, 30), 5*time.Second)
-		for range 50 {
-			d := c.backoff(n)
-			require.Greater(t, d, time.Duration(0))
-			require.LessOrEqual(t, d, ceil, "attempt %d", n)
-		}
-	}
-	zero := &Client{}
-	assert.Zero(t, zero.backoff(3))
-}
-
-func TestExhaustedRetriesKeepLastErrorBody(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		var n atomic.Int32
-		c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
-			return httpmock.NewStringResponse(503, fmt.Sprintf(`{"message":"attempt %d"}`, n.Add(1))), nil
-		})
-		err := c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
-		var apiErr *usersdk.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, "attempt 4", apiErr.Message)
-		assert.Equal(t, 4, apiErr.Attempts)
-		assert.NotContains(t, err.Error(), "giving up")
-	})
-}
-
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for in, want := range map[string]time.Duration{
@@ -281,32 +254,96 @@ func TestParseRetryAfter(t *testing.T) {
 	assert.Equal(t, 365*24*time.Hour, huge, "absurd values are bounded")
 }
 
-func TestPOSTRetriedOn503WithRetryAfter(t *testing.T) {
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	c := &Client{waitMin: time.Second, waitMax: 5 * time.Second}
+	for n := 1; n <= 40; n++ {
+		ceil := min(time.Second<<min(n-1, 30), 5*time.Second)
+		for range 50 {
+			d := c.backoff(n)
+			require.Greater(t, d, time.Duration(0))
+			require.LessOrEqual(t, d, ceil, "attempt %d", n)
+		}
+	}
+	zero := &Client{}
+	assert.Zero(t, zero.backoff(3))
+}
+
+func TestCancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var n atomic.Int32
-		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
-			if n.Add(1) < 3 {
-				r := httpmock.NewStringResponse(503, "")
-				r.Header.Set("Retry-After", "1")
-				return r, nil
-			}
-			return httpmock.NewStringResponse(201, `{"id":1}`), nil
-		})
-		var out struct{ ID int }
-		require.NoError(t, c.Do(context.Background(), &Request{Method: "POST", Path: "/x", Body: 1}, &out))
-		assert.Equal(t, 1, out.ID)
-		assert.Equal(t, int32(3), calls.Load())
+		c, calls := mockClient(t, httpmock.NewStringResponder(503, `{"message":"down"}`), WithRetry(5, 10*time.Second, time.Minute))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		start := time.Now()
+		go func() { done <- c.Do(ctx, &Request{Method: "GET", Path: "/x"}, nil) }()
+		synctest.Wait() // the first attempt failed and the client is waiting
+		require.Equal(t, int32(1), calls.Load())
+		cancel()
+		err := <-done
+		assert.Less(t, time.Since(start), time.Millisecond)
+		require.ErrorIs(t, err, context.Canceled)
+		var apiErr *usersdk.APIError
+		require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+		assert.Equal(t, "down", apiErr.Message)
 	})
 }
 
-func TestErrorsAreDistinct(t *testing.T) {
-	statuses := map[int]error{400: usersdk.ErrInvalidInput, 401: usersdk.ErrUnauthorized, 403: usersdk.ErrForbidden, 404: usersdk.ErrNotFound, 409: usersdk.ErrConflict, 422: usersdk.ErrInvalidInput, 429: usersdk.ErrRateLimited}
-	all := []error{usersdk.ErrInvalidInput, usersdk.ErrUnauthorized, usersdk.ErrForbidden, usersdk.ErrNotFound, usersdk.ErrConflict, usersdk.ErrRateLimited, usersdk.ErrOutcomeUnknown}
-	for status, sentinel := range statuses {
-		e := &usersdk.APIError{StatusCode: status}
-		for _, s := range all {
-			assert.Equal(t, s == sentinel, errors.Is(e, s), "%d vs %v", status, s)
+func TestExhaustedRetriesKeepLastErrorBody(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int32
+		c, _ := mockClient(t, func(*http.Request) (*http.Response, error) {
+			return httpmock.NewStringResponse(503, fmt.Sprintf(`{"message":"attempt %d"}`, n.Add(1))), nil
+		})
+		err := c.Do(context.Background(), &Request{Method: "GET", Path: "/x"}, nil)
+		var apiErr *usersdk.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "attempt 4", apiErr.Message)
+		assert.Equal(t, 4, apiErr.Attempts)
+		assert.NotContains(t, err.Error(), "giving up")
+	})
+}
+
+func TestWaitPastTheDeadlineFailsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(503, `{"message":"maintenance"}`)
+			resp.Header.Set("Retry-After", "30")
+			return resp, nil
+		}, WithRetry(3, time.Second, time.Minute))
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		start := time.Now()
+		err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		assert.Equal(t, time.Duration(0), time.Since(start), "no sleep until the deadline")
+		var apiErr *usersdk.APIError
+		require.ErrorAs(t, err, &apiErr, "the error that caused the wait")
+		assert.Equal(t, 503, apiErr.StatusCode)
+		assert.Equal(t, "maintenance", apiErr.Message)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, int32(1), calls.Load())
+
+		// A wait that fits is still made.
+		ctx2, cancel2 := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel2()
+		_ = c.Do(ctx2, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+		assert.Equal(t, int32(3), calls.Load(), "one wait of 30 s fits in a minute, a second does not")
+	})
+}
+
+func TestTransportFailureWaitPastTheDeadline(t *testing.T) {
+	// Backoff is jittered, so a wait may or may not fit; either way the call must end
+	// before the deadline with the transport error, never sleep into the deadline.
+	synctest.Test(t, func(t *testing.T) {
+		c, _ := mockClient(t, httpmock.NewErrorResponder(errReset), WithRetry(3, 10*time.Second, 10*time.Second))
+		for range 20 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			start := time.Now()
+			err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/x"}, nil)
+			cancel()
+			var reqErr *usersdk.RequestError
+			require.ErrorAs(t, err, &reqErr)
+			assert.ErrorIs(t, err, errReset)
+			assert.NotErrorIs(t, err, context.DeadlineExceeded)
+			assert.Less(t, time.Since(start), 5*time.Second)
 		}
-	}
-	assert.False(t, errors.Is(&usersdk.APIError{StatusCode: 500}, usersdk.ErrNotFound))
+	})
 }

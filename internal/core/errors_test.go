@@ -1,0 +1,86 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	usersdk "github.com/usersdk/usersdk-go"
+)
+
+func TestErrorsAreDistinct(t *testing.T) {
+	statuses := map[int]error{400: usersdk.ErrInvalidInput, 401: usersdk.ErrUnauthorized, 403: usersdk.ErrForbidden, 404: usersdk.ErrNotFound, 409: usersdk.ErrConflict, 422: usersdk.ErrInvalidInput, 429: usersdk.ErrRateLimited}
+	all := []error{usersdk.ErrInvalidInput, usersdk.ErrUnauthorized, usersdk.ErrForbidden, usersdk.ErrNotFound, usersdk.ErrConflict, usersdk.ErrRateLimited, usersdk.ErrOutcomeUnknown}
+	for status, sentinel := range statuses {
+		e := &usersdk.APIError{StatusCode: status}
+		for _, s := range all {
+			assert.Equal(t, s == sentinel, errors.Is(e, s), "%d vs %v", status, s)
+		}
+	}
+	assert.False(t, errors.Is(&usersdk.APIError{StatusCode: 500}, usersdk.ErrNotFound))
+}
+
+func TestAlsoMatches(t *testing.T) {
+	e := &usersdk.APIError{StatusCode: 403}
+	AlsoMatches(e, usersdk.ErrConflict)
+	assert.ErrorIs(t, e, usersdk.ErrConflict)
+	assert.ErrorIs(t, e, usersdk.ErrForbidden)
+	assert.NotErrorIs(t, e, usersdk.ErrNotFound)
+}
+
+// vendorFamily recognises {"vendor": ...} as its own error object.
+func vendorFamily(e *usersdk.APIError) bool {
+	ParseCommonError(e)
+	var m map[string]any
+	if json.Unmarshal(e.Body, &m) != nil {
+		return false
+	}
+	_, ok := m["vendor"]
+	return ok
+}
+
+func TestVendorErrorObjectProvesARefusal(t *testing.T) {
+	for _, tc := range []struct {
+		status  int
+		body    string
+		unknown bool
+	}{
+		{500, `{"vendor":"x","message":"Unknown agencyId Error"}`, false},
+		{500, `<html>proxy</html>`, true},
+		{500, ``, true},
+		{500, `{"message":"not the vendor's shape"}`, true},
+		{502, `{"vendor":"x","message":"from behind a gateway"}`, true},
+		{504, `{"vendor":"x"}`, true},
+		{503, `<html>down</html>`, false},
+		{501, ``, false},
+	} {
+		t.Run(strconv.Itoa(tc.status)+" "+tc.body, func(t *testing.T) {
+			mt := httpmock.NewMockTransport()
+			mt.RegisterNoResponder(httpmock.NewStringResponder(tc.status, tc.body))
+			s := NewSettings("https://api.test", nil)
+			s.HTTPClient = &http.Client{Transport: mt}
+			s.RetryMax = 0
+			c, err := New(s, Family{Name: "test", ParseError: vendorFamily})
+			require.NoError(t, err)
+			err = c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/users", Body: 1}, nil)
+			var apiErr *usersdk.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.unknown, errors.Is(err, usersdk.ErrOutcomeUnknown))
+			// A read is never outcome-unknown.
+			err = c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/users"}, nil)
+			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
+		})
+	}
+}
+
+func TestDecodeErrorNamesTheFullPath(t *testing.T) {
+	c := &Client{base: "https://h/api", maxBody: 10}
+	err := c.decodeError(&Request{Method: "GET", Path: "/usr/1"}, usersdk.ErrResponseTooLarge)
+	assert.Equal(t, "GET /api/usr/1: response body too large (limit 10 bytes)", err.Error())
+}

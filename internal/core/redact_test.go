@@ -1,0 +1,106 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	usersdk "github.com/usersdk/usersdk-go"
+)
+
+type secretReq struct {
+	Login       string
+	Password    string `json:"password"`
+	OldPassword *string
+	Key         string `json:"client_secret"`
+	Note        string
+}
+
+func TestRedaction(t *testing.T) {
+	old := "old-pw"
+	r := secretReq{Login: "ann", Password: "pw-1", OldPassword: &old, Key: "k-1", Note: "n"}
+	s := RedactString(r)
+	assert.Equal(t, "secretReq{Login:ann Password:[REDACTED] OldPassword:[REDACTED] Key:[REDACTED] Note:n}", s)
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "req", RedactLogValue(r))
+	for _, secret := range []string{"pw-1", "old-pw", "k-1"} {
+		assert.NotContains(t, buf.String(), secret)
+	}
+	assert.Contains(t, buf.String(), `"Login":"ann"`)
+	assert.Equal(t, `secretReq{Login: Password:"" OldPassword:"" Key:"" Note:}`, RedactString(secretReq{}))
+
+	u, _ := url.Parse("https://user:pw@h/p?token=abc&q=1")
+	assert.Equal(t, "https://%5BREDACTED%5D@h/p?q=1&token=%5BREDACTED%5D", RedactURL(u))
+	assert.Equal(t, Redacted, fmt.Sprint(StaticToken("abc")))
+	assert.NotContains(t, fmt.Sprintf("%+v %#v", &Basic{User: "u", Password: "pw"}, &Basic{User: "u", Password: "pw"}), "pw}")
+}
+
+func TestRawJSONIsPrintedAsText(t *testing.T) {
+	r := struct {
+		Data     json.RawMessage
+		Password string
+	}{Data: json.RawMessage(`{"a":1}`), Password: "x"}
+	assert.Equal(t, `{Data:{"a":1} Password:[REDACTED]}`, RedactString(r))
+}
+
+func TestDebugLogRedactsSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message":"bad token"}`)
+	}))
+	defer srv.Close()
+	var buf bytes.Buffer
+	c := serverClient(t, srv.URL, WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u", Query: url.Values{"access_token": {"tok"}, "q": {"x"}}}, nil)
+	require.ErrorIs(t, err, usersdk.ErrUnauthorized)
+	require.NotEmpty(t, buf.String())
+	assert.NotContains(t, buf.String(), "tok\"")
+	assert.NotContains(t, err.Error(), "tok&")
+	var apiErr *usersdk.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.URL, "access_token=%5BREDACTED%5D")
+}
+
+func TestTransportErrorLogHidesQuery(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(resetAfterBody))
+	defer srv.Close()
+	var buf bytes.Buffer
+	c := serverClient(t, srv.URL, WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u", Query: url.Values{"access_token": {"S3CRET"}}}, nil)
+	require.Error(t, err)
+	require.Contains(t, buf.String(), "http attempt")
+	assert.NotContains(t, buf.String(), "S3CRET")
+	assert.NotContains(t, err.Error(), "S3CRET")
+}
+
+// A server that echoes a refused request holds its secret as the request spelt it: in a
+// form, + / and = are escaped, and in JSON, < & and " are. No spelling reaches the error.
+func TestEchoedSecretIsRedactedInEverySpelling(t *testing.T) {
+	const secret = `ab+c/d=<&"x`
+	c, _ := mockClient(t, func(req *http.Request) (*http.Response, error) {
+		sent, _ := io.ReadAll(req.Body)
+		quoted, _ := json.Marshal(secret)
+		body := fmt.Sprintf(`{"message":"refused %s","code":%s,"echo":%q}`, sent, quoted, sent)
+		return httpmock.NewStringResponse(http.StatusBadRequest, body), nil
+	})
+	err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/token", NoAuth: true,
+		Form: url.Values{"client_secret": {secret}}, Secrets: []string{secret}}, nil)
+	var apiErr *usersdk.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "refused", "the rest of the message is kept")
+	for _, s := range []string{secret, `ab%2Bc%2Fd%3D%3C%26%22x`, `ab+c/d=\u003c\u0026\"x`} {
+		for _, text := range []string{err.Error(), apiErr.Message, apiErr.Code, string(apiErr.Body)} {
+			assert.NotContains(t, text, s)
+		}
+	}
+}
