@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
 	"github.com/usersdk/usersdk-go/internal/fixture"
@@ -21,7 +19,7 @@ import (
 var recorded = fixture.Suite{
 	Replay: func(t testing.TB, s fixture.Recording, hc *http.Client) *fixture.Calls {
 		prefix, pub := revivePaths(s)
-		opts := []accountuser.Option{accountuser.WithBaseURL("https://replay.invalid" + prefix),
+		opts := []accountuser.Option{accountuser.WithBaseURL(fixture.ReplayURL + prefix),
 			accountuser.WithBasicAuth("replay", "replay"), accountuser.WithHTTPClient(hc)}
 		// The options of an installation that differs from the docs show on the wire.
 		if slices.ContainsFunc(s.Exchanges, func(ex *fixture.Exchange) bool { return ex.Request.Method == http.MethodPut }) {
@@ -35,8 +33,7 @@ var recorded = fixture.Suite{
 		if pub {
 			opts = append(opts, accountuser.WithPubListPath())
 		}
-		c, err := accountuser.New(opts...)
-		require.NoError(t, err)
+		c := fixture.NewClient(t, accountuser.New, opts...)
 		id := func(r *http.Request) accountuser.ID { return accountuser.ID(fixture.PathID(r, "id")) }
 		create := fixture.Body(func(ctx context.Context, _ *http.Request, in *accountuser.CreateRequest) error {
 			_, err := c.Create(ctx, in)

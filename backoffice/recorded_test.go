@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
 	"github.com/usersdk/usersdk-go/internal/fixture"
@@ -17,9 +15,8 @@ import (
 var recorded = fixture.Suite{
 	Replay: func(t testing.TB, s fixture.Recording, hc *http.Client) *fixture.Calls {
 		prefix := s.Prefix("/api/v2/users") // a base URL with a path of its own
-		c, err := backoffice.New(backoffice.WithBaseURL("https://replay.invalid"+prefix),
+		c := fixture.NewClient(t, backoffice.New, backoffice.WithBaseURL(fixture.ReplayURL+prefix),
 			backoffice.WithToken("replay"), backoffice.WithHTTPClient(hc))
-		require.NoError(t, err)
 		id := func(r *http.Request) int64 { return fixture.PathID(r, "id") }
 		return fixture.UserCalls("/api/v2/users", c.Create, c.List, c.Get, c.Delete).StripPrefix(prefix).
 			Handle("PATCH /api/v2/users/{id}", fixture.Body(func(ctx context.Context, r *http.Request, in *backoffice.UpdateRequest) error {

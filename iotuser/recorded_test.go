@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/usersdk/usersdk-go/internal/fixture"
 	"github.com/usersdk/usersdk-go/iotuser"
 	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
@@ -22,10 +20,9 @@ var recorded = fixture.Suite{
 	Replay: func(t testing.TB, s fixture.Recording, hc *http.Client) *fixture.Calls {
 		base, auth := s.Prefix("/user"), s.Prefix("/token")
 		// The login is not redacted, so the token request must carry the recorded one.
-		c, err := iotuser.New(iotuser.WithBaseURL("https://replay.invalid"+base),
-			iotuser.WithAuthURL("https://replay.invalid"+auth),
+		c := fixture.NewClient(t, iotuser.New, iotuser.WithBaseURL(fixture.ReplayURL+base),
+			iotuser.WithAuthURL(fixture.ReplayURL+auth),
 			iotuser.WithLogin(s.Value("login"), "replay"), iotuser.WithHTTPClient(hc))
-		require.NoError(t, err)
 		id := func(r *http.Request) int64 { return fixture.PathID(r, "id") }
 		return fixture.UserCalls("/user", c.Create, c.List, c.Get, c.Delete).StripPrefix(base).StripPrefix(auth).
 			Implicit("POST /token", "POST /token/refresh").
