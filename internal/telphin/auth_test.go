@@ -1,16 +1,11 @@
 package telphin
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,118 +16,11 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
 
 	"github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/core"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
-
-const (
-	testAppID  = "test-app-id"
-	testSecret = "test-app-secret"
-	testBase   = "https://api.test/api/ver1.0"
-	usersURL   = "https://api.test/api/ver1.0/client/@me/user/client/"
-)
-
-type testUser struct {
-	ID int64 `json:"id"`
-}
-
-// fakeTelphin is a token endpoint and a user list behind an httpmock transport. Tokens
-// are tok-1, tok-2, ... in the order they are issued.
-type fakeTelphin struct {
-	t  *testing.T
-	mt *httpmock.MockTransport
-
-	expiresIn   int           // 0: the answer has no expires_in
-	gate        chan struct{} // when set, token requests wait for it to close
-	tokenStatus int           // when set, the token endpoint fails with it
-	tokenBody   string
-	// reject lists the tokens the API answers with 401.
-	reject func(token string) bool
-
-	tokens   atomic.Int32
-	apiCalls atomic.Int32
-
-	mu   sync.Mutex
-	sent []string // Authorization header of each API request
-}
-
-func newFake(t *testing.T) *fakeTelphin {
-	f := &fakeTelphin{t: t, mt: httpmock.NewMockTransport(), expiresIn: 3600, reject: func(string) bool { return false }}
-	f.mt.RegisterResponder(http.MethodPost, "https://api.test/oauth/token", f.token)
-	f.mt.RegisterNoResponder(f.api)
-	return f
-}
-
-func (f *fakeTelphin) client() *http.Client { return &http.Client{Transport: f.mt} }
-
-func (f *fakeTelphin) token(r *http.Request) (*http.Response, error) {
-	// The token endpoint must get the client credentials in the form and never a bearer.
-	assert.Empty(f.t, r.Header.Get("Authorization"), "token request carries credentials in a header")
-	if err := r.ParseForm(); err != nil {
-		return nil, err
-	}
-	assert.Equal(f.t, url.Values{"grant_type": {"client_credentials"}, "client_id": {testAppID}, "client_secret": {testSecret}}, r.PostForm)
-	if f.gate != nil {
-		select {
-		case <-f.gate:
-		case <-r.Context().Done():
-			return nil, r.Context().Err()
-		}
-	}
-	if f.tokenStatus != 0 {
-		f.tokens.Add(1)
-		return httpmock.NewStringResponse(f.tokenStatus, f.tokenBody), nil
-	}
-	n := f.tokens.Add(1)
-	tok := map[string]any{"access_token": "tok-" + strconv.Itoa(int(n)), "token_type": "Bearer", "scope": "all"}
-	if f.expiresIn > 0 {
-		tok["expires_in"] = f.expiresIn
-	}
-	return httpmock.NewJsonResponse(http.StatusOK, tok)
-}
-
-func (f *fakeTelphin) api(r *http.Request) (*http.Response, error) {
-	f.apiCalls.Add(1)
-	h := r.Header.Get("Authorization")
-	f.mu.Lock()
-	f.sent = append(f.sent, h)
-	f.mu.Unlock()
-	if tok, ok := bytes.CutPrefix([]byte(h), []byte("Bearer ")); !ok || f.reject(string(tok)) {
-		return httpmock.NewStringResponse(http.StatusUnauthorized, `{"message":"Unauthorized"}`), nil
-	}
-	return httpmock.NewStringResponse(http.StatusOK, `[{"id":1}]`), nil
-}
-
-func (f *fakeTelphin) sentHeaders() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]string(nil), f.sent...)
-}
-
-func newUsers(t *testing.T, f *fakeTelphin, opts ...core.Option) *Users[testUser] {
-	t.Helper()
-	all := append([]core.Option{core.WithBaseURL(testBase), core.WithHTTPClient(f.client()), WithClientCredentials(testAppID, testSecret)}, opts...)
-	u, err := New("test", KindClient, hasTestID, all)
-	require.NoError(t, err)
-	return u
-}
-
-func list(u *Users[testUser]) error {
-	_, err := u.List(context.Background(), Me, nil)
-	return err
-}
-
-// failedList lists with u and returns the error, which must be (or wrap) an E, both as
-// that E and whole.
-func failedList[E error](t *testing.T, u *Users[testUser]) (E, error) {
-	t.Helper()
-	err := list(u)
-	var target E
-	require.ErrorAs(t, err, &target)
-	return target, err
-}
 
 func TestTokenFetchedOnceForConcurrentRequests(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -229,6 +117,59 @@ func TestTokenWithoutExpiryKeptUntilRejected(t *testing.T) {
 	})
 }
 
+func TestSpentHourlyBudgetIsNotRetried(t *testing.T) {
+	for name, reset := range map[string]string{"with X-RateLimit-Reset": "900", "without": ""} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				f.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+					f.apiCalls.Add(1)
+					resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"message":"Rate limit exceeded","status":"rate_limit_exceeded"}`)
+					if reset != "" {
+						resp.Header.Set("X-RateLimit-Reset", reset)
+					}
+					return resp, nil
+				})
+				u := newUsers(t, f)
+				start := time.Now()
+				rl, _ := failedList[*usersdk.RateLimitError](t, u)
+				assert.Equal(t, CodeRateLimitExceeded, rl.Code)
+				assert.Equal(t, int32(1), f.apiCalls.Load(), "not retried")
+				assert.Equal(t, time.Duration(0), time.Since(start))
+				want := start.Truncate(time.Hour).Add(time.Hour)
+				if reset != "" {
+					want = start.Add(15 * time.Minute)
+				}
+				assert.Equal(t, want, rl.Reset)
+				// The client now knows the budget is spent: the next call is not sent.
+				require.ErrorAs(t, list(u), &rl)
+				assert.Equal(t, int32(1), f.apiCalls.Load())
+			})
+		})
+	}
+}
+
+func TestNoSecretOrTokenInErrorsOrLogs(t *testing.T) {
+	f := newFake(t)
+	leaks := fuzzkit.NewLeaks()
+	f.reject = func(string) bool { return true }
+	u := newUsers(t, f, core.WithLogger(leaks.Logger))
+	leaks.Error(t, list(u)) // 401, new token, 401 again
+	_, err := u.Get(context.Background(), Me, 0)
+	leaks.Error(t, err)
+	tok, err := u.TokenSource().Token()
+	require.NoError(t, err)
+	require.Equal(t, "tok-2", tok.AccessToken)
+
+	f.tokenStatus, f.tokenBody = 401, `{"error":"invalid_client"}`
+	f.reject = func(string) bool { return true }
+	leaks.Error(t, list(u)) // 401, and the token endpoint refuses
+	leaks.Print(WithClientCredentials(testAppID, testSecret), WithToken("tok-1"), u, u.TokenSource())
+	require.Contains(t, leaks.Log(), "credentials rejected", "debug logging is on")
+	require.Contains(t, leaks.Log(), "requesting token")
+	leaks.Check(t, testSecret, "tok-1", "tok-2")
+}
+
 func TestHungTokenEndpointTimesOut(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake(t)
@@ -258,8 +199,8 @@ func TestTokenEndpointFailureIsAuthErrorWithoutSecret(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			f.tokenStatus, f.tokenBody = tt.status, tt.body
-			var logs bytes.Buffer
-			u := newUsers(t, f, core.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			leaks := fuzzkit.NewLeaks()
+			u := newUsers(t, f, core.WithLogger(leaks.Logger))
 			_, err := failedList[*usersdk.AuthError](t, u)
 			assert.Equal(t, tt.unauthorized, errors.Is(err, usersdk.ErrUnauthorized))
 			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "a token request creates nothing")
@@ -270,11 +211,10 @@ func TestTokenEndpointFailureIsAuthErrorWithoutSecret(t *testing.T) {
 			assert.Equal(t, int32(0), f.apiCalls.Load(), "no API request without a token")
 
 			assert.Contains(t, err.Error(), "obtaining credentials")
-			require.Contains(t, logs.String(), "token request failed")
-			for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err),
-				apiErr.Error(), string(apiErr.Body), apiErr.Message, apiErr.Code, logs.String()} {
-				assert.NotContains(t, s, testSecret)
-			}
+			require.Contains(t, leaks.Log(), "token request failed")
+			leaks.Error(t, err)
+			leaks.Print(apiErr.Error(), apiErr.Message, apiErr.Code)
+			leaks.Check(t, testSecret)
 		})
 	}
 }
@@ -336,10 +276,9 @@ func TestTokenRedirectToPlainHTTPGetsNothing(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 	}))
 	defer tls.Close()
-	var logs bytes.Buffer
+	leaks := fuzzkit.NewLeaks()
 	u, err := New("test", KindClient, hasTestID, []core.Option{
-		core.WithBaseURL(tls.URL + "/api/ver1.0"), core.WithHTTPClient(tls.Client()),
-		core.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		core.WithBaseURL(tls.URL + "/api/ver1.0"), core.WithHTTPClient(tls.Client()), core.WithLogger(leaks.Logger),
 		WithClientCredentials(testAppID, testSecret),
 	})
 	require.NoError(t, err)
@@ -348,78 +287,6 @@ func TestTokenRedirectToPlainHTTPGetsNothing(t *testing.T) {
 	assert.Contains(t, err.Error(), "refusing a redirect from https to http")
 	assert.Equal(t, int32(0), got.Load(), "the plain-http server received: %v", seen.Load())
 	assert.Equal(t, int32(1), redirected.Load(), "a refused redirect is not retried")
-	assert.NotContains(t, err.Error(), testSecret)
-	assert.NotContains(t, logs.String(), testSecret)
+	leaks.Error(t, err)
+	leaks.Check(t, testSecret)
 }
-
-func TestSpentHourlyBudgetIsNotRetried(t *testing.T) {
-	for name, reset := range map[string]string{"with X-RateLimit-Reset": "900", "without": ""} {
-		t.Run(name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				f := newFake(t)
-				f.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-					f.apiCalls.Add(1)
-					resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"message":"Rate limit exceeded","status":"rate_limit_exceeded"}`)
-					if reset != "" {
-						resp.Header.Set("X-RateLimit-Reset", reset)
-					}
-					return resp, nil
-				})
-				u := newUsers(t, f)
-				start := time.Now()
-				rl, _ := failedList[*usersdk.RateLimitError](t, u)
-				assert.Equal(t, CodeRateLimitExceeded, rl.Code)
-				assert.Equal(t, int32(1), f.apiCalls.Load(), "not retried")
-				assert.Equal(t, time.Duration(0), time.Since(start))
-				want := start.Truncate(time.Hour).Add(time.Hour)
-				if reset != "" {
-					want = start.Add(15 * time.Minute)
-				}
-				assert.Equal(t, want, rl.Reset)
-				// The client now knows the budget is spent: the next call is not sent.
-				require.ErrorAs(t, list(u), &rl)
-				assert.Equal(t, int32(1), f.apiCalls.Load())
-			})
-		})
-	}
-}
-
-func TestNoSecretOrTokenInErrorsOrLogs(t *testing.T) {
-	f := newFake(t)
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f.reject = func(string) bool { return true }
-	u := newUsers(t, f, core.WithLogger(logger))
-	var texts []string
-	addErr := func(err error) {
-		require.Error(t, err)
-		texts = append(texts, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err))
-	}
-	addErr(list(u)) // 401, new token, 401 again
-	_, err := u.Get(context.Background(), Me, 0)
-	addErr(err)
-	tok, err := u.TokenSource().Token()
-	require.NoError(t, err)
-	require.Equal(t, "tok-2", tok.AccessToken)
-
-	f.tokenStatus, f.tokenBody = 401, `{"error":"invalid_client"}`
-	f.reject = func(string) bool { return true }
-	addErr(list(u)) // 401, and the token endpoint refuses
-	texts = append(texts, logs.String(),
-		fmt.Sprintf("%v", WithClientCredentials(testAppID, testSecret)), fmt.Sprintf("%+v", WithClientCredentials(testAppID, testSecret)),
-		fmt.Sprintf("%v", WithToken("tok-1")), fmt.Sprintf("%+v", WithToken("tok-1")),
-		fmt.Sprintf("%v", u), fmt.Sprintf("%+v", u), fmt.Sprintf("%+v", u.TokenSource()))
-	require.Contains(t, logs.String(), "credentials rejected", "debug logging is on")
-	require.Contains(t, logs.String(), "requesting token")
-	for _, s := range texts {
-		assert.NotContains(t, s, testSecret)
-		assert.NotContains(t, s, "tok-1")
-		assert.NotContains(t, s, "tok-2")
-	}
-}
-
-type sourceFunc func() (*oauth2.Token, error)
-
-func (f sourceFunc) Token() (*oauth2.Token, error) { return f() }
-
-func hasTestID(u *testUser) bool { return u.ID != 0 }

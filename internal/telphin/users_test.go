@@ -5,165 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/usersdk/usersdk-go"
-	"github.com/usersdk/usersdk-go/internal/core"
-	"github.com/usersdk/usersdk-go/internal/fixture"
 )
-
-const tokenURL = "https://api.test/oauth/token"
-
-// credentials builds the client-credentials config the Telphin client is meant to use.
-func credentials(style oauth2.AuthStyle) *clientcredentials.Config {
-	return &clientcredentials.Config{
-		ClientID:     "test-app-id",
-		ClientSecret: "test-app-secret",
-		TokenURL:     tokenURL,
-		AuthStyle:    style,
-	}
-}
-
-func TestTokenExchangeWithCredentialsInForm(t *testing.T) {
-	rec := fixture.New(t).Expect("testdata/token.json")
-	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, rec.Client())
-
-	before := time.Now()
-	tok, err := credentials(oauth2.AuthStyleInParams).Token(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, "test-token", tok.AccessToken)
-	assert.Equal(t, "Bearer", tok.Type())
-	assert.Empty(t, tok.RefreshToken, "client credentials bring no refresh token")
-	assert.Equal(t, "all", tok.Extra("scope"))
-	assert.WithinDuration(t, before.Add(time.Hour), tok.Expiry, 5*time.Second)
-}
-
-func TestTokenWithoutExpiryNeverExpiresForOAuth2(t *testing.T) {
-	rec := fixture.New(t).Expect("testdata/token_no_expiry.json")
-	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, rec.Client())
-
-	tok, err := credentials(oauth2.AuthStyleInParams).Token(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, "test-token", tok.AccessToken)
-	assert.True(t, tok.Expiry.IsZero(), "no expires_in gives a zero Expiry")
-	assert.True(t, tok.Valid(), "oauth2 treats a zero Expiry as never expiring, so only a 401 can renew it")
-}
-
-// The default AuthStyle (auto-detect) first sends the credentials as HTTP Basic and only
-// falls back to form fields after that request fails: one wasted request per Config.
-func TestAutoDetectTriesBasicAuthFirst(t *testing.T) {
-	type seen struct {
-		basicUser, basicPass string
-		hasBasic             bool
-		form                 url.Values
-	}
-	var (
-		mu   sync.Mutex
-		reqs []seen
-	)
-	mock := httpmock.NewMockTransport()
-	mock.RegisterResponder(http.MethodPost, tokenURL, func(r *http.Request) (*http.Response, error) {
-		if err := r.ParseForm(); err != nil {
-			return nil, err
-		}
-		var s seen
-		s.basicUser, s.basicPass, s.hasBasic = r.BasicAuth()
-		s.form = r.PostForm
-		mu.Lock()
-		reqs = append(reqs, s)
-		mu.Unlock()
-		if s.hasBasic {
-			return httpmock.NewJsonResponse(http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
-		}
-		return httpmock.NewJsonResponse(http.StatusOK, map[string]any{
-			"access_token": "test-token", "token_type": "Bearer", "expires_in": 3600, "scope": "all",
-		})
-	})
-	ctx := context.WithValue(t.Context(), oauth2.HTTPClient, &http.Client{Transport: mock})
-
-	cfg := credentials(oauth2.AuthStyleAutoDetect)
-	tok, err := cfg.Token(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, "test-token", tok.AccessToken)
-
-	require.Len(t, reqs, 2)
-	assert.True(t, reqs[0].hasBasic)
-	assert.Equal(t, "test-app-id", reqs[0].basicUser)
-	assert.Equal(t, "test-app-secret", reqs[0].basicPass)
-	assert.Equal(t, url.Values{"grant_type": {"client_credentials"}}, reqs[0].form)
-	assert.False(t, reqs[1].hasBasic)
-	assert.Equal(t, url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {"test-app-id"},
-		"client_secret": {"test-app-secret"},
-	}, reqs[1].form)
-
-	// The Config remembers the style that worked.
-	_, err = cfg.Token(ctx)
-	require.NoError(t, err)
-	require.Len(t, reqs, 3)
-	assert.False(t, reqs[2].hasBasic)
-}
-
-// pageUser and pageQuery stand for a package's User and ListOptions.
-type pageUser struct {
-	ID    int64  `json:"id"`
-	Login string `json:"login"`
-}
-
-type pageQuery struct {
-	Login   []string `url:"login,omitempty"`
-	Page    int      `url:"page,omitempty"`
-	PerPage int      `url:"per_page,omitempty"`
-}
-
-// lister answers every request from answer and records the queries of the requests. Past
-// maxRequests it answers 400, so that an All that loops fails instead of hanging.
-type lister struct {
-	answer func(r *http.Request) (status int, body string)
-
-	mu      sync.Mutex
-	queries []url.Values
-}
-
-func (l *lister) RoundTrip(r *http.Request) (*http.Response, error) {
-	l.mu.Lock()
-	l.queries = append(l.queries, r.URL.Query())
-	n := len(l.queries)
-	l.mu.Unlock()
-	status, body := http.StatusBadRequest, `{"message":"too many requests: All loops"}`
-	if n <= maxRequests {
-		status, body = l.answer(r)
-	}
-	ct := "application/json"
-	if strings.HasPrefix(body, "<") {
-		ct = "text/html"
-	}
-	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {ct}},
-		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
-}
-
-const maxRequests = 20
-
-func (l *lister) requests() []url.Values {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]url.Values(nil), l.queries...)
-}
 
 // users is a JSON list of users with these ids.
 func users(ids ...int64) string {
@@ -217,16 +69,6 @@ func byPage(t *testing.T, pages ...[]int64) func(*http.Request) (int, string) {
 		}
 		return http.StatusOK, users(pages[page-1]...)
 	}
-}
-
-func newLister(t *testing.T, l *lister) *Users[pageUser] {
-	t.Helper()
-	u, err := New("test", KindClient, func(u *pageUser) bool { return u.ID != 0 }, []core.Option{
-		core.WithBaseURL("https://api.test/api/ver1.0"), core.WithHTTPClient(&http.Client{Transport: l}),
-		WithToken("t"), core.WithoutRetries(),
-	})
-	require.NoError(t, err)
-	return u
 }
 
 func allOf(ctx context.Context, u *Users[pageUser], page, perPage int) iter.Seq2[pageUser, error] {
@@ -430,12 +272,6 @@ func TestWriteRefusalWithTelphinBodyIsAKnownOutcome(t *testing.T) {
 		})
 	}
 }
-
-type validRequest struct {
-	Login string `json:"login"`
-}
-
-func (validRequest) Validate() error { return nil }
 
 // An answer to Get, Create or Update that holds no user is an error, never a user with
 // no id; for Create the user may have been stored.
