@@ -118,7 +118,7 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 		return u, nil
 	}
 	if u, err = c.Get(ctx, userID); err != nil {
-		return nil, fmt.Errorf("%s %s: applied, but the answer holds no user and reading it back failed: %w", r.Method, c.core.Path(r), err)
+		return nil, c.core.ReadBackFailed(r, err)
 	}
 	return u, nil
 }

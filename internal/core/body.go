@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-
-	usersdk "github.com/usersdk/usersdk-go"
 )
 
 // readsAhead reports whether send reads every 2xx body whole before returning it, for a
@@ -31,7 +29,7 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 	if err != nil {
 		err = c.decodeError(r, err)
 		if !a.idempotent {
-			return readAhead{}, &usersdk.OutcomeUnknownError{Method: a.method, URL: RedactURL(mustParse(a.url)), Attempts: a.count, Err: err}
+			return readAhead{}, c.unknownOutcome(r, err)
 		}
 		return readAhead{}, err
 	}

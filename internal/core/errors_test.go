@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+	"testing/iotest"
+	"testing/synctest"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -83,4 +87,47 @@ func TestDecodeErrorNamesTheFullPath(t *testing.T) {
 	c := &Client{base: "https://h/api", maxBody: 10}
 	err := c.decodeError(&Request{Method: "GET", Path: "/usr/1"}, usersdk.ErrResponseTooLarge)
 	assert.Equal(t, "GET /api/usr/1: response body too large (limit 10 bytes)", err.Error())
+}
+
+// A write answered 2xx with an answer that cannot be used is outcome-unknown, and its
+// error counts every attempt: here a 503 with Retry-After, then the 201.
+func TestUnusableWriteAnswerCountsEveryAttempt(t *testing.T) {
+	refused := func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusServiceUnavailable, "")
+		resp.Header.Set("Retry-After", "0")
+		return resp, nil
+	}
+	created := func(body io.Reader) httpmock.Responder {
+		return func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(http.StatusCreated, "")
+			resp.Body = io.NopCloser(body)
+			return resp, nil
+		}
+	}
+	post := &Request{Method: http.MethodPost, Path: "/users", Body: 1}
+	errorInSuccess := Family{Name: "test", ParseError: ParseCommonError, ErrorInSuccess: func([]byte) bool { return false }}
+	for name, call := range map[string]func(t *testing.T) error{
+		"undecodable": func(t *testing.T) error {
+			c, _ := mockClient(t, sequence(refused, created(strings.NewReader(`{"id":`))))
+			return c.Do(t.Context(), post, new(map[string]any))
+		},
+		"no object": func(t *testing.T) error {
+			c, _ := mockClient(t, sequence(refused, created(strings.NewReader(`{}`))))
+			_, err := Object(t.Context(), c, post, func(m *map[string]any) bool { return len(*m) > 0 })
+			return err
+		},
+		"unreadable, read ahead": func(t *testing.T) error {
+			c, _ := familyClient(t, errorInSuccess, nil, sequence(refused, created(iotest.ErrReader(errors.New("reset")))))
+			return c.Do(t.Context(), post, new(map[string]any))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var unknown *usersdk.OutcomeUnknownError
+				require.ErrorAs(t, call(t), &unknown)
+				assert.Equal(t, 2, unknown.Attempts)
+				assert.Equal(t, "https://api.test/users", unknown.URL)
+			})
+		})
+	}
 }

@@ -43,6 +43,10 @@ type Request struct {
 	// Secrets are values sent in the request (a client secret in Form, say) that must
 	// appear in no error built from its answers: servers may echo what they received.
 	Secrets []string
+
+	// sent is how many times the last round trip sent the request, for the errors built
+	// once its answer is read.
+	sent int
 }
 
 // Repeat says whether a request may be sent again after a failure that may have reached
@@ -121,8 +125,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		if !r.idempotent() {
 			// The write succeeded but its answer is unreadable: the caller must not
 			// take it for a failure and send it again.
-			u := c.target(r)
-			return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: err}
+			return c.unknownOutcome(r, err)
 		}
 		return err
 	}
@@ -175,12 +178,24 @@ func decodeFirst(b []byte, out any) error {
 // NoObject is the error for a 2xx answer to r that holds no object where one was
 // expected. For a write it matches ErrOutcomeUnknown.
 func (c *Client) NoObject(r *Request) error {
-	u := c.target(r)
 	empty := errors.New("the answer had no object where one was expected")
 	if !r.idempotent() {
-		return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(u)), Attempts: 1, Err: empty}
+		return c.unknownOutcome(r, empty)
 	}
-	return fmt.Errorf("%s %s: %w", r.Method, urlpath.Of(u), empty)
+	return fmt.Errorf("%s %s: %w", r.Method, c.Path(r), empty)
+}
+
+// ReadBackFailed is the error for a write that was applied although its answer did not
+// show the user, when reading the user back failed with err. It wraps err, and does
+// not match ErrOutcomeUnknown: the write is known to have taken effect.
+func (c *Client) ReadBackFailed(r *Request, err error) error {
+	return fmt.Errorf("%s %s: applied, but the answer holds no user and reading it back failed: %w", r.Method, c.Path(r), err)
+}
+
+// unknownOutcome is the error for a write answered 2xx whose answer cannot be used: it
+// took effect, but what was stored is unknown.
+func (c *Client) unknownOutcome(r *Request, err error) error {
+	return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(c.target(r))), Attempts: r.sent, Err: err}
 }
 
 // send sends the request with retries and credential refresh and returns a 2xx answer,
@@ -217,6 +232,7 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 	refresher, _ := c.auth.(Refresher)
 	for refreshed := false; ; refreshed = true {
 		resp, a, err := c.roundTrip(ctx, r, target, body)
+		r.sent = a.count
 		if capture := usersdk.ResponseFrom(ctx); capture != nil {
 			fillResponse(capture, resp, a)
 		}
