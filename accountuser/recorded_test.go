@@ -12,6 +12,7 @@ import (
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // Sessions recorded with USERSDK_RECORD under testdata/recorded/<session>/ (fake/ is the
@@ -33,7 +34,7 @@ var recorded = fixture.Suite{
 		if pub {
 			opts = append(opts, accountuser.WithPubListPath())
 		}
-		c := fixture.NewClient(t, accountuser.New, opts...)
+		c := fuzzkit.New(t, accountuser.New, opts...)
 		id := func(r *http.Request) accountuser.ID { return accountuser.ID(fixture.PathID(r, "id")) }
 		create := fixture.Body(func(ctx context.Context, _ *http.Request, in *accountuser.CreateRequest) error {
 			_, err := c.Create(ctx, in)

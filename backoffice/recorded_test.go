@@ -8,6 +8,7 @@ import (
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // Sessions recorded with USERSDK_RECORD under testdata/recorded/<session>/ (fake/ is the
@@ -15,7 +16,7 @@ import (
 var recorded = fixture.Suite{
 	Replay: func(t testing.TB, s fixture.Recording, hc *http.Client) *fixture.Calls {
 		prefix := s.Prefix("/api/v2/users") // a base URL with a path of its own
-		c := fixture.NewClient(t, backoffice.New, backoffice.WithBaseURL(fixture.ReplayURL+prefix),
+		c := fuzzkit.New(t, backoffice.New, backoffice.WithBaseURL(fixture.ReplayURL+prefix),
 			backoffice.WithToken("replay"), backoffice.WithHTTPClient(hc))
 		id := func(r *http.Request) int64 { return fixture.PathID(r, "id") }
 		return fixture.UserCalls("/api/v2/users", c.Create, c.List, c.Get, c.Delete).StripPrefix(prefix).

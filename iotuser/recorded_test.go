@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/iotuser"
 	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
 )
@@ -20,7 +21,7 @@ var recorded = fixture.Suite{
 	Replay: func(t testing.TB, s fixture.Recording, hc *http.Client) *fixture.Calls {
 		base, auth := s.Prefix("/user"), s.Prefix("/token")
 		// The login is not redacted, so the token request must carry the recorded one.
-		c := fixture.NewClient(t, iotuser.New, iotuser.WithBaseURL(fixture.ReplayURL+base),
+		c := fuzzkit.New(t, iotuser.New, iotuser.WithBaseURL(fixture.ReplayURL+base),
 			iotuser.WithAuthURL(fixture.ReplayURL+auth),
 			iotuser.WithLogin(s.Value("login"), "replay"), iotuser.WithHTTPClient(hc))
 		id := func(r *http.Request) int64 { return fixture.PathID(r, "id") }
