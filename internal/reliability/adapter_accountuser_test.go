@@ -7,6 +7,7 @@ import (
 
 	"github.com/usersdk/usersdk-go/accountuser"
 	"github.com/usersdk/usersdk-go/accountuser/accountusertest"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 func startAccountuser(t *testing.T, cfg config) *harness {
@@ -14,9 +15,9 @@ func startAccountuser(t *testing.T, cfg config) *harness {
 	const account = accountuser.ID(1)
 	seeded := srv.AddUser(accountuser.User{ContactName: "Seed", EmailAddress: "seed@example.com", Username: "seed", DefaultAccountID: account, Active: accountuser.Enabled}, "seed-pw")
 	user, pass := srv.Credentials()
-	c := newClient(t, accountuser.New, options(cfg, []accountuser.Option{accountuser.WithBaseURL(srv.URL),
+	c := fuzzkit.New(t, accountuser.New, options(cfg, []accountuser.Option{accountuser.WithBaseURL(srv.URL),
 		accountuser.WithBasicAuth(user, pass), accountuser.WithRetry(cfg.retryMax, 0, 0)},
-		accountuser.WithMaxResponseBytes, accountuser.WithLogger, accountuser.WithHTTPClient))
+		accountuser.WithMaxResponseBytes, accountuser.WithLogger, accountuser.WithHTTPClient)...)
 	return withUsers(&harness{
 		fake: srv,
 		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.UserID)) },

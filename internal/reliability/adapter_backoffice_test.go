@@ -7,6 +7,7 @@ import (
 
 	"github.com/usersdk/usersdk-go/backoffice"
 	"github.com/usersdk/usersdk-go/backoffice/backofficetest"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 func startBackoffice(t *testing.T, cfg config) *harness {
@@ -14,9 +15,9 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 	seeded := srv.AddUser(backoffice.User{Name: "Seed", Email: "seed@example.com", Active: true, Groups: []int64{1}}, "seed-pw")
 	var ts tokenSource
 	ts.fetch = func() string { return srv.Token() }
-	c := newClient(t, backoffice.New, options(cfg, []backoffice.Option{backoffice.WithBaseURL(srv.URL),
+	c := fuzzkit.New(t, backoffice.New, options(cfg, []backoffice.Option{backoffice.WithBaseURL(srv.URL),
 		backoffice.WithTokenSource(&ts), backoffice.WithRetry(cfg.retryMax, 0, 0)},
-		backoffice.WithMaxResponseBytes, backoffice.WithLogger, backoffice.WithHTTPClient))
+		backoffice.WithMaxResponseBytes, backoffice.WithLogger, backoffice.WithHTTPClient)...)
 	email := func(key string) string { return key + "@example.com" }
 	return withUsers(&harness{
 		fake: srv,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 	"github.com/usersdk/usersdk-go/iotuser"
 	"github.com/usersdk/usersdk-go/iotuser/iotusertest"
 )
@@ -13,10 +14,10 @@ func startIotuser(t *testing.T, cfg config) *harness {
 	// injected into the API do not hit logins.
 	srv := served(t, iotusertest.NewServer(iotusertest.WithSeparateAuth()))
 	seeded := srv.AddUser(iotuser.User{Login: "seed", Role: iotuser.RoleClient}, "seed-password")
-	c := newClient(t, iotuser.New, options(cfg, []iotuser.Option{iotuser.WithBaseURL(srv.BaseURL()),
+	c := fuzzkit.New(t, iotuser.New, options(cfg, []iotuser.Option{iotuser.WithBaseURL(srv.BaseURL()),
 		iotuser.WithAuthURL(srv.AuthURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()),
 		iotuser.WithRetry(cfg.retryMax, 0, 0)},
-		iotuser.WithMaxResponseBytes, iotuser.WithLogger, iotuser.WithHTTPClient))
+		iotuser.WithMaxResponseBytes, iotuser.WithLogger, iotuser.WithHTTPClient)...)
 	return withUsers(&harness{
 		fake: srv,
 		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },

@@ -8,6 +8,7 @@ import (
 	"github.com/usersdk/usersdk-go/clientuser"
 	"github.com/usersdk/usersdk-go/clientuser/clientusertest"
 	"github.com/usersdk/usersdk-go/extensionuser"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // telphinUsers is what both Telphin clients offer, with their own types.
@@ -40,9 +41,9 @@ func telphinHarness[U, C, L any](srv *clientusertest.Server, c telphinUsers[U, C
 func startClientuser(t *testing.T, cfg config) *harness {
 	srv := served(t, clientusertest.NewServer())
 	seeded := srv.AddClientUser(clientuser.User{Login: "seed", Name: "Seed", Email: "seed@example.com"}, "seed-pw")
-	c := newClient(t, clientuser.New, options(cfg, []clientuser.Option{clientuser.WithBaseURL(srv.BaseURL()),
+	c := fuzzkit.New(t, clientuser.New, options(cfg, []clientuser.Option{clientuser.WithBaseURL(srv.BaseURL()),
 		clientuser.WithClientCredentials(srv.AppID(), srv.Secret()), clientuser.WithRetry(cfg.retryMax, 0, 0)},
-		clientuser.WithMaxResponseBytes, clientuser.WithLogger, clientuser.WithHTTPClient))
+		clientuser.WithMaxResponseBytes, clientuser.WithLogger, clientuser.WithHTTPClient)...)
 	return telphinHarness(srv, c, seeded.ID,
 		func(key string) *clientuser.CreateRequest {
 			return &clientuser.CreateRequest{Login: key, Name: key, Password: createPassword, Email: key + "@example.com"}
@@ -56,9 +57,9 @@ func startExtensionuser(t *testing.T, cfg config) *harness {
 	srv := served(t, clientusertest.NewServer())
 	const extension = 5001
 	seeded := srv.AddExtensionUser(srv.ClientID(), extensionuser.User{Login: "seed", Name: "Seed", Email: "seed@example.com", ExtensionID: extension}, "seed-pw")
-	c := newClient(t, extensionuser.New, options(cfg, []extensionuser.Option{extensionuser.WithBaseURL(srv.BaseURL()),
+	c := fuzzkit.New(t, extensionuser.New, options(cfg, []extensionuser.Option{extensionuser.WithBaseURL(srv.BaseURL()),
 		extensionuser.WithClientCredentials(srv.AppID(), srv.Secret()), extensionuser.WithRetry(cfg.retryMax, 0, 0)},
-		extensionuser.WithMaxResponseBytes, extensionuser.WithLogger, extensionuser.WithHTTPClient))
+		extensionuser.WithMaxResponseBytes, extensionuser.WithLogger, extensionuser.WithHTTPClient)...)
 	return telphinHarness(srv, c, seeded.ID,
 		func(key string) *extensionuser.CreateRequest {
 			return &extensionuser.CreateRequest{Login: key, Name: key, Password: createPassword, Email: key + "@example.com", ExtensionID: extension}

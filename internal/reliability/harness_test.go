@@ -114,16 +114,6 @@ func options[O any](cfg config, own []O, limit func(int64) O, logger func(*slog.
 	return own
 }
 
-// newClient builds a client from opts, failing t at once on an error.
-func newClient[C, O any](t *testing.T, newC func(...O) (C, error), opts []O) C {
-	t.Helper()
-	c, err := newC(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // withUsers fills in h's exists and stored from a family's own user type U, so that both
 // find a user by the same rule: lookup lists the users a search for key returns, held
 // returns the users on the fake, and has reports whether u has the unique key derived
