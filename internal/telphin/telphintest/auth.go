@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 
 	usersdk "github.com/usersdk/usersdk-go"
 	"github.com/usersdk/usersdk-go/internal/fixture"
+	"github.com/usersdk/usersdk-go/internal/fuzzkit"
 )
 
 // credentials returns a client that authenticates with the recordings' application
@@ -196,8 +196,8 @@ func (k Kind[Cl, U, C, P, L, O]) testTokenEndpointFailure(t *testing.T) {
 			rec.ExpectExchange(change(t, tokenFile, func(ex *fixture.Exchange) {
 				ex.Response = fixture.Response{Status: tt.status, Body: []byte(tt.body)}
 			}))
-			var logs bytes.Buffer
-			c := k.credentials(t, rec.Client(), k.Opt.Logger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			leaks := fuzzkit.NewLeaks()
+			c := k.credentials(t, rec.Client(), k.Opt.Logger(leaks.Logger))
 			_, err := c.List(context.Background(), me, *new(L))
 			var authErr *usersdk.AuthError
 			require.ErrorAs(t, err, &authErr)
@@ -207,11 +207,9 @@ func (k Kind[Cl, U, C, P, L, O]) testTokenEndpointFailure(t *testing.T) {
 			require.ErrorAs(t, err, &apiErr, "the token endpoint's OAuth error is typed")
 			assert.Equal(t, tt.code, apiErr.Code)
 			assert.Equal(t, tt.status, apiErr.StatusCode)
-			require.NotEmpty(t, logs.String())
-			for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), apiErr.Error(), logs.String(),
-				fmt.Sprintf("%+v", k.Opt.ClientCredentials(testAppID, testSecret))} {
-				assert.NotContains(t, s, testSecret)
-			}
+			leaks.Error(t, err)
+			leaks.Print(apiErr.Error(), k.Opt.ClientCredentials(testAppID, testSecret))
+			leaks.Check(t, testSecret)
 			for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), apiErr.Error()} {
 				assert.Contains(t, s, tt.code)
 			}
@@ -242,12 +240,10 @@ func (k Kind[Cl, U, C, P, L, O]) testNoSecretInErrorsOrLogs(t *testing.T) {
 	rec.ExpectExchange(change(t, tokenFile, func(ex *fixture.Exchange) {
 		ex.Response = fixture.Response{Status: 401, Body: []byte(`{"error":"invalid_client"}`)}
 	}))
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := k.credentials(t, rec.Client(), k.Opt.Logger(logger))
+	leaks := fuzzkit.NewLeaks()
+	c := k.credentials(t, rec.Client(), k.Opt.Logger(leaks.Logger))
 	ctx := context.Background()
 
-	var texts []string
 	var authErr *usersdk.AuthError
 	for i, want := range []error{usersdk.ErrUnauthorized, usersdk.ErrOutcomeUnknown, usersdk.ErrInvalidInput, nil} {
 		_, err := c.Create(ctx, me, req)
@@ -257,19 +253,11 @@ func (k Kind[Cl, U, C, P, L, O]) testNoSecretInErrorsOrLogs(t *testing.T) {
 		} else {
 			assert.ErrorAs(t, err, &authErr)
 		}
-		texts = append(texts, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err))
+		leaks.Error(t, err)
 	}
-	logger.Debug("request", "req", req)
-	texts = append(texts, logs.String(),
-		fmt.Sprintf("%v", req), fmt.Sprintf("%+v", req), fmt.Sprintf("%#v", *req),
-		fmt.Sprintf("%v", k.Opt.ClientCredentials(testAppID, testSecret)), fmt.Sprintf("%+v", k.Opt.ClientCredentials(testAppID, testSecret)),
-		fmt.Sprintf("%v", k.Opt.Token(testToken)), fmt.Sprintf("%+v", k.Opt.Token(testToken)),
-		fmt.Sprintf("%+v", c), fmt.Sprintf("%+v", c.TokenSource()))
-	require.Contains(t, logs.String(), "requesting token", "debug logging is on")
-	require.Contains(t, logs.String(), "credentials rejected")
-	for _, s := range texts {
-		assert.NotContains(t, s, password)
-		assert.NotContains(t, s, testSecret)
-		assert.NotContains(t, s, testToken)
-	}
+	leaks.Logger.Debug("request", "req", req)
+	leaks.Print(req, *req, k.Opt.ClientCredentials(testAppID, testSecret), k.Opt.Token(testToken), c, c.TokenSource())
+	require.Contains(t, leaks.Log(), "requesting token", "debug logging is on")
+	require.Contains(t, leaks.Log(), "credentials rejected")
+	leaks.Check(t, password, testSecret, testToken)
 }
