@@ -23,7 +23,9 @@ const (
 // read too, and any other shape is left to core.ParseCommonError. A rate_limit_exceeded
 // code matches ErrRateLimited whatever the status.
 //
-// It reports whether the body was one of those two shapes, which only Telphin sends.
+// It reports whether the body carried a Telphin or OAuth error code, which proves that
+// Telphin itself answered. A bare {"message": "..."} does not: gateways in front of an
+// API send that shape too, so a write answered 5xx with it may still have taken effect.
 func ParseError(e *usersdk.APIError) bool {
 	var body struct {
 		Message          json.RawMessage `json:"message"`
@@ -46,7 +48,7 @@ func ParseError(e *usersdk.APIError) bool {
 	if code == CodeRateLimitExceeded {
 		core.AlsoMatches(e, usersdk.ErrRateLimited)
 	}
-	return true
+	return code != ""
 }
 
 // str returns a JSON string's value, "" for anything else.

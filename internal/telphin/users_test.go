@@ -230,19 +230,22 @@ func TestAllStopsWhenTheCallerDoes(t *testing.T) {
 	assert.Len(t, l.requests(), 1, "no request once the context is done")
 }
 
-// A 5xx answer to a write carrying Telphin's own error object is the server refusing it;
-// anything else but 501 and 503 leaves the outcome unknown, and 502 and 504 always do.
+// A 5xx answer to a write carrying a Telphin or OAuth error code is the server refusing
+// it; anything else but 501 and 503 leaves the outcome unknown (a bare {"message"} is
+// what gateways send too), and 502 and 504 always do.
 func TestWriteRefusalWithTelphinBodyIsAKnownOutcome(t *testing.T) {
 	tests := []struct {
 		status  int
 		body    string
 		unknown bool
 	}{
-		{500, `{"message":"Internal error"}`, false},
+		{500, `{"message":"Internal error","status":"internal_error"}`, false},
 		{500, `{"status":"internal_error"}`, false},
-		{500, `{"message":"Internal error","status":500}`, false},
+		{500, `{"message":"Internal error"}`, true},
+		{500, `{"message":"Internal error","status":500}`, true},
 		{500, `{"error":"server_error","error_description":"Try later"}`, false},
 		{500, `{"error":"server_error"}`, false},
+		{500, `{"error_description":"Try later"}`, true},
 		{500, `<html><body>Internal Server Error</body></html>`, true},
 		{500, ``, true},
 		{500, `{"errors":[{"message":"boom"}]}`, true},

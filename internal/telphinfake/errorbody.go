@@ -8,12 +8,13 @@ import (
 	"strings"
 )
 
-// IsErrorBody reports whether body is one of the error objects Telphin sends: a JSON
-// object (the whole body) whose "message" or "status" member, or OAuth's "error" or
-// "error_description" member, is a non-empty string. Names match without regard to case
-// and the last of a repeated name counts, as encoding/json reads them. Tests use it as
-// an oracle for what the SDK must treat as Telphin's own refusal; it is written apart
-// from the SDK's parser.
+// IsErrorBody reports whether body is an error object only Telphin sends: a JSON object
+// (the whole body) with a code, a non-empty string in its "status" member or, when its
+// "message" is not a non-empty string, in OAuth's "error" member. A message alone does
+// not count: gateways send that shape too. Names match without regard to case and the
+// last of a repeated name counts, as encoding/json reads them. Tests use it as an oracle
+// for what the SDK must treat as Telphin's own refusal; it is written apart from the
+// SDK's parser.
 func IsErrorBody(body []byte) bool {
 	if !json.Valid(body) {
 		return false
@@ -22,7 +23,6 @@ func IsErrorBody(body []byte) bool {
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return false
 	}
-	names := []string{"message", "status", "error", "error_description"}
 	last := map[string]json.RawMessage{}
 	for dec.More() {
 		tok, err := dec.Token()
@@ -34,17 +34,16 @@ func IsErrorBody(body []byte) bool {
 		if err := dec.Decode(&v); err != nil {
 			return false
 		}
-		for _, n := range names {
+		for _, n := range []string{"status", "message", "error"} {
 			if strings.EqualFold(key, n) {
 				last[n] = v
 			}
 		}
 	}
-	for _, v := range last {
+	text := func(name string) bool {
 		var s string
-		if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil && s != "" {
-			return true
-		}
+		v := last[name]
+		return len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil && s != ""
 	}
-	return false
+	return text("status") || !text("message") && text("error")
 }

@@ -10,30 +10,33 @@ import (
 
 func TestIsErrorBody(t *testing.T) {
 	for body, want := range map[string]bool{
-		`{"message": "Record not found"}`:                      true,
+		`{"message": "Record not found"}`:                      false, // a gateway's shape too
 		`{"message":"Access denied","status":"access_denied"}`: true,
 		`{"status":"client_not_found"}`:                        true,
-		`{"message":"Record not found","status":404}`:          true,
+		`{"message":"Record not found","status":404}`:          false,
 		`{"error":"invalid_client"}`:                           true,
-		`{"error_description":"expired"}`:                      true,
-		" \n{\"MESSAGE\":\"x\"}\t":                             true,
-		`{"message":"x","message":""}`:                         false,
-		`{"message":"","message":"x"}`:                         true,
-		`{"Message":"x","message":""}`:                         false,
-		`{"message":""}`:                                       false,
+		`{"error":"invalid_client","error_description":"x"}`:   true,
+		`{"error_description":"expired"}`:                      false,
+		`{"message":"x","error":"server_error"}`:               false, // the message wins
+		`{"message":"","error":"server_error"}`:                true,
+		`{"message":{"text":"x"},"error":"server_error"}`:      true,
+		" \n{\"STATUS\":\"x\"}\t":                              true,
+		`{"status":"x","status":""}`:                           false,
+		`{"status":"","status":"x"}`:                           true,
+		`{"Status":"x","status":""}`:                           false,
+		`{"status":""}`:                                        false,
 		`{"message":null,"status":500}`:                        false,
-		`{"message":{"text":"x"}}`:                             false,
 		`{"error":{"message":"x"}}`:                            false,
 		`{"errors":[{"message":"x"}]}`:                         false,
-		`{"msg":"x"}`:                                          false,
+		`{"code":"x"}`:                                         false,
 		`["x"]`:                                                false,
 		`"x"`:                                                  false,
 		`null`:                                                 false,
 		``:                                                     false,
-		`{"message":"x"} trailing`:                             false,
-		`{"message":"x"`:                                       false,
-		`<html><body>{"message":"x"}</body></html>`:            false,
-		`{"message":"x","other":[1,{"a":2}],"nested":{"message":""}}`: true,
+		`{"status":"x"} trailing`:                              false,
+		`{"status":"x"`:                                        false,
+		`<html><body>{"status":"x"}</body></html>`:             false,
+		`{"status":"x","other":[1,{"a":2}],"nested":{"status":""}}`: true,
 	} {
 		assert.Equal(t, want, telphinfake.IsErrorBody([]byte(body)), body)
 	}

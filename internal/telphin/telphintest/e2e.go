@@ -468,9 +468,9 @@ func (k Kind[Cl, U, C, P, L, O]) testE2ECreateNotResent(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1, "a create is never sent twice")
 	assert.Empty(t, k.Users(srv))
 
-	// A 500 with Telphin's own error body is a refusal.
+	// A 500 with Telphin's error body and its code is a refusal.
 	srv.ResetRequests()
-	srv.Inject(1, usersdktest.Fault{Status: http.StatusInternalServerError, Body: `{"message":"Internal error"}`})
+	srv.Inject(1, usersdktest.Fault{Status: http.StatusInternalServerError, Body: `{"message":"Internal error","status":"internal_error"}`})
 	_, err = c.Create(ctx, me, req)
 	assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 	assert.Equal(t, http.StatusInternalServerError, apiError(t, err).StatusCode)

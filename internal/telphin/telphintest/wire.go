@@ -180,16 +180,17 @@ func (k Kind[Cl, U, C, P, L, O]) testRateLimitReportsLastHeaders(t *testing.T) {
 	})
 }
 
-// A create answered 5xx is never resent. Telphin's own error body proves the server
-// refused it; a gateway's 502, or a 500 without that body, leaves its outcome unknown.
+// A create answered 5xx is never resent. Telphin's error body with its code proves the
+// server refused it; a gateway's 502, or a 500 without a code, leaves its outcome unknown.
 func (k Kind[Cl, U, C, P, L, O]) testCreateAnswered5xx(t *testing.T) {
 	for _, tt := range []struct {
 		status  int
 		body    string
 		unknown bool
 	}{
-		{http.StatusInternalServerError, `{"message":"Internal error"}`, false},
-		{http.StatusBadGateway, `{"message":"Internal error"}`, true},
+		{http.StatusInternalServerError, `{"message":"Internal error","status":"internal_error"}`, false},
+		{http.StatusInternalServerError, `{"message":"Internal error"}`, true},
+		{http.StatusBadGateway, `{"message":"Internal error","status":"internal_error"}`, true},
 		{http.StatusInternalServerError, `<html><body>Internal Server Error</body></html>`, true},
 	} {
 		t.Run(strconv.Itoa(tt.status)+" "+tt.body, func(t *testing.T) {
