@@ -130,7 +130,8 @@ func (c *Client) outcomeUnknown(r *core.Request, cause error) error {
 }
 
 // Update changes a user with PUT /api/v2/users/{userId}, sending only the fields set, and
-// returns the user as stored (read back with Get when the answer has no body). An answer
+// returns the user as stored (read back with Get when the answer has no body; if that
+// read fails, the error says the update was applied and wraps Get's error). An answer
 // with a body that holds no user is an error; PUT being safe to repeat, it does not match
 // ErrOutcomeUnknown.
 func (c *Client) Update(ctx context.Context, userID int64, req *UpdateRequest) (*User, error) {
@@ -155,12 +156,17 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 	switch {
 	case err != nil:
 		return nil, err
-	case a.none:
-		return c.Get(ctx, userID)
-	case !hasID(a):
+	case hasID(a):
+		return &a.User, nil
+	case !a.none:
 		return nil, c.core.NoObject(r)
 	}
-	return &a.User, nil
+	// Applied, with no body to show the user: read it back.
+	u, err := c.Get(ctx, userID)
+	if err != nil {
+		return nil, c.core.ReadBackFailed(r, err)
+	}
+	return u, nil
 }
 
 // Delete removes a user (DELETE /api/v2/users/{userId}).

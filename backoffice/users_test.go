@@ -538,3 +538,33 @@ func TestGroupsDecodeIDsOrObjects(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"groups":[1,2]}`, string(b))
 }
+
+// When an update answered without a body cannot be read back, the error says the update
+// was applied and keeps the read's error; it is not an unknown outcome, since the server
+// took the write.
+func TestUpdateReadBackFailureSaysTheUpdateWasApplied(t *testing.T) {
+	for _, method := range []string{"PUT", "PATCH"} {
+		t.Run(method, func(t *testing.T) {
+			rec := fixture.New(t)
+			rec.ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: method, Path: "/api/v2/users/5", Body: []byte(`{"active":true}`)},
+				Response: fixture.Response{Status: 204},
+			})
+			rec.ExpectExchange(&fixture.Exchange{
+				Request:  fixture.Request{Method: "GET", Path: "/api/v2/users/5"},
+				Response: fixture.Response{Status: 404, Body: []byte(`{"message":"User not found"}`)},
+			})
+			c, err := New(WithBaseURL("https://api.test"), WithToken(testToken), WithHTTPClient(rec.Client()), WithoutRetries())
+			require.NoError(t, err)
+			update := c.Update
+			if method == "PATCH" {
+				update = c.Patch
+			}
+			u, err := update(context.Background(), 5, &UpdateRequest{Active: Ptr(true)})
+			assert.Nil(t, u)
+			require.ErrorIs(t, err, ErrNotFound)
+			assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+			assert.Equal(t, method+" /api/v2/users/5: applied, but the answer holds no user and reading it back failed: GET /api/v2/users/5: 404 Not Found: User not found", err.Error())
+		})
+	}
+}
