@@ -70,15 +70,8 @@ func (c *Client) Get(ctx context.Context, userID int64) (*User, error) {
 // Email) before creating it again.
 func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) {
 	r := &core.Request{Method: http.MethodPost, Path: usersPath, Body: req}
-	a := new(answer)
-	err := c.core.Do(ctx, r, a)
-	switch {
-	case err != nil:
-		return nil, err
-	case hasID(a):
-		return &a.User, nil
-	case !a.none:
-		return nil, c.core.NoObject(r)
+	if u, err := c.write(ctx, r); u != nil || err != nil {
+		return u, err
 	}
 	// The write took effect; only reading it back can fail now, and creating again would
 	// duplicate the user. Active=false lists users whatever their status.
@@ -151,15 +144,8 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 		return nil, err
 	}
 	r := &core.Request{Method: method, Path: userPrefix, ID: userID, Body: req}
-	a := new(answer)
-	err := c.core.Do(ctx, r, a)
-	switch {
-	case err != nil:
-		return nil, err
-	case hasID(a):
-		return &a.User, nil
-	case !a.none:
-		return nil, c.core.NoObject(r)
+	if u, err := c.write(ctx, r); u != nil || err != nil {
+		return u, err
 	}
 	// Applied, with no body to show the user: read it back.
 	u, err := c.Get(ctx, userID)
@@ -167,6 +153,22 @@ func (c *Client) update(ctx context.Context, method string, userID int64, req *U
 		return nil, c.core.ReadBackFailed(r, err)
 	}
 	return u, nil
+}
+
+// write sends a create or update and returns the user its answer holds. When the answer
+// has no body (the server applied the write without returning the user), it returns
+// neither user nor error, and the caller reads the user back.
+func (c *Client) write(ctx context.Context, r *core.Request) (*User, error) {
+	a := new(answer)
+	switch err := c.core.Do(ctx, r, a); {
+	case err != nil:
+		return nil, err
+	case hasID(a):
+		return &a.User, nil
+	case !a.none:
+		return nil, c.core.NoObject(r)
+	}
+	return nil, nil
 }
 
 // Delete removes a user (DELETE /api/v2/users/{userId}).
