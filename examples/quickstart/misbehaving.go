@@ -30,7 +30,8 @@ func misbehaving(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// retried503 has a read answered 503 once: the SDK waits and sends it again.
+// retried503 has a read answered 503 once, with Retry-After: 0: the SDK waits as long as
+// the server asks (here not at all; without the header, a backoff) and sends it again.
 func retried503(ctx context.Context, w io.Writer) error {
 	fake := backofficetest.NewServer()
 	defer fake.Close()
@@ -39,7 +40,7 @@ func retried503(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fake.FailNext(1, http.StatusServiceUnavailable, "")
+	fake.FailNext(1, http.StatusServiceUnavailable, "0")
 	// WithResponse captures the final answer of one call: status, headers, attempts.
 	var resp usersdk.Response
 	if _, err := c.Get(usersdk.WithResponse(ctx, &resp), u.ID); err != nil {
