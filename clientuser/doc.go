@@ -34,9 +34,11 @@
 // by default, see WithRetry). Client.RateLimit reports the last X-RateLimit-* values
 // seen. Reads, updates and deletes are retried on 429, 502, 503, 504 and network errors;
 // Create is not retried once it may have reached the server, and reports
-// ErrOutcomeUnknown instead. A 5xx answer carrying Telphin's own error body ({"message":
-// ...}, {"status": ...} or OAuth's {"error": ...}) is the server refusing the request: it
-// does not match ErrOutcomeUnknown, except for 502 and 504, which come from a gateway.
+// ErrOutcomeUnknown instead. A 5xx answer carrying Telphin's error body with a code
+// ({"message": ..., "status": "<code>"}, or OAuth's {"error": ...} without a message) is
+// the server refusing the request: it does not match ErrOutcomeUnknown, except for 502
+// and 504, which come from a gateway. A bare {"message": ...} is no proof, since gateways
+// send that shape too.
 //
 // The vendor documents no paging for the user lists. ListOptions.Page and PerPage send
 // page and per_page, as Telphin's other lists take them, and All pages with them without

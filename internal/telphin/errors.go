@@ -23,8 +23,8 @@ const (
 // read too, and any other shape is left to core.ParseCommonError. A rate_limit_exceeded
 // code matches ErrRateLimited whatever the status.
 //
-// It reports whether the body carried a Telphin or OAuth error code, which proves that
-// Telphin itself answered. A bare {"message": "..."} does not: gateways in front of an
+// It reports whether the body carried a Telphin status code, or an OAuth error code in a
+// body without a message, which proves that Telphin itself answered. A bare {"message": "..."} does not: gateways in front of an
 // API send that shape too, so a write answered 5xx with it may still have taken effect.
 func ParseError(e *usersdk.APIError) bool {
 	var body struct {

@@ -207,6 +207,7 @@ func (k Kind[Cl, U, C, P, L, O]) testTokenEndpointFailure(t *testing.T) {
 			require.ErrorAs(t, err, &apiErr, "the token endpoint's OAuth error is typed")
 			assert.Equal(t, tt.code, apiErr.Code)
 			assert.Equal(t, tt.status, apiErr.StatusCode)
+			require.Contains(t, leaks.Log(), "token request failed", "the client logged")
 			leaks.Error(t, err)
 			leaks.Print(apiErr.Error(), k.Opt.ClientCredentials(testAppID, testSecret))
 			leaks.Check(t, testSecret)
