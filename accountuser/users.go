@@ -78,7 +78,7 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	u := new(User)
 	err := c.core.Do(ctx, r, u)
 	if err == nil && !isUser(u) {
-		err = fmt.Errorf("%w: %w", c.notUser(r), usersdk.ErrOutcomeUnknown)
+		err = c.core.OutcomeUnknown(r, errNotUser)
 	}
 	if errors.Is(err, usersdk.ErrOutcomeUnknown) {
 		return nil, fmt.Errorf("%w; the user may have been created: look it up by username before creating it again", err)

@@ -326,11 +326,11 @@ func TestCreateUnreadableAnswerLeavesOutcomeUnknown(t *testing.T) {
 		opts      []Option
 	}{
 		"not JSON":          {body: `{"OK"}`, err: "POST /usr/new: outcome unknown, the request may have reached the server: POST /usr/new: decoding response: invalid character '}' after object key" + hint},
-		"object without id": {body: `{"result":"created"}`, err: "POST /usr/new: the answer is not a user (no userId): outcome unknown" + hint},
-		"null":              {body: "null", err: "POST /usr/new: the answer is not a user (no userId): outcome unknown" + hint},
-		"empty":             {body: "", err: "POST /usr/new: the answer is not a user (no userId): outcome unknown" + hint},
+		"object without id": {body: `{"result":"created"}`, err: "POST /usr/new: outcome unknown, the request may have reached the server: the answer is not a user (no userId)" + hint},
+		"null":              {body: "null", err: "POST /usr/new: outcome unknown, the request may have reached the server: the answer is not a user (no userId)" + hint},
+		"empty":             {body: "", err: "POST /usr/new: outcome unknown, the request may have reached the server: the answer is not a user (no userId)" + hint},
 		"bad active":        {body: `{"userId":"22","active":"yes"}`, err: "POST /usr/new: outcome unknown, the request may have reached the server: POST /usr/new: decoding response: accountuser: active must be"},
-		"PUT, no id":        {body: `{}`, err: "PUT /usr/new: the answer is not a user (no userId): outcome unknown" + hint, opts: []Option{WithPUT()}},
+		"PUT, no id":        {body: `{}`, err: "PUT /usr/new: outcome unknown, the request may have reached the server: the answer is not a user (no userId)" + hint, opts: []Option{WithPUT()}},
 		"PUT, not JSON":     {body: `{"OK"}`, err: "PUT /usr/new: outcome unknown, the request may have reached the server", opts: []Option{WithPUT()}},
 	} {
 		t.Run(name, func(t *testing.T) {

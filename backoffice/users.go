@@ -78,14 +78,14 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 	const accepted = "the server accepted the user without returning it"
 	users, err := c.List(ctx, ListOptions{Email: req.Email, Active: Ptr(false)})
 	if err != nil {
-		return nil, c.outcomeUnknown(r, fmt.Errorf("%s, and reading it back by e-mail failed: %v", accepted, err))
+		return nil, c.core.OutcomeUnknown(r, fmt.Errorf("%s, and reading it back by e-mail failed: %v", accepted, err))
 	}
 	found, n := byEmail(users, req.Email)
 	switch {
 	case n == 0:
-		return nil, c.outcomeUnknown(r, fmt.Errorf("%s, and none of the %d users listed by e-mail has the e-mail %q", accepted, len(users), req.Email))
+		return nil, c.core.OutcomeUnknown(r, fmt.Errorf("%s, and none of the %d users listed by e-mail has the e-mail %q", accepted, len(users), req.Email))
 	case n > 1:
-		return nil, c.outcomeUnknown(r, fmt.Errorf("%s, and %d users listed by e-mail have the e-mail %q", accepted, n, req.Email))
+		return nil, c.core.OutcomeUnknown(r, fmt.Errorf("%s, and %d users listed by e-mail have the e-mail %q", accepted, n, req.Email))
 	}
 	return found, nil
 }
@@ -112,16 +112,6 @@ func byEmail(users []User, email string) (*User, int) {
 	return nil, 0
 }
 
-// outcomeUnknown is the error for a write that took effect whose result cannot be read.
-func (c *Client) outcomeUnknown(r *core.Request, cause error) error {
-	err := c.core.NoObject(r)
-	var ou *OutcomeUnknownError
-	if errors.As(err, &ou) {
-		ou.Err = cause
-	}
-	return err
-}
-
 // Update changes a user with PUT /api/v2/users/{userId}, sending only the fields set, and
 // returns the user as stored (read back with Get when the answer has no body; if that
 // read fails, the error says the update was applied and wraps Get's error). An answer
@@ -132,7 +122,8 @@ func (c *Client) Update(ctx context.Context, userID int64, req *UpdateRequest) (
 }
 
 // Patch changes a user with PATCH /api/v2/users/{userId}, sending only the fields set, and
-// returns the user as stored (read back with Get when the answer has no body). Unlike
+// returns the user as stored (read back with Get when the answer has no body; if that
+// read fails, the error says the update was applied and wraps Get's error). Unlike
 // Update it is not retried after a failure that may have reached the server, and an
 // answer with a body that holds no user is an error matching ErrOutcomeUnknown.
 func (c *Client) Patch(ctx context.Context, userID int64, req *UpdateRequest) (*User, error) {

@@ -29,7 +29,7 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 	if err != nil {
 		err = c.decodeError(r, err)
 		if !a.idempotent {
-			return readAhead{}, c.unknownOutcome(r, err)
+			return readAhead{}, c.OutcomeUnknown(r, err)
 		}
 		return readAhead{}, err
 	}

@@ -45,7 +45,7 @@ type Request struct {
 	Secrets []string
 
 	// sent is how many times the last round trip sent the request, for the errors built
-	// once its answer is read.
+	// once its answer is read. A Request is built per call: two calls must not share one.
 	sent int
 }
 
@@ -125,7 +125,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 		if !r.idempotent() {
 			// The write succeeded but its answer is unreadable: the caller must not
 			// take it for a failure and send it again.
-			return c.unknownOutcome(r, err)
+			return c.OutcomeUnknown(r, err)
 		}
 		return err
 	}
@@ -180,7 +180,7 @@ func decodeFirst(b []byte, out any) error {
 func (c *Client) NoObject(r *Request) error {
 	empty := errors.New("the answer had no object where one was expected")
 	if !r.idempotent() {
-		return c.unknownOutcome(r, empty)
+		return c.OutcomeUnknown(r, empty)
 	}
 	return fmt.Errorf("%s %s: %w", r.Method, c.Path(r), empty)
 }
@@ -192,9 +192,10 @@ func (c *Client) ReadBackFailed(r *Request, err error) error {
 	return fmt.Errorf("%s %s: applied, but the answer holds no user and reading it back failed: %w", r.Method, c.Path(r), err)
 }
 
-// unknownOutcome is the error for a write answered 2xx whose answer cannot be used: it
-// took effect, but what was stored is unknown.
-func (c *Client) unknownOutcome(r *Request, err error) error {
+// OutcomeUnknown is the error for a write answered 2xx whose answer cannot be used, for
+// the reason err: it took effect, but what was stored is unknown. Attempts counts the
+// round trip since the last credential refresh, as usersdk.Response does.
+func (c *Client) OutcomeUnknown(r *Request, err error) error {
 	return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(c.target(r))), Attempts: r.sent, Err: err}
 }
 
