@@ -251,11 +251,12 @@ type AuthError struct {
 // Error says credentials could not be obtained, and why.
 func (e *AuthError) Error() string { return "obtaining credentials: " + e.Err.Error() }
 
-// Unwrap returns the cause, unless it is the token endpoint's answer, whose status
-// sentinels would be mistaken for the call's own (errors.As still finds it, through As).
+// Unwrap returns the cause, unless the cause holds a token endpoint's answer (itself or
+// wrapped by a token source), whose status sentinels would be mistaken for the call's own.
+// errors.As still finds that answer, through As.
 func (e *AuthError) Unwrap() error {
-	switch e.Err.(type) {
-	case *APIError, *RateLimitError:
+	var answer *APIError
+	if errors.As(e.Err, &answer) {
 		return nil
 	}
 	return e.Err

@@ -18,20 +18,31 @@ func TestAuthErrorDoesNotLendTheTokenEndpointsStatus(t *testing.T) {
 		429: {ErrRateLimited},
 		500: nil,
 	} {
-		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			endpoint := &APIError{StatusCode: status, Method: "POST", URL: "https://api.test/oauth/token"}
-			err := fmt.Errorf("GET /users: %w", &AuthError{Err: endpoint})
-			for _, s := range []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict, ErrRateLimited, ErrInvalidInput, ErrOutcomeUnknown} {
-				wantIt := false
-				for _, w := range want {
-					wantIt = wantIt || w == s
-				}
-				assert.Equal(t, wantIt, errors.Is(err, s), "%v", s)
+		endpoint := &APIError{StatusCode: status, Method: "POST", URL: "https://api.test/oauth/token"}
+		// The answer as the SDK's own token fetch returns it, and as a token source of the
+		// caller's may wrap it.
+		for name, cause := range map[string]error{
+			"bare":    endpoint,
+			"wrapped": fmt.Errorf("token source: %w", endpoint),
+			"429":     &RateLimitError{APIError: endpoint},
+		} {
+			if name == "429" && status != 429 {
+				continue
 			}
-			var got *APIError
-			assert.True(t, errors.As(err, &got), "the endpoint's answer stays reachable")
-			assert.Same(t, endpoint, got)
-		})
+			t.Run(fmt.Sprint(status, "/", name), func(t *testing.T) {
+				err := fmt.Errorf("GET /users: %w", &AuthError{Err: cause})
+				for _, s := range []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict, ErrRateLimited, ErrInvalidInput, ErrOutcomeUnknown} {
+					wantIt := false
+					for _, w := range want {
+						wantIt = wantIt || w == s
+					}
+					assert.Equal(t, wantIt, errors.Is(err, s), "%v", s)
+				}
+				var got *APIError
+				assert.True(t, errors.As(err, &got), "the endpoint's answer stays reachable")
+				assert.Same(t, endpoint, got)
+			})
+		}
 	}
 }
 
