@@ -200,21 +200,27 @@ func (c *TokenCache) Invalidate(rejected string) {
 	c.mu.Unlock()
 }
 
-// Authenticate sets a bearer token, fetching one first if needed.
+// Authenticate sets a bearer token, fetching one first if needed. A fresh cached token
+// takes one lock: this runs on every request.
 func (c *TokenCache) Authenticate(ctx context.Context, req *http.Request) (string, error) {
-	tok, err := c.Token(ctx)
-	if err != nil {
-		return "", &usersdk.AuthError{Err: err}
+	c.mu.Lock()
+	tok := c.tok
+	if tok == nil || !c.fresh(tok) {
+		c.mu.Unlock()
+		var err error
+		if tok, err = c.Token(ctx); err != nil {
+			return "", &usersdk.AuthError{Err: err}
+		}
+		c.mu.Lock()
 	}
 	req.Header["Authorization"] = c.header(tok)
+	c.mu.Unlock()
 	return tok.AccessToken, nil
 }
 
 // header returns the Authorization value of tok, shared by every request that sends it
-// (requests never modify it).
+// (requests never modify it). c.mu is held.
 func (c *TokenCache) header(tok *oauth2.Token) []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.hdrTok != tok {
 		c.hdrTok, c.hdr = tok, []string{"Bearer " + tok.AccessToken}
 	}
