@@ -266,8 +266,12 @@ func (e *AuthError) Unwrap() error {
 func (e *AuthError) As(target any) bool { return errors.As(e.Err, target) }
 
 // Is matches ErrUnauthorized when the token endpoint refused the credentials (400, 401 or
-// 403: OAuth answers a bad client or grant with 400 or 401), and ErrRateLimited on 429.
+// 403: OAuth answers a bad client or grant with 400 or 401), ErrRateLimited on 429, and
+// what the cause matches short of the token endpoint's answer.
 func (e *AuthError) Is(target error) bool {
+	if causeIs(e.Err, target) {
+		return true
+	}
 	if target != ErrUnauthorized && target != ErrRateLimited {
 		return false
 	}
@@ -284,6 +288,37 @@ func (e *AuthError) Is(target error) bool {
 		return s == http.StatusTooManyRequests
 	}
 	return s == http.StatusUnauthorized || s == http.StatusBadRequest || s == http.StatusForbidden
+}
+
+// causeIs is errors.Is that does not look into a token endpoint's answer: it stops at an
+// *APIError or *RateLimitError, whose status is not the call's.
+func causeIs(err, target error) bool {
+	for err != nil {
+		switch err.(type) {
+		case *APIError, *RateLimitError:
+			return false
+		}
+		if err == target {
+			return true
+		}
+		if m, ok := err.(interface{ Is(error) bool }); ok && m.Is(target) {
+			return true
+		}
+		switch w := err.(type) {
+		case interface{ Unwrap() error }:
+			err = w.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range w.Unwrap() {
+				if causeIs(e, target) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 func orUnknown(ct string) string {

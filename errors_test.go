@@ -46,6 +46,28 @@ func TestAuthErrorDoesNotLendTheTokenEndpointsStatus(t *testing.T) {
 	}
 }
 
+// explained is a token source's own error that explains an endpoint's answer, as
+// iotuser's NoTokenServiceError does: it matches ErrUnauthorized and hands out the answer
+// only through As.
+type explained struct{ answer *APIError }
+
+func (e explained) Error() string        { return "no token service" }
+func (e explained) Is(target error) bool { return target == ErrUnauthorized }
+func (e explained) As(target any) bool   { *target.(**APIError) = e.answer; return true }
+
+func TestAuthErrorMatchesWhatTheCauseMatchesShortOfTheAnswer(t *testing.T) {
+	answer := &APIError{StatusCode: 404, Method: "POST", URL: "https://api.test/token"}
+	err := &AuthError{Err: fmt.Errorf("token: %w", explained{answer})}
+	assert.ErrorIs(t, err, ErrUnauthorized)
+	assert.NotErrorIs(t, err, ErrNotFound)
+
+	joined := &AuthError{Err: errors.Join(context.DeadlineExceeded, answer)}
+	assert.ErrorIs(t, joined, context.DeadlineExceeded)
+	assert.NotErrorIs(t, joined, ErrNotFound)
+	var got *APIError
+	assert.ErrorAs(t, joined, &got)
+}
+
 func TestAuthErrorUnwrapsATransportCause(t *testing.T) {
 	err := &AuthError{Err: fmt.Errorf("token: %w", context.DeadlineExceeded)}
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
