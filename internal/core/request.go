@@ -284,6 +284,10 @@ func fillResponse(dst *usersdk.Response, resp *http.Response, a *attempt) {
 // roundTrip makes one call through go-retryablehttp with this client's policy.
 func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
 	a := &attempt{Context: ctx, c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, secrets: r.Secrets}
+	if err := ctx.Err(); err != nil {
+		// Nothing was sent: not an unknown outcome, even for a write.
+		return nil, a, c.transportError(ctx, a, err)
+	}
 	ctx = a
 	req, err := newRetryRequest(ctx, r.Method, target, body)
 	if err != nil {

@@ -216,11 +216,13 @@ func surelyNotSent(err error) bool {
 }
 
 // permanent reports transport errors that no retry can cure: certificates that do not
-// verify, and redirects the client refused.
+// verify, redirects the client refused, and answers it cannot read.
 func permanent(err error) bool {
 	var certErr *tls.CertificateVerificationError
 	var hostErr x509.HostnameError
 	var authErr x509.UnknownAuthorityError
 	var redirErr *redirectError
-	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) || errors.As(err, &redirErr)
+	var protoErr *protocolError
+	return errors.As(err, &certErr) || errors.As(err, &hostErr) || errors.As(err, &authErr) ||
+		errors.As(err, &redirErr) || errors.As(err, &protoErr)
 }

@@ -35,8 +35,9 @@ func newRetryClient(c *Client) *retryablehttp.Client {
 
 // retryHTTPClient is a shallow copy of the caller's client for go-retryablehttp. Its
 // transport hides CloseIdleConnections, which the library calls when it gives up or a wait
-// is cancelled and which would empty the caller's whole pool; its redirect policy refuses
-// https to http, where the Authorization header would travel in clear text.
+// is cancelled and which would empty the caller's whole pool, and refuses a 101 answer;
+// its redirect policy refuses https to http, where the Authorization header would travel
+// in clear text, and sends no credentials to another host.
 func retryHTTPClient(hc *http.Client) *http.Client {
 	cp := *hc
 	rt := hc.Transport
@@ -49,10 +50,15 @@ func retryHTTPClient(hc *http.Client) *http.Client {
 		if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
 			return &redirectError{"refusing a redirect from https to " + req.URL.Scheme}
 		}
-		// A 307 or 308 resends the body, which may hold a secret (a token request's
-		// client_secret, a login's password); net/http only strips headers.
-		if len(via) > 0 && req.URL.Host != via[0].URL.Host && req.Body != nil && req.Body != http.NoBody {
-			return &redirectError{"refusing to resend a request body to another host (" + req.URL.Host + ")"}
+		if len(via) > 0 && req.URL.Host != via[0].URL.Host {
+			// A 307 or 308 resends the body, which may hold a secret (a token request's
+			// client_secret, a login's password).
+			if req.Body != nil && req.Body != http.NoBody {
+				return &redirectError{"refusing to resend a request body to another host (" + req.URL.Host + ")"}
+			}
+			// net/http keeps Authorization for a subdomain or another port of the same
+			// host; the credentials are for the configured host alone.
+			req.Header.Del("Authorization")
 		}
 		if userCheck != nil {
 			return userCheck(req, via)
@@ -72,7 +78,22 @@ func (e *redirectError) Error() string { return e.msg }
 
 type roundTripOnly struct{ rt http.RoundTripper }
 
-func (t roundTripOnly) RoundTrip(r *http.Request) (*http.Response, error) { return t.rt.RoundTrip(r) }
+// RoundTrip refuses a 101 Switching Protocols: its body is the raw connection, which no
+// deadline interrupts, so reading it could block the call for ever. Closing it does not
+// block. (net/http handles every other 1xx itself.)
+func (t roundTripOnly) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(r)
+	if err == nil && resp.StatusCode < 200 {
+		resp.Body.Close()
+		return nil, &protocolError{"unexpected answer " + resp.Status}
+	}
+	return resp, err
+}
+
+// protocolError is an answer the client cannot read as HTTP; no retry can cure it.
+type protocolError struct{ msg string }
+
+func (e *protocolError) Error() string { return e.msg }
 
 func passThrough(resp *http.Response, err error, _ int) (*http.Response, error) {
 	if resp != nil {

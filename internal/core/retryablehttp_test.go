@@ -2,14 +2,18 @@ package core
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	usersdk "github.com/usersdk/usersdk-go"
@@ -82,4 +86,80 @@ func TestRedirectsThatWouldLeakARequestBody(t *testing.T) {
 			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 		})
 	}
+}
+
+func TestRedirectToAnotherHostCarriesNoCredentials(t *testing.T) {
+	var got atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+		io.WriteString(w, `{}`)
+	}))
+	defer other.Close()
+	// Same host name, another port: net/http alone would keep the header.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/same" {
+			got.Store(r.Header.Get("Authorization"))
+			io.WriteString(w, `{}`)
+			return
+		}
+		http.Redirect(w, r, other.URL+"/u", http.StatusFound)
+	}))
+	defer srv.Close()
+	c := serverClient(t, srv.URL)
+	require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil))
+	assert.Equal(t, "", got.Load(), "another host gets no credentials")
+
+	require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", URL: srv.URL + "/same"}, nil))
+	assert.Equal(t, "Bearer tok", got.Load(), "the configured host does")
+}
+
+// blockingBody is what net/http hands back for a 101: a connection that never sends and
+// ignores the request's deadline. Reading it blocks until it is closed.
+type blockingBody struct {
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (b *blockingBody) Read([]byte) (int, error) { <-b.closed; return 0, io.EOF }
+func (b *blockingBody) Close() error             { b.once.Do(func() { close(b.closed) }); return nil }
+
+func TestSwitchingProtocolsIsRefusedWithoutReadingTheConnection(t *testing.T) {
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			// In a bubble, a read that blocks for ever is reported as a deadlock.
+			synctest.Test(t, func(t *testing.T) {
+				body := &blockingBody{closed: make(chan struct{})}
+				c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+					return &http.Response{StatusCode: http.StatusSwitchingProtocols, Status: "101 Switching Protocols",
+						Header: http.Header{"Upgrade": {"websocket"}}, Body: body}, nil
+				})
+				err := c.Do(context.Background(), &Request{Method: method, Path: "/u", Body: map[string]int{"a": 1}}, nil)
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "101 Switching Protocols")
+				assert.Equal(t, int32(1), calls.Load(), "not retried")
+				assert.Equal(t, method == http.MethodPost, errors.Is(err, usersdk.ErrOutcomeUnknown),
+					"a write that was sent may have taken effect")
+				select {
+				case <-body.closed:
+				default:
+					t.Error("the connection was not closed")
+				}
+			})
+		})
+	}
+}
+
+func TestWriteWithADoneContextIsNotSent(t *testing.T) {
+	c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
+		return httpmock.NewStringResponse(http.StatusCreated, `{"id":1}`), nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := c.Do(ctx, &Request{Method: http.MethodPost, Path: "/u", Body: map[string]int{"a": 1}}, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
+	var re *usersdk.RequestError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 0, re.Attempts)
+	assert.Equal(t, int32(0), calls.Load())
 }
