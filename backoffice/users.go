@@ -26,18 +26,24 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
 }
 
 // All iterates over every user matching opts, paging with limit and offset (page size
-// opts.Limit, or DefaultPageSize) from opts.Offset until a page comes back short. It holds
-// one page at a time. An error is yielded once and ends the iteration.
+// opts.Limit, or DefaultPageSize) from opts.Offset until a page comes back short. B2Core
+// does not document its paging, so All also stops when the server shows it ignores it: a
+// page longer than the limit (taken as the whole list) or a page with no user not yet
+// yielded (a repeat). It yields each user (told apart by ID) once and holds one page at a
+// time, with the ids it has yielded. An error is yielded once and ends the iteration.
 func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
 	opts.Limit = cmp.Or(opts.Limit, DefaultPageSize)
-	return core.All(ctx, opts, opts.Offset, opts.Limit, ListOptions.at, c.List)
+	return core.All(ctx, opts.Limit, opts.page, c.List, (*User).id)
 }
 
-// at is o asking for the page of limit users from offset.
-func (o ListOptions) at(offset, limit int) ListOptions {
-	o.Offset, o.Limit = offset, limit
+// page is o asking for the n-th page of o.Limit users from o.Offset.
+func (o ListOptions) page(n int) ListOptions {
+	o.Offset += n * o.Limit
 	return o
 }
+
+// id tells users apart for All.
+func (u *User) id() int64 { return u.ID }
 
 // Get returns one user (GET /api/v2/users/{userId}). The user may come bare or wrapped
 // in an object under the keys lists use ({"data": {...}}); an answer that holds no user

@@ -153,6 +153,26 @@ func TestAllPagesUntilShortPage(t *testing.T) {
 	assert.Equal(t, 0, opts.Offset, "All must not change the caller's options")
 }
 
+// B2Core does not document its paging: a server that ignores offset must not make All
+// loop, nor yield a user twice.
+func TestAllStopsWhenTheServerIgnoresOffset(t *testing.T) {
+	rec := fixture.New(t)
+	for _, offset := range []string{"0", "2"} {
+		rec.ExpectExchange(&fixture.Exchange{
+			Request:  fixture.Request{Method: "GET", Path: "/api/v2/users", Query: map[string][]string{"limit": {"2"}, "offset": {offset}}},
+			Response: fixture.Response{Status: 200, Body: []byte(`[{"id":1},{"id":2}]`)},
+		})
+	}
+	c, err := New(WithBaseURL("https://api.test"), WithToken(testToken), WithHTTPClient(rec.Client()))
+	require.NoError(t, err)
+	var ids []int64
+	for u, err := range c.All(context.Background(), ListOptions{Limit: 2}) {
+		require.NoError(t, err)
+		ids = append(ids, u.ID)
+	}
+	assert.Equal(t, []int64{1, 2}, ids)
+}
+
 func TestAllYieldsErrorAndStops(t *testing.T) {
 	rec := fixture.New(t)
 	rec.ExpectExchange(&fixture.Exchange{

@@ -31,19 +31,24 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
 // opts.Take users (DefaultPageSize when 0) from opts.Skip until a page comes back short.
 // take is always sent, as leaving it out would return every user in one answer. When
 // opts.SortField is empty the users are sorted by ID, so that pages neither overlap nor
-// skip users. It holds one page at a time. An error is yielded once and ends the
-// iteration; opts is not changed.
+// skip users. It also stops when a server or proxy shows it ignores the paging: a page
+// longer than take, or a page with no user not yet yielded. It yields each user (told
+// apart by ID) once and holds one page at a time, with the ids it has yielded. An error is
+// yielded once and ends the iteration; opts is not changed.
 func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
 	opts.Take = cmp.Or(opts.Take, DefaultPageSize)
 	opts.SortField = cmp.Or(opts.SortField, SortByID)
-	return core.All(ctx, opts, opts.Skip, opts.Take, ListOptions.at, c.List)
+	return core.All(ctx, opts.Take, opts.page, c.List, (*User).id)
 }
 
-// at is o asking for the page of take users from skip.
-func (o ListOptions) at(skip, take int) ListOptions {
-	o.Skip, o.Take = skip, take
+// page is o asking for the n-th page of o.Take users from o.Skip.
+func (o ListOptions) page(n int) ListOptions {
+	o.Skip += n * o.Take
 	return o
 }
+
+// id tells users apart for All.
+func (u *User) id() int64 { return u.ID }
 
 // Count returns how many users match the filters (GET /user/count). ListOptions'
 // CountOptions method gives the filters of a list.

@@ -154,33 +154,42 @@ func skipRest(dec *json.Decoder) error {
 	return nil
 }
 
-// All pages through a listing paged by offset and limit: it calls list with at(opts,
-// offset, limit) for pages of limit items from offset start until a page comes back
-// short, holds one page at a time, and yields each item. The first error is yielded and
-// ends the iteration.
-func All[O, T any](ctx context.Context, opts O, start, limit int, at func(O, int, int) O,
-	list func(context.Context, O) ([]T, error)) iter.Seq2[T, error] {
+// All pages through a listing whose paging the server may not honour: it calls list with
+// page(0), page(1), ... (each asking for size items) and yields each item once, telling
+// items apart by id. It stops after an empty page or one shorter than size, and also when
+// the server shows it ignores the paging: a page longer than size (taken as the whole
+// list) or a page with no item not yet yielded (a repeat). It holds one page at a time,
+// with the ids it has yielded. The first error is yielded and ends the iteration.
+func All[O, T any](ctx context.Context, size int, page func(n int) O,
+	list func(context.Context, O) ([]T, error), id func(*T) int64) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		for offset := start; ; {
+		seen := map[int64]struct{}{}
+		for n := 0; ; n++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, err)
 				return
 			}
-			items, err := list(ctx, at(opts, offset, limit))
+			items, err := list(ctx, page(n))
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			for _, it := range items {
-				if !yield(it, nil) {
+			fresh := 0
+			for i := range items {
+				k := id(&items[i])
+				if _, dup := seen[k]; dup {
+					continue
+				}
+				seen[k] = struct{}{}
+				fresh++
+				if !yield(items[i], nil) {
 					return
 				}
 			}
-			if len(items) < limit || len(items) == 0 {
+			if len(items) != size || fresh == 0 {
 				return
 			}
-			offset += len(items)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -49,3 +50,41 @@ func TestWrappedNullListIsEmpty(t *testing.T) {
 
 // wrapKeys are list keys as a family that wraps its lists would give them.
 var wrapKeys = []string{"data", "items", "users", "results", "records", "list"}
+
+// All must end, yielding each item once, whatever a server makes of the paging.
+func TestAllEndsWhateverTheServerDoesWithPaging(t *testing.T) {
+	span := func(from, to int64) []int64 {
+		var s []int64
+		for i := from; i <= to; i++ {
+			s = append(s, i)
+		}
+		return s
+	}
+	for name, tt := range map[string]struct {
+		pages    [][]int64 // the answer to the n-th request; the last repeats
+		want     []int64
+		requests int
+	}{
+		"honoured":                    {[][]int64{span(1, 3), span(4, 6), span(7, 7)}, span(1, 7), 3},
+		"ends on a full page":         {[][]int64{span(1, 3), span(4, 6), nil}, span(1, 6), 3},
+		"offset ignored":              {[][]int64{span(1, 3)}, span(1, 3), 2},
+		"limit ignored":               {[][]int64{span(1, 5)}, span(1, 5), 1},
+		"a repeat of an earlier page": {[][]int64{span(1, 3), span(4, 6), span(1, 3), span(7, 9)}, span(1, 6), 3},
+		"a shifted page":              {[][]int64{span(1, 3), span(3, 5), span(6, 6)}, span(1, 6), 3},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var asked []int
+			list := func(_ context.Context, n int) ([]int64, error) {
+				asked = append(asked, n)
+				return tt.pages[min(n, len(tt.pages)-1)], nil
+			}
+			var got []int64
+			for v, err := range All(t.Context(), 3, func(n int) int { return n }, list, func(v *int64) int64 { return *v }) {
+				require.NoError(t, err)
+				got = append(got, v)
+			}
+			assert.Equal(t, tt.want, got)
+			assert.Len(t, asked, tt.requests)
+		})
+	}
+}

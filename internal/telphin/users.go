@@ -117,40 +117,14 @@ func (u *Users[U]) All(ctx context.Context, clientID string, page, perPage int,
 	if perPage == 0 {
 		perPage = DefaultPageSize
 	}
-	return func(yield func(U, error) bool) {
-		var zero U
-		if err := CheckPaging(page, perPage); err != nil {
+	if err := CheckPaging(page, perPage); err != nil {
+		return func(yield func(U, error) bool) {
+			var zero U
 			yield(zero, err)
-			return
-		}
-		seen := map[int64]bool{}
-		for ; ; page++ {
-			if err := ctx.Err(); err != nil {
-				yield(zero, err)
-				return
-			}
-			items, err := u.List(ctx, clientID, query(page, perPage))
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			fresh := 0
-			for i := range items {
-				k := id(&items[i])
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-				fresh++
-				if !yield(items[i], nil) {
-					return
-				}
-			}
-			if len(items) != perPage || fresh == 0 {
-				return
-			}
 		}
 	}
+	return core.All(ctx, perPage, func(n int) any { return query(page+n, perPage) },
+		func(ctx context.Context, q any) ([]U, error) { return u.List(ctx, clientID, q) }, id)
 }
 
 // List returns the users matching query (a struct with url tags, or nil).
