@@ -173,7 +173,7 @@ func TestE2EEveryMethod(t *testing.T) {
 	assert.Equal(t, http.MethodPost, upd.Method)
 	assert.Equal(t, "/usr/"+created.UserID.String(), upd.Path)
 	assert.Equal(t, "text/javascript", upd.Header.Get("Content-Type"))
-	assert.Equal(t, map[string]any{"contactName": "John Q. Doe", "password": "pw-2", "active": float64(0)}, e2eBody(t, upd))
+	assert.Equal(t, map[string]any{"contactName": "John Q. Doe", "password": "pw-2", "active": "0"}, e2eBody(t, upd))
 
 	// Moving the user to another account moves it between the lists.
 	updated, err = c.Update(ctx, created.UserID, &accountuser.UpdateRequest{

@@ -40,10 +40,10 @@ func exampleServer() *httptest.Server {
 		body, _ := io.ReadAll(r.Body)
 		fmt.Println("server got", r.Method, r.URL.Path, r.Header.Get("Content-Type"), string(body))
 		var change struct {
-			Active *int `json:"active"`
+			Active *string `json:"active"`
 		}
 		if json.Unmarshal(body, &change) == nil && change.Active != nil {
-			active = fmt.Sprint(*change.Active)
+			active = *change.Active
 		}
 		fmt.Fprint(w, `{"OK"}`)
 	})
@@ -129,7 +129,7 @@ func ExampleClient_Update() {
 	}
 	fmt.Println(u.UserID, u.Username, u.Active.Bool())
 	// Output:
-	// server got POST /usr/21 text/javascript {"active":0}
+	// server got POST /usr/21 text/javascript {"active":"0"}
 	// 21 mary false
 }
 

@@ -46,7 +46,8 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 }
 
 // Active says whether a user may sign in. The API sends it as 0/1, a number or a string;
-// Active decodes those and JSON booleans, and is sent as the number 0 or 1.
+// Active decodes those and JSON booleans, and is sent as the number 0 or 1 (the string
+// "0" or "1" in an UpdateRequest, as the vendor's examples do).
 type Active bool
 
 // Values of Active.
@@ -61,11 +62,13 @@ const (
 func (a Active) Bool() bool { return bool(a) }
 
 // MarshalJSON sends 1 or 0.
-func (a Active) MarshalJSON() ([]byte, error) {
+func (a Active) MarshalJSON() ([]byte, error) { return activeText(a), nil }
+
+func activeText(a Active) []byte {
 	if a {
-		return []byte("1"), nil
+		return []byte("1")
 	}
-	return []byte("0"), nil
+	return []byte("0")
 }
 
 // UnmarshalJSON accepts 1, "1", true, 0, "0", false, and null as false.
@@ -134,7 +137,8 @@ func (r *CreateRequest) Validate() error {
 
 // UpdateRequest changes a user. Only the fields that are set (non-nil) are sent, as the
 // vendor's defaults for all of them are null; the others keep their values on the
-// server. Ptr makes the pointers: Active: Ptr(Disabled) sends "active":0.
+// server. Ptr makes the pointers: Active: Ptr(Disabled) sends "active":"0", a string as
+// in the vendor's modify example (CreateRequest sends the number).
 type UpdateRequest struct {
 	ContactName      *string `json:"contactName,omitempty"`
 	EmailAddress     *string `json:"emailAddress,omitempty"`
@@ -142,6 +146,20 @@ type UpdateRequest struct {
 	Username         *string `json:"username,omitempty"`
 	Password         *string `json:"password,omitempty"`
 	Active           *Active `json:"active,omitempty"`
+}
+
+// MarshalJSON sends the fields that are set, with Active as the string "0" or "1".
+func (r UpdateRequest) MarshalJSON() ([]byte, error) {
+	type fields UpdateRequest // without this method
+	out := struct {
+		fields
+		Active *string `json:"active,omitempty"`
+	}{fields: fields(r)}
+	if r.Active != nil {
+		a := string(activeText(*r.Active))
+		out.Active = &a
+	}
+	return json.Marshal(out)
 }
 
 // Validate refuses an update that sets no field, a set string field that is empty and a

@@ -209,11 +209,15 @@ func TestUpdateRequestJSON(t *testing.T) {
 	out, err := json.Marshal(seedUpdate())
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"contactName":"John Doe modified","emailAddress":"john.doe@example.com",
-		"defaultAccountId":1,"username":"test","password":"test","active":0}`, string(out))
+		"defaultAccountId":1,"username":"test","password":"test","active":"0"}`, string(out))
 
 	out, err = json.Marshal(UpdateRequest{Active: Ptr(Disabled)})
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"active":0}`, string(out), "a field set to its zero value is still sent")
+	assert.JSONEq(t, `{"active":"0"}`, string(out), "a field set to its zero value is still sent, as the vendor's modify example sends it")
+
+	out, err = json.Marshal(UpdateRequest{Active: Ptr(Enabled)})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"active":"1"}`, string(out))
 
 	out, err = json.Marshal(UpdateRequest{})
 	require.NoError(t, err)

@@ -387,7 +387,7 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestUpdateSendsOnlyFieldsSet(t *testing.T) {
-	// The recording's body is {"active":0}; its answer is the text {"OK"}, not a user, so
+	// The recording's body is {"active":"0"}; its answer is the text {"OK"}, not a user, so
 	// the user is read back.
 	c, rec := newTestClient(t, []string{"testdata/update_partial.json", "testdata/update_read_back.json"})
 	u, err := c.Update(context.Background(), 2, &UpdateRequest{Active: Ptr(Disabled)})
@@ -463,7 +463,7 @@ func TestUpdateReadBackFails(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			rec := fixture.New(t).ExpectExchange(&fixture.Exchange{
-				Request:  fixture.Request{Method: "POST", Path: "/usr/2", Body: json.RawMessage(`{"active":0}`)},
+				Request:  fixture.Request{Method: "POST", Path: "/usr/2", Body: json.RawMessage(`{"active":"0"}`)},
 				Response: fixture.Response{Status: 200, BodyText: `{"OK"}`},
 			}).ExpectExchange(&fixture.Exchange{
 				Request:  fixture.Request{Method: "GET", Path: "/usr/2"},
