@@ -83,8 +83,10 @@ type roundTripOnly struct{ rt http.RoundTripper }
 // block. (net/http handles every other 1xx itself.)
 func (t roundTripOnly) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.rt.RoundTrip(r)
-	if err == nil && resp.StatusCode < 200 {
-		resp.Body.Close()
+	if err == nil && resp != nil && resp.StatusCode < 200 {
+		if resp.Body != nil { // a caller's transport may break the RoundTripper contract
+			resp.Body.Close()
+		}
 		return nil, &protocolError{"unexpected answer " + resp.Status}
 	}
 	return resp, err

@@ -163,3 +163,15 @@ func TestWriteWithADoneContextIsNotSent(t *testing.T) {
 	assert.Equal(t, 0, re.Attempts)
 	assert.Equal(t, int32(0), calls.Load())
 }
+
+type nilAnswer struct{}
+
+func (nilAnswer) RoundTrip(*http.Request) (*http.Response, error) { return nil, nil }
+
+func TestATransportThatAnswersNothingIsAnError(t *testing.T) {
+	c := serverClient(t, "https://api.test", WithHTTPClient(&http.Client{Transport: nilAnswer{}}), WithoutRetries())
+	err := c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/u"}, nil)
+	var re *usersdk.RequestError
+	require.ErrorAs(t, err, &re)
+	assert.Contains(t, err.Error(), "nil *Response")
+}
