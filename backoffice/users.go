@@ -33,7 +33,7 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
 // time, with the ids it has yielded. An error is yielded once and ends the iteration.
 func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
 	opts.Limit = cmp.Or(opts.Limit, DefaultPageSize)
-	return core.All(ctx, opts.Limit, opts.page, c.List, (*User).id)
+	return core.All(ctx, opts.Limit, opts.page, c.List, func(u *User) int64 { return u.ID })
 }
 
 // page is o asking for the n-th page of o.Limit users from o.Offset.
@@ -41,9 +41,6 @@ func (o ListOptions) page(n int) ListOptions {
 	o.Offset += n * o.Limit
 	return o
 }
-
-// id tells users apart for All.
-func (u *User) id() int64 { return u.ID }
 
 // Get returns one user (GET /api/v2/users/{userId}). The user may come bare or wrapped
 // in an object under the keys lists use ({"data": {...}}); an answer that holds no user

@@ -38,7 +38,7 @@ func (c *Client) List(ctx context.Context, opts ListOptions) ([]User, error) {
 func (c *Client) All(ctx context.Context, opts ListOptions) iter.Seq2[User, error] {
 	opts.Take = cmp.Or(opts.Take, DefaultPageSize)
 	opts.SortField = cmp.Or(opts.SortField, SortByID)
-	return core.All(ctx, opts.Take, opts.page, c.List, (*User).id)
+	return core.All(ctx, opts.Take, opts.page, c.List, func(u *User) int64 { return u.ID })
 }
 
 // page is o asking for the n-th page of o.Take users from o.Skip.
@@ -46,9 +46,6 @@ func (o ListOptions) page(n int) ListOptions {
 	o.Skip += n * o.Take
 	return o
 }
-
-// id tells users apart for All.
-func (u *User) id() int64 { return u.ID }
 
 // Count returns how many users match the filters (GET /user/count). ListOptions'
 // CountOptions method gives the filters of a list.

@@ -36,22 +36,56 @@ func TestRetryablehttpNeverWritesToStderr(t *testing.T) {
 	assert.Empty(t, string(out))
 }
 
-func TestRedirectToPlainHTTPIsRefused(t *testing.T) {
-	var got atomic.Value
-	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got.Store(r.Header.Get("Authorization"))
+// Credentials go to the configured host only: never over plain http, never to another
+// host, not even the same name on another port (net/http alone would keep them there).
+func TestRedirectsSendCredentialsOnlyToTheConfiguredHost(t *testing.T) {
+	var got atomic.Pointer[string] // the Authorization the last answering server saw
+	record := func(w http.ResponseWriter, r *http.Request) {
+		a := r.Header.Get("Authorization")
+		got.Store(&a)
 		io.WriteString(w, `{}`)
-	}))
-	defer plain.Close()
-	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusTemporaryRedirect)
-	}))
-	defer tlsSrv.Close()
-	c := serverClient(t, tlsSrv.URL, WithHTTPClient(tlsSrv.Client()))
-	err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "redirect from https")
-	assert.Nil(t, got.Load(), "the plain-http server must not be reached")
+	}
+	other := httptest.NewServer(http.HandlerFunc(record))
+	defer other.Close()
+	for name, tt := range map[string]struct {
+		tls     bool
+		target  string // where /u redirects; /same answers on the first server
+		wantErr string
+		want    string
+	}{
+		"https to http": {tls: true, target: other.URL + "/u", wantErr: "redirect from https"},
+		"another port":  {target: other.URL + "/u", want: ""},
+		"same host":     {target: "/same", want: "Bearer tok"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got.Store(nil)
+			redirect := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/same" {
+					record(w, r)
+					return
+				}
+				http.Redirect(w, r, tt.target, http.StatusTemporaryRedirect)
+			})
+			srv := httptest.NewUnstartedServer(redirect)
+			if tt.tls {
+				srv.StartTLS()
+			} else {
+				srv.Start()
+			}
+			defer srv.Close()
+			c := serverClient(t, srv.URL, WithHTTPClient(srv.Client()))
+			err := c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Nil(t, got.Load(), "the target must not be reached")
+				return
+			}
+			require.NoError(t, err)
+			require.NotNil(t, got.Load())
+			assert.Equal(t, tt.want, *got.Load())
+		})
+	}
 }
 
 func TestRedirectsThatWouldLeakARequestBody(t *testing.T) {
@@ -86,31 +120,6 @@ func TestRedirectsThatWouldLeakARequestBody(t *testing.T) {
 			assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
 		})
 	}
-}
-
-func TestRedirectToAnotherHostCarriesNoCredentials(t *testing.T) {
-	var got atomic.Value
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got.Store(r.Header.Get("Authorization"))
-		io.WriteString(w, `{}`)
-	}))
-	defer other.Close()
-	// Same host name, another port: net/http alone would keep the header.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/same" {
-			got.Store(r.Header.Get("Authorization"))
-			io.WriteString(w, `{}`)
-			return
-		}
-		http.Redirect(w, r, other.URL+"/u", http.StatusFound)
-	}))
-	defer srv.Close()
-	c := serverClient(t, srv.URL)
-	require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", Path: "/u"}, nil))
-	assert.Equal(t, "", got.Load(), "another host gets no credentials")
-
-	require.NoError(t, c.Do(context.Background(), &Request{Method: "GET", URL: srv.URL + "/same"}, nil))
-	assert.Equal(t, "Bearer tok", got.Load(), "the configured host does")
 }
 
 // blockingBody is what net/http hands back for a 101: a connection that never sends and
