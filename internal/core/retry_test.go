@@ -90,18 +90,33 @@ func TestWriteThatMayHaveArrivedIsSentOnceAndReportedUnknown(t *testing.T) {
 	}
 }
 
-func TestRefusedWriteIsNotUnknown(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		c, calls := mockClient(t, httpmock.NewErrorResponder(errRefused))
-		err := c.Do(context.Background(), &Request{Method: "POST", Path: "/users", Body: 1}, nil)
-		require.Error(t, err)
-		assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
-		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
-		var re *usersdk.RequestError
-		require.ErrorAs(t, err, &re)
-		assert.Equal(t, 4, re.Attempts)
-		assert.Equal(t, int32(4), calls.Load())
-	})
+// A write that surely never left is a *RequestError, not an unknown outcome.
+func TestWriteThatNeverLeftIsNotUnknown(t *testing.T) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, tt := range map[string]struct {
+		ctx      context.Context
+		respond  httpmock.Responder
+		cause    error
+		attempts int
+	}{
+		"connection refused":   {context.Background(), httpmock.NewErrorResponder(errRefused), syscall.ECONNREFUSED, 4},
+		"context already done": {done, httpmock.NewStringResponder(201, `{"id":1}`), context.Canceled, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c, calls := mockClient(t, tt.respond)
+				err := c.Do(tt.ctx, &Request{Method: "POST", Path: "/users", Body: 1}, nil)
+				require.Error(t, err)
+				assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
+				assert.ErrorIs(t, err, tt.cause)
+				var re *usersdk.RequestError
+				require.ErrorAs(t, err, &re)
+				assert.Equal(t, tt.attempts, re.Attempts)
+				assert.Equal(t, int32(tt.attempts), calls.Load())
+			})
+		})
+	}
 }
 
 func TestRepeatSafeRequestIsRetriedLikeARead(t *testing.T) {

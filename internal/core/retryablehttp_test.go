@@ -13,7 +13,6 @@ import (
 	"testing"
 	"testing/synctest"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	usersdk "github.com/usersdk/usersdk-go"
@@ -156,21 +155,6 @@ func TestSwitchingProtocolsIsRefusedWithoutReadingTheConnection(t *testing.T) {
 			})
 		})
 	}
-}
-
-func TestWriteWithADoneContextIsNotSent(t *testing.T) {
-	c, calls := mockClient(t, func(*http.Request) (*http.Response, error) {
-		return httpmock.NewStringResponse(http.StatusCreated, `{"id":1}`), nil
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	err := c.Do(ctx, &Request{Method: http.MethodPost, Path: "/u", Body: map[string]int{"a": 1}}, nil)
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
-	var re *usersdk.RequestError
-	require.ErrorAs(t, err, &re)
-	assert.Equal(t, 0, re.Attempts)
-	assert.Equal(t, int32(0), calls.Load())
 }
 
 type nilAnswer struct{}
