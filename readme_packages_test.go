@@ -39,7 +39,7 @@ func readmeAccountuser(ctx context.Context, pw string) error {
 	for _, user := range users {
 		fmt.Println(user.UserID, user.Username, user.Active.Bool()) // "21" and "1" on the wire
 	}
-	_, err = c.Update(ctx, u.UserID, &accountuser.UpdateRequest{Active: accountuser.Ptr(accountuser.Disabled)}) // sends {"active":0}
+	_, err = c.Update(ctx, u.UserID, &accountuser.UpdateRequest{Active: accountuser.Ptr(accountuser.Disabled)}) // sends {"active":"0"}
 	// README:end
 	return err
 }
