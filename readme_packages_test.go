@@ -119,7 +119,7 @@ func readmeIotuser(ctx context.Context, pw string) error {
 	if err != nil {
 		return err
 	}
-	u, err := c.Create(ctx, &iotuser.CreateRequest{Login: "mary", Role: iotuser.RoleClient, Password: pw})
+	u, err := c.Create(ctx, &iotuser.CreateRequest{Login: "mary", Role: iotuser.Ptr(iotuser.RoleClient), Password: pw})
 	if err != nil {
 		return err // a taken login: errors.Is(err, iotuser.ErrConflict), though the server says 403
 	}

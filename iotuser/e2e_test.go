@@ -33,17 +33,17 @@ func TestAgainstTheFake(t *testing.T) {
 	assert.Equal(t, 1, srv.Logins())
 
 	u, err := c.Create(ctx, &iotuser.CreateRequest{
-		Login: "mary", Role: iotuser.RoleClient, Password: "s3cret-Pass", Data: json.RawMessage(`{"phone":"+1-555-0100"}`),
+		Login: "mary", Role: iotuser.Ptr(iotuser.RoleClient), Password: "s3cret-Pass", Data: json.RawMessage(`{"phone":"+1-555-0100"}`),
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "mary", u.Login)
 	assert.Equal(t, iotuser.RoleClient, u.Role)
 
-	_, err = c.Create(ctx, &iotuser.CreateRequest{Login: "mary", Role: iotuser.RoleClient, Password: "s3cret-Pass"})
+	_, err = c.Create(ctx, &iotuser.CreateRequest{Login: "mary", Role: iotuser.Ptr(iotuser.RoleClient), Password: "s3cret-Pass"})
 	assert.ErrorIs(t, err, iotuser.ErrConflict)
 
 	for i := range 5 {
-		_, err := c.Create(ctx, &iotuser.CreateRequest{Login: "bulk-" + string(rune('a'+i)), Role: iotuser.RoleClient, Password: "s3cret-Pass"})
+		_, err := c.Create(ctx, &iotuser.CreateRequest{Login: "bulk-" + string(rune('a'+i)), Role: iotuser.Ptr(iotuser.RoleClient), Password: "s3cret-Pass"})
 		require.NoError(t, err)
 	}
 	var logins []string
@@ -136,7 +136,7 @@ func TestCreateAgainstTheFakeTrimsTheLogin(t *testing.T) {
 	c, err := iotuser.New(iotuser.WithBaseURL(srv.BaseURL()), iotuser.WithLogin(srv.AdminLogin(), srv.AdminPassword()))
 	require.NoError(t, err)
 	ctx := context.Background()
-	u, err := c.Create(ctx, &iotuser.CreateRequest{Login: "\t anna \n", Role: iotuser.RoleClient, Password: "s3cret-Pass"})
+	u, err := c.Create(ctx, &iotuser.CreateRequest{Login: "\t anna \n", Role: iotuser.Ptr(iotuser.RoleClient), Password: "s3cret-Pass"})
 	require.NoError(t, err)
 	assert.Equal(t, "anna", u.Login)
 	stored, err := c.Get(ctx, u.ID)

@@ -28,10 +28,10 @@ func Example() {
 	ctx := context.Background()
 
 	for _, req := range []iotuser.CreateRequest{
-		{Login: "mary", Role: iotuser.RoleClient, Password: "s3cret-Pass"},
-		{Login: "maria", Role: iotuser.RoleClient, Password: "s3cret-Pass"},
-		{Login: "marco", Role: iotuser.RoleAdmin, Password: "s3cret-Pass"},
-		{Login: "bob", Role: iotuser.RoleClient, Password: "s3cret-Pass"},
+		{Login: "mary", Role: iotuser.Ptr(iotuser.RoleClient), Password: "s3cret-Pass"},
+		{Login: "maria", Role: iotuser.Ptr(iotuser.RoleClient), Password: "s3cret-Pass"},
+		{Login: "marco", Role: iotuser.Ptr(iotuser.RoleAdmin), Password: "s3cret-Pass"},
+		{Login: "bob", Role: iotuser.Ptr(iotuser.RoleClient), Password: "s3cret-Pass"},
 	} {
 		if _, err := c.Create(ctx, &req); err != nil {
 			log.Fatal(err)

@@ -232,13 +232,13 @@ func utf16Len(s string) int {
 	return n
 }
 
-// CreateRequest is a new user (POST /user). Login, Password and Role are required by the
-// server; Role is always sent and its zero value is RoleAdmin, so set RoleClient for an
-// ordinary user. Status is always sent too; its zero value, StatusActive, is the server's
-// default.
+// CreateRequest is a new user (POST /user). Login, Password and Role are required, as
+// the server requires them. Role is a pointer because its zero value would be RoleAdmin:
+// a request that forgets it is refused, not sent as an administrator. Status is always
+// sent; its zero value, StatusActive, is the server's default.
 type CreateRequest struct {
 	Login    string     `json:"login"`
-	Role     Role       `json:"role"`
+	Role     *Role      `json:"role"`
 	Status   UserStatus `json:"status"`
 	Password string     `json:"password"`
 	// Data is free-form JSON stored with the user; left out when empty.
@@ -250,7 +250,8 @@ type CreateRequest struct {
 }
 
 // Validate checks the request as the server would: login 1..128 characters, password
-// 6..128 characters without line breaks, a defined role and status, and valid JSON data.
+// 6..128 characters without line breaks, a role that is set and defined, a defined status,
+// and valid JSON data.
 func (r *CreateRequest) Validate() error {
 	if r == nil {
 		return invalid("request", "is nil")
@@ -261,8 +262,11 @@ func (r *CreateRequest) Validate() error {
 	if err := checkPassword("password", r.Password); err != nil {
 		return err
 	}
+	if r.Role == nil {
+		return invalid("role", "is required (RoleClient for an ordinary user, RoleAdmin for an administrator)")
+	}
 	if !r.Role.valid() {
-		return invalid("role", fmt.Sprintf("%d is not RoleAdmin (0) or RoleClient (1)", int(r.Role)))
+		return invalid("role", fmt.Sprintf("%d is not RoleAdmin (0) or RoleClient (1)", int(*r.Role)))
 	}
 	if !r.Status.valid() {
 		return invalid("status", fmt.Sprintf("%d is not a defined status (0..2)", int(r.Status)))

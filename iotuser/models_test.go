@@ -443,7 +443,7 @@ func TestAllRecordingsLoad(t *testing.T) {
 
 func TestCreateRequestWire(t *testing.T) {
 	req := CreateRequest{
-		Login: "mary", Role: RoleClient, Status: StatusActive, Password: "s3cret-Pass",
+		Login: "mary", Role: ptr(RoleClient), Status: StatusActive, Password: "s3cret-Pass",
 		Data:                    json.RawMessage(`{"phone":"+1-555-0100","preferences":{"theme":"dark","units":"metric"},"tags":["pilot",7,null]}`),
 		IntroReviewed:           ptr(false),
 		AllDeviceTypesAvailable: ptr(false),
@@ -453,8 +453,9 @@ func TestCreateRequestWire(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(recording(t, "create").Request.Body), string(got))
 
-	// Role and status are always sent, even as zero; unset optional fields are left out.
-	got, err = json.Marshal(CreateRequest{Login: "root", Password: "secret1"})
+	// A role set to RoleAdmin and the zero status are sent as 0; unset optional fields are
+	// left out.
+	got, err = json.Marshal(CreateRequest{Login: "root", Role: ptr(RoleAdmin), Password: "secret1"})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"login":"root","role":0,"status":0,"password":"secret1"}`, string(got))
 }
@@ -526,7 +527,7 @@ func assertFieldError(t *testing.T, err error, field string) {
 
 func TestCreateRequestValidate(t *testing.T) {
 	valid := func() CreateRequest {
-		return CreateRequest{Login: "mary", Role: RoleClient, Password: "secret"}
+		return CreateRequest{Login: "mary", Role: ptr(RoleClient), Password: "secret"}
 	}
 	tests := map[string]struct {
 		edit  func(*CreateRequest)
@@ -556,8 +557,9 @@ func TestCreateRequestValidate(t *testing.T) {
 		"password 128 emoji":            {func(r *CreateRequest) { r.Password = strings.Repeat("😀", 128) }, ""},
 		"password with a newline":       {func(r *CreateRequest) { r.Password = "secret\nsecret" }, "password"},
 		"password with invalid UTF-8":   {func(r *CreateRequest) { r.Password = "secret\xff" }, "password"},
-		"role admin":                    {func(r *CreateRequest) { r.Role = RoleAdmin }, ""},
-		"role undefined":                {func(r *CreateRequest) { r.Role = 2 }, "role"},
+		"role admin":                    {func(r *CreateRequest) { r.Role = ptr(RoleAdmin) }, ""},
+		"role not set":                  {func(r *CreateRequest) { r.Role = nil }, "role"},
+		"role undefined":                {func(r *CreateRequest) { r.Role = ptr(Role(2)) }, "role"},
 		"status disabled":               {func(r *CreateRequest) { r.Status = StatusDisabled }, ""},
 		"status undefined":              {func(r *CreateRequest) { r.Status = 3 }, "status"},
 		"status negative":               {func(r *CreateRequest) { r.Status = -1 }, "status"},
@@ -650,7 +652,7 @@ func logged(v any) map[string]string {
 }
 
 func TestRedaction(t *testing.T) {
-	create := CreateRequest{Login: "mary", Role: RoleClient, Password: secretPass}
+	create := CreateRequest{Login: "mary", Role: ptr(RoleClient), Password: secretPass}
 	update := UpdateRequest{Login: ptr("mary"), Password: ptr(secretPass)}
 	tokens := Tokens{AccessToken: "eyJhbGciOiJIUzI1NiJ9.access-secret.sig", RefreshToken: "eyJhbGciOiJIUzI1NiJ9.refresh-secret.sig"}
 

@@ -89,7 +89,7 @@ func (c *Client) Create(ctx context.Context, req *CreateRequest) (*User, error) 
 		return nil, err
 	}
 	if u.Login == "" {
-		u.Login, u.Role, u.Status = trimLogin(req.Login), req.Role, req.Status
+		u.Login, u.Role, u.Status = trimLogin(req.Login), *req.Role, req.Status
 	}
 	if len(u.Data) == 0 && len(req.Data) > 0 {
 		u.Data = req.Data

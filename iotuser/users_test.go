@@ -123,7 +123,7 @@ func TestGetCurrent(t *testing.T) {
 
 func createRequest() *CreateRequest {
 	return &CreateRequest{
-		Login: "mary", Role: RoleClient, Status: StatusActive, Password: "s3cret-Pass",
+		Login: "mary", Role: Ptr(RoleClient), Status: StatusActive, Password: "s3cret-Pass",
 		Data: json.RawMessage(maryData), IntroReviewed: Ptr(false), AllDeviceTypesAvailable: Ptr(false),
 	}
 }
@@ -264,6 +264,10 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 			_, err := c.Create(ctx, &CreateRequest{Login: "mary", Password: "12345"})
 			return err
 		}, "password"},
+		"create without role": {func() error {
+			_, err := c.Create(ctx, &CreateRequest{Login: "mary", Password: "s3cret-Pass"})
+			return err
+		}, "role"},
 		"update nothing set":      {func() error { return c.Update(ctx, 2, &UpdateRequest{}) }, "request"},
 		"update current nil":      {func() error { return c.UpdateCurrent(ctx, nil) }, "request"},
 		"update current password": {func() error { return c.UpdateCurrent(ctx, &UpdateRequest{Password: Ptr("short")}) }, "password"},

@@ -49,7 +49,7 @@ func runIotuser(ctx context.Context, w io.Writer, srv *server.Iotuser) (err erro
 	login := server.UniqueName()
 	u, err := c.Create(ctx, &iotuser.CreateRequest{
 		Login: login, Password: "Example-Pw-1",
-		Role: iotuser.RoleClient, // Role's zero value is RoleAdmin
+		Role: iotuser.Ptr(iotuser.RoleClient), // required: the server refuses a user without a role
 		Data: json.RawMessage(`{"team":"examples"}`),
 	})
 	if err != nil {

@@ -162,7 +162,7 @@ func iotUsers(ctx context.Context, w io.Writer, srv *server.Iotuser) error {
 	}
 	create := func(ctx context.Context, login string) (*iotuser.User, error) {
 		// Role's zero value is RoleAdmin.
-		return c.Create(ctx, &iotuser.CreateRequest{Login: login, Password: password, Role: iotuser.RoleClient})
+		return c.Create(ctx, &iotuser.CreateRequest{Login: login, Password: password, Role: iotuser.Ptr(iotuser.RoleClient)})
 	}
 	id := func(u *iotuser.User) int64 { return u.ID }
 	return users(ctx, w, "iotuser", iotuser.ErrNotFound, create, id, c.Get, c.Delete)

@@ -23,7 +23,7 @@ func startIotuser(t *testing.T, cfg config) *harness {
 		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
 		list: func(ctx context.Context) error { return errOf(c.List(ctx, iotuser.ListOptions{Take: 50})) },
 		create: func(ctx context.Context, key string) error {
-			return errOf(c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.RoleClient, Password: createPassword}))
+			return errOf(c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.Ptr(iotuser.RoleClient), Password: createPassword}))
 		},
 		expireToken: srv.ExpireAccessTokens,
 		secrets: func() []string {
