@@ -6,7 +6,7 @@
 //	defer srv.Close()
 //	srv.AddAccount(2)
 //	user, pass := srv.Credentials()
-//	c, _ := accountuser.New(accountuser.WithBaseURL(srv.URL), accountuser.WithBasicAuth(user, pass))
+//	c, _ := accountuser.New(accountuser.WithBaseURL(srv.BaseURL()), accountuser.WithBasicAuth(user, pass))
 //
 // It keeps users and accounts in memory and behaves as the vendor documents:
 //
@@ -162,6 +162,10 @@ func NewServer() *Server {
 func generatePassword() string {
 	return "revive-" + fakeserver.RandomHex(12)
 }
+
+// BaseURL returns the URL to pass to accountuser.WithBaseURL: URL itself, since the fake
+// serves the API's paths (/usr/...) at its root.
+func (s *Server) BaseURL() string { return s.URL }
 
 // Credentials returns the Basic auth user and password the server accepts.
 func (s *Server) Credentials() (username, password string) {

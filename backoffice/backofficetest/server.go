@@ -3,7 +3,7 @@
 //
 //	srv := backofficetest.NewServer()
 //	defer srv.Close()
-//	c, _ := backoffice.New(backoffice.WithBaseURL(srv.URL), backoffice.WithToken(srv.Token()))
+//	c, _ := backoffice.New(backoffice.WithBaseURL(srv.BaseURL()), backoffice.WithToken(srv.Token()))
 //
 // It keeps users in memory and behaves as the vendor documents: bearer tokens, the
 // filter[...] / limit / offset / sort_by / sort_order query, 201 on create, 204 on delete,
@@ -85,8 +85,12 @@ func (s *Server) issue() string {
 // Token returns the token the server currently accepts.
 func (s *Server) Token() string { return fakeserver.Get(&s.mu, &s.current) }
 
-// ExpireToken makes every token issued so far invalid and issues a new current one.
-func (s *Server) ExpireToken() {
+// BaseURL returns the URL to pass to backoffice.WithBaseURL: URL itself, since B2Core's
+// paths start at the host.
+func (s *Server) BaseURL() string { return s.URL }
+
+// ExpireTokens makes every token issued so far invalid and issues a new current one.
+func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.tokens)
@@ -131,6 +135,11 @@ func (s *Server) Users() []backoffice.User {
 		out = append(out, r.user)
 	}
 	return out
+}
+
+// User returns the stored user with this id.
+func (s *Server) User(id int64) (backoffice.User, bool) {
+	return fakeserver.Field(&s.mu, s.users, id, func(r *record) backoffice.User { return r.user })
 }
 
 // Password returns the password stored for a user, to check what a client sent.

@@ -114,7 +114,7 @@ func TestTokenSourceRecoversFromExpiredToken(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.List(context.Background(), backoffice.ListOptions{})
 	require.NoError(t, err)
-	srv.ExpireToken()
+	srv.ExpireTokens()
 	_, err = c.List(context.Background(), backoffice.ListOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), fetches.Load())

@@ -26,7 +26,7 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 		create: func(ctx context.Context, key string) error {
 			return errOf(c.Create(ctx, &backoffice.CreateRequest{Name: key, Email: email(key), Password: createPassword, Active: true, Groups: []int64{1}}))
 		},
-		expireToken: srv.ExpireToken,
+		expireToken: srv.ExpireTokens,
 		secrets:     func() []string { return append(ts.issued(), createPassword, "seed-pw") },
 		hostileList: func(ctx context.Context, v string) error {
 			return errOf(c.List(ctx, backoffice.ListOptions{Name: v, Email: v}))

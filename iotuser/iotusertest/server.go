@@ -70,7 +70,7 @@ const (
 )
 
 // Option configures NewServer.
-type Option func(*config)
+type Option struct{ apply func(*config) }
 
 type config struct {
 	clock         func() time.Time
@@ -84,30 +84,30 @@ type config struct {
 
 // WithClock makes the server read the time from now instead of time.Now: token expiry
 // and lastLogin follow it.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+func WithClock(now func() time.Time) Option { return Option{func(c *config) { c.clock = now }} }
 
 // WithAccessTokenLifetime sets how long new access tokens live.
 func WithAccessTokenLifetime(d time.Duration) Option {
-	return func(c *config) { c.accessTTL = d }
+	return Option{func(c *config) { c.accessTTL = d }}
 }
 
 // WithRefreshTokenLifetime sets how long new refresh tokens live.
 func WithRefreshTokenLifetime(d time.Duration) Option {
-	return func(c *config) { c.refreshTTL = d }
+	return Option{func(c *config) { c.refreshTTL = d }}
 }
 
 // WithSigningKey sets the HS256 key tokens are signed with; by default a random one.
 func WithSigningKey(key []byte) Option {
-	return func(c *config) { c.key = slices.Clone(key) }
+	return Option{func(c *config) { c.key = slices.Clone(key) }}
 }
 
 // WithSeparateAuth serves the token endpoints on a second server (AuthURL), as a real
 // installation does, and not on the API server; a client then needs its auth URL option.
-func WithSeparateAuth() Option { return func(c *config) { c.separateAuth = true } }
+func WithSeparateAuth() Option { return Option{func(c *config) { c.separateAuth = true }} }
 
 // WithAdmin sets the seeded administrator's login and password.
 func WithAdmin(login, password string) Option {
-	return func(c *config) { c.adminLogin, c.adminPassword = login, password }
+	return Option{func(c *config) { c.adminLogin, c.adminPassword = login, password }}
 }
 
 // Fault is a failure to inject with Inject: a status (with Retry-After), a reset before
@@ -167,7 +167,9 @@ func NewServer(opts ...Option) *Server {
 		adminPassword: DefaultAdminPassword,
 	}
 	for _, o := range opts {
-		o(&cfg)
+		if o.apply != nil {
+			o.apply(&cfg)
+		}
 	}
 	if cfg.clock == nil {
 		cfg.clock = time.Now
