@@ -32,9 +32,10 @@ var (
 	// ErrInvalidInput matches input refused before sending (*ValidationError) and
 	// 400 or 422 answers.
 	ErrInvalidInput = errors.New("invalid input")
-	// ErrOutcomeUnknown matches a write (POST, PATCH) that failed after it may have
-	// reached the server: it may or may not have taken effect. Look the object up by
-	// its unique key before trying again.
+	// ErrOutcomeUnknown matches a write that is not safe to repeat (a POST or PATCH, or
+	// accountuser's create sent as PUT) that failed after it may have reached the server:
+	// it may or may not have taken effect. Look the object up by its unique key before
+	// trying again.
 	ErrOutcomeUnknown = errors.New("outcome unknown")
 	// ErrResponseTooLarge matches a response body larger than the client's limit.
 	ErrResponseTooLarge = errors.New("response body too large")
@@ -245,6 +246,8 @@ func (e *RequestError) Unwrap() []error {
 // not make a Get match ErrNotFound. It matches ErrUnauthorized when the endpoint refused
 // the credentials and ErrRateLimited when it answered 429.
 type AuthError struct {
+	// Err is why: the token endpoint's *APIError, a transport failure, or a refused
+	// configuration.
 	Err error
 }
 

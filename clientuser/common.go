@@ -91,11 +91,13 @@ type RateLimit = usersdk.RateLimit
 var (
 	// ErrNotFound matches a 404 answer.
 	ErrNotFound = usersdk.ErrNotFound
-	// ErrUnauthorized matches a 401 answer that a credential refresh did not cure.
+	// ErrUnauthorized matches a 401 answer (one a credential refresh did not cure, where
+	// the client can refresh its credentials).
 	ErrUnauthorized = usersdk.ErrUnauthorized
 	// ErrForbidden matches a 403 answer.
 	ErrForbidden = usersdk.ErrForbidden
-	// ErrConflict matches a 409 answer.
+	// ErrConflict matches a 409 answer, and the answer a vendor gives instead for a taken
+	// unique key (see Create).
 	ErrConflict = usersdk.ErrConflict
 	// ErrRateLimited matches a 429 answer.
 	ErrRateLimited = usersdk.ErrRateLimited
