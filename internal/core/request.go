@@ -259,8 +259,45 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 			}
 			continue
 		}
-		return nil, readAhead{}, c.failure(r, resp, a)
+		err = c.failure(r, resp, a)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			err = c.redirected(r, resp, err)
+		}
+		return nil, readAhead{}, err
 	}
+}
+
+// redirected is the error for a 3xx answer that was not followed (one that would have
+// turned a write into a GET, see retryHTTPClient): err, the answer's error, with where it
+// pointed. A 303 says the server processed the request, so for one that is not safe to
+// repeat the error matches ErrOutcomeUnknown.
+func (c *Client) redirected(r *Request, resp *http.Response, err error) error {
+	if to := redirectTarget(resp); to != "" {
+		err = fmt.Errorf("%w (redirect to %s not followed)", err, to)
+	}
+	if resp.StatusCode == http.StatusSeeOther && !r.idempotent() {
+		return c.OutcomeUnknown(r, err)
+	}
+	return err
+}
+
+// redirectTarget is where a 3xx answer points, as error texts show it: the path, after
+// the scheme and host when they differ from the request's. The query is left out, as it
+// may hold credentials.
+func redirectTarget(resp *http.Response) string {
+	loc, err := resp.Location()
+	if err != nil {
+		return ""
+	}
+	p := loc.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	if loc.Host == "" || resp.Request != nil && resp.Request.URL != nil &&
+		loc.Host == resp.Request.URL.Host && loc.Scheme == resp.Request.URL.Scheme {
+		return p
+	}
+	return loc.Scheme + "://" + loc.Host + p
 }
 
 // fillResponse records a call's last answer for usersdk.WithResponse; a later attempt

@@ -36,8 +36,9 @@ func newRetryClient(c *Client) *retryablehttp.Client {
 // retryHTTPClient is a shallow copy of the caller's client for go-retryablehttp. Its
 // transport hides CloseIdleConnections, which the library calls when it gives up or a wait
 // is cancelled and which would empty the caller's whole pool, and refuses a 101 answer;
-// its redirect policy refuses https to http, where the Authorization header would travel
-// in clear text, and sends no credentials to another host.
+// its redirect policy follows no redirect that changes the method, refuses https to http,
+// where the Authorization header would travel in clear text, and sends no credentials to
+// another host.
 func retryHTTPClient(hc *http.Client) *http.Client {
 	cp := *hc
 	rt := hc.Transport
@@ -47,6 +48,11 @@ func retryHTTPClient(hc *http.Client) *http.Client {
 	cp.Transport = roundTripOnly{rt}
 	userCheck := hc.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && req.Method != via[0].Method {
+			// net/http follows a 301, 302 or 303 to a write with a GET, whose answer would
+			// be taken for the write's: the 3xx goes back to the caller instead (send).
+			return http.ErrUseLastResponse
+		}
 		if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
 			return &redirectError{"refusing a redirect from https to " + req.URL.Scheme}
 		}

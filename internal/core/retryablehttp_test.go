@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -167,4 +168,59 @@ func TestATransportThatAnswersNothingIsAnError(t *testing.T) {
 	var re *usersdk.RequestError
 	require.ErrorAs(t, err, &re)
 	assert.Contains(t, err.Error(), "nil *Response")
+}
+
+// net/http follows a 301, 302 or 303 to a write with a GET, whose answer would pass for
+// the write's. Such a redirect is not followed: the 3xx is the error, sent once, and a 303
+// (the server processed the write) matches ErrOutcomeUnknown for a write that is not safe
+// to repeat. A GET follows every redirect, and a 307 or 308 keeps the method and body.
+func TestRedirectsThatWouldChangeTheMethod(t *testing.T) {
+	for _, method := range []string{http.MethodGet, http.MethodDelete, http.MethodPut, http.MethodPatch, http.MethodPost} {
+		for _, code := range []int{301, 302, 303, 307, 308} {
+			t.Run(fmt.Sprint(method, code), func(t *testing.T) {
+				var hops, seen []string
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					body, _ := io.ReadAll(r.Body)
+					if r.URL.Path == "/old" {
+						hops = append(hops, r.Method)
+						http.Redirect(w, r, "/new?token=s3cret", code)
+						return
+					}
+					seen = append(seen, r.Method+" "+string(body))
+					io.WriteString(w, `{"id":5}`)
+				}))
+				defer srv.Close()
+				c := serverClient(t, srv.URL)
+				var body any
+				if method != http.MethodGet && method != http.MethodDelete {
+					body = map[string]int{"a": 1}
+				}
+				var out map[string]int
+				err := c.Do(context.Background(), &Request{Method: method, Path: "/old", Body: body}, &out)
+
+				assert.Equal(t, []string{method}, hops, "sent once")
+				if method == http.MethodGet || code == 307 || code == 308 {
+					require.NoError(t, err)
+					assert.Equal(t, map[string]int{"id": 5}, out)
+					want := method + " "
+					if body != nil {
+						want += `{"a":1}`
+					}
+					assert.Equal(t, []string{want}, seen, "followed with the same method and body")
+					return
+				}
+				assert.Empty(t, seen, "the target is not reached")
+				var apiErr *usersdk.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, code, apiErr.StatusCode)
+				assert.Equal(t, 1, apiErr.Attempts)
+				assert.Contains(t, err.Error(), fmt.Sprintf("%d %s", code, http.StatusText(code)))
+				assert.Contains(t, err.Error(), "redirect to /new not followed")
+				assert.NotContains(t, err.Error(), "s3cret")
+				write := method == http.MethodPost || method == http.MethodPatch
+				assert.Equal(t, code == 303 && write, errors.Is(err, usersdk.ErrOutcomeUnknown),
+					"a 303 says the write was processed")
+			})
+		}
+	}
 }
