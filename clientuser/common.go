@@ -61,7 +61,7 @@ func WithInsecureHTTP() Option { return Option{core.WithInsecureHTTP()} }
 // WithoutRateLimitCheck sends every request even after an answer said the rate limit is
 // spent. By default, once an answer carries X-RateLimit-Remaining: 0 with a reset ahead
 // (or a 429 says the budget is spent), later calls fail at once with a *RateLimitError,
-// without reaching the server, until the reset.
+// without reaching the server, until the reset or for an hour at most.
 func WithoutRateLimitCheck() Option { return Option{core.WithoutRateLimitCheck()} }
 
 // Errors. They are the root package's types (github.com/usersdk/usersdk-go), shared by

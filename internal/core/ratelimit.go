@@ -67,15 +67,27 @@ func (s *rateState) storeRaw(raw [3]string, observed time.Time) {
 // RateLimit returns the last rate-limit headers the server sent, if any.
 func (c *Client) RateLimit() (usersdk.RateLimit, bool) { return c.rate.load() }
 
+// maxHold bounds how long one answer holds calls back. Telphin's budget renews every
+// hour; a reset further ahead (misread, or the server's mistake) would lock the client
+// out for good, since held calls never reach the server to learn better.
+const maxHold = time.Hour
+
 // spent returns a *RateLimitError, without sending anything, while the last answer from
 // the API said its budget is spent (X-RateLimit-Remaining: 0, or a hard 429) and the
-// reset is still ahead. Requests to other URLs (token services) are not held back.
+// reset is still ahead, for at most maxHold after that answer. Requests to other URLs
+// (token services) are not held back.
 func (c *Client) spent(r *Request) error {
 	if c.noRateCheck || r.URL != "" {
 		return nil
 	}
 	rl, known := c.rate.spent()
-	if !known || rl.Remaining != 0 || rl.Reset.IsZero() || !time.Now().Before(rl.Reset) {
+	if !known || rl.Remaining != 0 || rl.Reset.IsZero() {
+		return nil
+	}
+	if limit := rl.Observed.Add(maxHold); rl.Reset.After(limit) {
+		rl.Reset = limit
+	}
+	if !time.Now().Before(rl.Reset) {
 		return nil
 	}
 	u := c.target(r)
@@ -137,11 +149,15 @@ func (a *attempt) hardRateLimit(resp *http.Response) bool {
 }
 
 // parseReset reads X-RateLimit-Reset: small numbers are seconds from now, numbers past
-// 2001-09-09 (1e9) are Unix times.
+// 2001-09-09 (1e9) are Unix times, and numbers from 1e12 Unix times in milliseconds, as
+// some APIs send them (read as seconds, they would lie 55,000 years ahead).
 func parseReset(v string, now time.Time) (time.Time, bool) {
 	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 	if err != nil || n < 0 {
 		return time.Time{}, false
+	}
+	if n >= 1e12 {
+		return time.UnixMilli(n), true
 	}
 	if n >= 1e9 {
 		return time.Unix(n, 0), true

@@ -160,6 +160,62 @@ func TestSpentBudgetHoldsLaterCalls(t *testing.T) {
 	})
 }
 
+// A reset in Unix milliseconds is read as such, and no answer holds calls back for more
+// than an hour: held calls never reach the server, so a reset too far ahead (misread, or
+// the server's mistake) would otherwise lock the client out for good.
+func TestSpentBudgetHoldIsBounded(t *testing.T) {
+	unix := func(d time.Duration) func() string {
+		return func() string { return strconv.FormatInt(time.Now().Add(d).Unix(), 10) }
+	}
+	milli := func(d time.Duration) func() string {
+		return func() string { return strconv.FormatInt(time.Now().Add(d).UnixMilli(), 10) }
+	}
+	const decade = 10 * 365 * 24 * time.Hour
+	for name, tt := range map[string]struct {
+		reset      func() string // X-RateLimit-Reset of a 200 with Remaining 0
+		retryAfter string        // else a hard 429 with this Retry-After
+		hold       time.Duration
+	}{
+		"Unix seconds":                   {reset: unix(2 * time.Minute), hold: 2 * time.Minute},
+		"Unix milliseconds":              {reset: milli(2 * time.Minute), hold: 2 * time.Minute},
+		"Unix seconds, years ahead":      {reset: unix(decade), hold: time.Hour},
+		"Unix milliseconds, years ahead": {reset: milli(decade), hold: time.Hour},
+		"seconds from now, a day":        {reset: func() string { return "86400" }, hold: time.Hour},
+		"hard 429, Retry-After a month":  {retryAfter: "2592000", hold: time.Hour},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				// The bubble's clock starts in 2000, before Unix times read as such (1e9).
+				time.Sleep(time.Until(time.Date(2026, 3, 1, 10, 20, 0, 0, time.UTC)))
+				answer := func(*http.Request) (*http.Response, error) {
+					if tt.reset != nil {
+						return spentAnswer(tt.reset())(nil)
+					}
+					resp := httpmock.NewStringResponse(429, `{"message":"over","status":"spent"}`)
+					resp.Header.Set("Retry-After", tt.retryAfter)
+					return resp, nil
+				}
+				c, calls := hourlyClient(t, answer)
+				ctx := context.Background()
+				start := time.Now()
+				_ = c.Do(ctx, &Request{Method: http.MethodGet, Path: "/a"}, nil)
+
+				err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/a"}, nil)
+				var rl *usersdk.RateLimitError
+				require.ErrorAs(t, err, &rl)
+				assert.Equal(t, 0, rl.Attempts, "held back")
+				assert.Equal(t, start.Add(tt.hold), rl.Reset)
+				time.Sleep(tt.hold - time.Second)
+				require.ErrorAs(t, c.Do(ctx, &Request{Method: http.MethodGet, Path: "/a"}, nil), &rl)
+				assert.Equal(t, int32(1), calls.Load())
+				time.Sleep(time.Second)
+				_ = c.Do(ctx, &Request{Method: http.MethodGet, Path: "/a"}, nil)
+				assert.Equal(t, int32(2), calls.Load(), "sent again once the hold ends")
+			})
+		})
+	}
+}
+
 func TestWithoutRateLimitCheckSendsAnyway(t *testing.T) {
 	c, calls := mockClient(t, spentAnswer("120"), WithoutRateLimitCheck())
 	for range 3 {

@@ -138,7 +138,8 @@ func WithInsecureHTTP() Option {
 
 // WithoutRateLimitCheck sends every request even after an answer said the rate limit is
 // spent (X-RateLimit-Remaining: 0 with a reset ahead). By default such requests fail at
-// once with a *RateLimitError, without reaching the server, until the reset.
+// once with a *RateLimitError, without reaching the server, until the reset or for an
+// hour at most.
 func WithoutRateLimitCheck() Option {
 	return func(s *Settings) error { s.NoRateLimitCheck = true; return nil }
 }
