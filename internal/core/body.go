@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"time"
 )
 
 // readsAhead reports whether send reads every 2xx body whole before returning it, for a
@@ -25,7 +26,7 @@ func (c *Client) checkSuccessBody(r *Request, resp *http.Response, a *attempt) (
 		body.b, err = c.readBody(resp)
 	}
 	drainClose(resp.Body)
-	resp.Body = http.NoBody // spent: the caller's deferred drainClose has nothing to do
+	resp.Body = http.NoBody // spent: the caller's deferred closeAnswer has nothing to do
 	if err != nil {
 		err = c.decodeError(r, err)
 		if !a.idempotent {
@@ -65,16 +66,21 @@ func (r readAhead) owned() []byte {
 }
 
 // readBody reads a body whole within the limit: in one allocation when its length is
-// declared, else growing as io.ReadAll does.
+// declared, else growing as io.ReadAll does. A body read whole is closed (see closeRead).
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	if n := resp.ContentLength; n >= 0 && n <= c.maxBody {
 		b := make([]byte, n)
 		if _, err := io.ReadFull(resp.Body, b); err != nil {
 			return nil, err
 		}
+		closeRead(resp)
 		return b, nil
 	}
-	return io.ReadAll(c.limit(resp))
+	b, err := io.ReadAll(c.limit(resp))
+	if err == nil {
+		closeRead(resp)
+	}
+	return b, err
 }
 
 // limit bounds a body at the client's limit; reading past it fails with an
@@ -88,16 +94,40 @@ func (c *Client) limit(resp *http.Response) io.Reader {
 	return http.MaxBytesReader(nil, resp.Body, c.maxBody)
 }
 
-// drainClose reads what is left of a body (up to a bound) and closes it, so the
-// connection can be reused.
+// drainWait bounds how long drainClose waits for the rest of a body. What follows a
+// complete answer (a chunked body's last chunk, say) comes at once from a server that
+// works; one that stalls must not hold a call whose answer is already decoded, even
+// under a context without deadline.
+const drainWait = time.Second
+
+// drainClose reads what is left of a body (up to 256 KiB, for drainWait at most) and
+// closes it, so the connection can be reused. Past drainWait the body is closed unread,
+// which drops the connection.
 func drainClose(body io.ReadCloser) {
+	if body == http.NoBody {
+		return
+	}
+	// Close unblocks a pending Read of a net/http body.
+	cut := time.AfterFunc(drainWait, func() { _ = body.Close() })
 	lr := drainers.Get().(*io.LimitedReader)
 	lr.R, lr.N = body, 256<<10
 	_, _ = io.Copy(io.Discard, lr)
 	lr.R = nil
 	drainers.Put(lr)
+	cut.Stop()
 	_ = body.Close()
 }
+
+// closeRead closes a body read to its end and leaves http.NoBody in its place: nothing
+// is left to drain, so the deferred closeAnswer needs no timer (the common answer, whose
+// length is declared, costs nothing more).
+func closeRead(resp *http.Response) {
+	_ = resp.Body.Close()
+	resp.Body = http.NoBody
+}
+
+// closeAnswer closes resp's body once the answer is decoded (or not wanted).
+func closeAnswer(resp *http.Response) { drainClose(resp.Body) }
 
 // drainers saves drainClose an io.LimitReader allocation on every call.
 var drainers = sync.Pool{New: func() any { return new(io.LimitedReader) }}
@@ -115,7 +145,8 @@ func (c *Client) pooled(resp *http.Response) bool {
 	return resp.ContentLength >= 0 && resp.ContentLength <= min(pooledBody, c.maxBody)
 }
 
-// readPooled reads a body of known length into a pooled buffer.
+// readPooled reads a body of known length into a pooled buffer, and closes it (see
+// closeRead).
 func readPooled(resp *http.Response) (readAhead, error) {
 	bp := bodies.Get().(*[]byte)
 	b := slices.Grow((*bp)[:0], int(resp.ContentLength))[:resp.ContentLength]
@@ -124,6 +155,7 @@ func readPooled(resp *http.Response) (readAhead, error) {
 		bodies.Put(bp)
 		return readAhead{}, err
 	}
+	closeRead(resp)
 	return readAhead{b: b, buf: bp}, nil
 }
 

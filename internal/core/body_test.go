@@ -1,14 +1,19 @@
 package core
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -95,6 +100,65 @@ func TestResultsOutliveThePooledBody(t *testing.T) {
 			if apiErr != nil {
 				assert.Equal(t, bodies["/bad"], string(apiErr.Body))
 			}
+		})
+	}
+}
+
+// stallingTransport answers each request over an in-memory connection with a chunked body
+// that holds answer whole but never ends, as a stalled proxy would: reading past the
+// answer blocks until the client drops the connection.
+func stallingTransport(answer string) *http.Transport {
+	return &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		srv, cli := net.Pipe()
+		go func() {
+			defer srv.Close()
+			br := bufio.NewReader(srv)
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			_, _ = io.Copy(io.Discard, req.Body)
+			fmt.Fprintf(srv, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(answer), answer)
+			_, _ = br.ReadByte() // no last chunk: wait until the client drops the connection
+		}()
+		return cli, nil
+	}}
+}
+
+// An answer already decoded is not held hostage by the rest of its body: with a context
+// without deadline, a server that stalls after the answer is waited for drainWait, then
+// its connection is dropped. (A token fetch would otherwise fail every caller waiting.)
+func TestStalledBodyAfterTheAnswerDoesNotHoldTheCall(t *testing.T) {
+	for name, tt := range map[string]struct {
+		answer string
+		call   func(context.Context, *Client) error
+	}{
+		"decoded": {`{"id":7}`, func(ctx context.Context, c *Client) error {
+			var out struct{ ID int }
+			err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/u"}, &out)
+			if err == nil && out.ID != 7 {
+				return fmt.Errorf("decoded %+v", out)
+			}
+			return err
+		}},
+		"not wanted": {`{"id":7}`, func(ctx context.Context, c *Client) error {
+			return c.Do(ctx, &Request{Method: http.MethodDelete, Path: "/u"}, nil)
+		}},
+		"list": {`[{"id":7}]`, func(ctx context.Context, c *Client) error {
+			items, err := List[map[string]int](ctx, c, &Request{Method: http.MethodGet, Path: "/u"})
+			if err == nil && len(items) != 1 {
+				return fmt.Errorf("listed %v", items)
+			}
+			return err
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := serverClient(t, "http://127.0.0.1", WithHTTPClient(&http.Client{Transport: stallingTransport(tt.answer)}))
+				start := time.Now()
+				require.NoError(t, tt.call(context.Background(), c))
+				assert.Equal(t, drainWait, time.Since(start))
+			})
 		})
 	}
 }

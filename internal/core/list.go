@@ -19,7 +19,7 @@ func List[T any](ctx context.Context, c *Client, r *Request) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer drainClose(resp.Body)
+	defer closeAnswer(resp)
 	defer read.release()
 	var body io.Reader
 	if c.readsAhead() {

@@ -61,6 +61,27 @@ func TestOneConnectionServesSequentialRequestsWithErrors(t *testing.T) {
 	assert.Greater(t, n.Load(), int32(100), "some answers were retried")
 }
 
+// An answer of unknown length is read to its end after decoding, the tail arriving after
+// the JSON included, so that its connection serves the next call.
+func TestChunkedAnswersKeepTheirConnection(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `[{"id":1}]`)
+		w.(http.Flusher).Flush() // no Content-Length: the body is chunked
+		io.WriteString(w, "\n")
+	}))
+	conns := startCounting(t, srv)
+	c := serverClient(t, srv.URL)
+	ctx := context.Background()
+	for range 3 {
+		var out []map[string]int
+		require.NoError(t, c.Do(ctx, &Request{Method: http.MethodGet, Path: "/u"}, &out))
+		require.NoError(t, c.Do(ctx, &Request{Method: http.MethodDelete, Path: "/u"}, nil))
+		_, err := List[map[string]int](ctx, c, &Request{Method: http.MethodGet, Path: "/u"})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int32(1), conns.Load(), "connections opened")
+}
+
 func TestFailedCallKeepsThePoolsIdleConnections(t *testing.T) {
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{}`) }))
 	conns := startCounting(t, srv)

@@ -89,7 +89,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) error {
 	if err != nil {
 		return err
 	}
-	defer drainClose(resp.Body)
+	defer closeAnswer(resp) // resp.Body may be replaced once read
 	defer ahead.release()
 	self, decodesItself := out.(RawDecoder)
 	if out == nil || resp.StatusCode == http.StatusNoContent && !decodesItself {
