@@ -117,7 +117,12 @@ func WithTokenCallback(fn func(Tokens)) Option {
 // Tokens returns the session's current tokens, to persist them: the access token last
 // obtained (or given to WithTokens) and the refresh token, which a refresh keeps. Either
 // may be empty: before the first login, or after the server rejected the refresh token.
-func (c *Client) Tokens() Tokens { return c.sess.current() }
+func (c *Client) Tokens() Tokens {
+	if c.sess == nil { // a zero Client
+		return Tokens{}
+	}
+	return c.sess.current()
+}
 
 // parseError reads DeviceHive's error body, {"error": <status as int>, "message": "..."}.
 // Message is the server's message. Code is left empty when "error" repeats the HTTP status

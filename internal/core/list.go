@@ -154,6 +154,9 @@ func skipRest(dec *json.Decoder) error {
 	return nil
 }
 
+// errNilContext is what All yields for a nil context, which ctx.Err would panic on.
+var errNilContext = errors.New("usersdk: All: nil context")
+
 // All pages through a listing whose paging the server may not honour: it calls list with
 // page(0), page(1), ... (each asking for size items) and yields each item once, telling
 // items apart by id. It stops after an empty page or one shorter than size, and also when
@@ -164,6 +167,10 @@ func All[O, T any](ctx context.Context, size int, page func(n int) O,
 	list func(context.Context, O) ([]T, error), id func(*T) int64) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		if ctx == nil {
+			yield(zero, errNilContext)
+			return
+		}
 		seen := map[int64]struct{}{}
 		for n := 0; ; n++ {
 			if err := ctx.Err(); err != nil {

@@ -64,8 +64,14 @@ func (s *rateState) storeRaw(raw [3]string, observed time.Time) {
 	s.mu.Unlock()
 }
 
-// RateLimit returns the last rate-limit headers the server sent, if any.
-func (c *Client) RateLimit() (usersdk.RateLimit, bool) { return c.rate.load() }
+// RateLimit returns the last rate-limit headers the server sent, if any; none for a nil
+// client (a family's zero Client).
+func (c *Client) RateLimit() (usersdk.RateLimit, bool) {
+	if c == nil {
+		return usersdk.RateLimit{}, false
+	}
+	return c.rate.load()
+}
 
 // maxHold bounds how long one answer holds calls back. Telphin's budget renews every
 // hour; a reset further ahead (misread, or the server's mistake) would lock the client

@@ -199,12 +199,19 @@ func (c *Client) OutcomeUnknown(r *Request, err error) error {
 	return &usersdk.OutcomeUnknownError{Method: r.Method, URL: RedactURL(mustParse(c.target(r))), Attempts: r.sent, Err: err}
 }
 
+// ErrNoClient is what a family's zero Client returns: its core client is nil, and every
+// request goes through send, so one check turns a nil dereference into an error.
+var ErrNoClient = errors.New("usersdk: the Client is not set up: create it with New")
+
 // send sends the request with retries and credential refresh and returns a 2xx answer,
 // whose body the caller must close. Any other outcome is returned as an error.
 //
 // When c.readsAhead, the body has been read already: read holds it (resp.Body is then
 // spent, and the caller releases read once decoded); otherwise read is empty.
 func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, read readAhead, err error) {
+	if c == nil {
+		return nil, readAhead{}, ErrNoClient
+	}
 	if ctx == nil {
 		return nil, readAhead{}, errors.New(c.family.Name + ": nil context")
 	}

@@ -24,7 +24,8 @@ const (
 )
 
 // Users is the user resource of one kind, /client/{client_id}/user/{kind}/, whose
-// answers decode into U. It is safe for concurrent use.
+// answers decode into U. It is safe for concurrent use. A package's zero Client holds a
+// nil *Users, so its methods check for one: requests fail with core.ErrNoClient.
 type Users[U any] struct {
 	core   *core.Client
 	kind   string
@@ -81,11 +82,21 @@ func prepare(s *core.Settings, f *settings) *fetcher {
 }
 
 // TokenSource returns the client's credentials as a token source, to share with
-// another client.
-func (u *Users[U]) TokenSource() oauth2.TokenSource { return u.source }
+// another client; nil for a nil u.
+func (u *Users[U]) TokenSource() oauth2.TokenSource {
+	if u == nil {
+		return nil
+	}
+	return u.source
+}
 
 // RateLimit returns the last X-RateLimit-* values the server sent, if any.
-func (u *Users[U]) RateLimit() (usersdk.RateLimit, bool) { return u.core.RateLimit() }
+func (u *Users[U]) RateLimit() (usersdk.RateLimit, bool) {
+	if u == nil {
+		return usersdk.RateLimit{}, false
+	}
+	return u.core.RateLimit()
+}
 
 // DefaultPageSize is the page size All asks for when the options set no PerPage.
 const DefaultPageSize = 100
@@ -173,8 +184,12 @@ func (u *Users[U]) Delete(ctx context.Context, clientID string, userID int64) er
 }
 
 // collection is /client/{client_id}/user/{kind}/, with the trailing slash the API uses.
-// The one for Me is built once.
+// The one for Me is built once. Every request method starts here, so this is where a nil
+// u (a zero Client) is refused.
 func (u *Users[U]) collection(clientID string) (string, error) {
+	if u == nil {
+		return "", core.ErrNoClient
+	}
 	if clientID == Me {
 		return u.mine, nil
 	}
