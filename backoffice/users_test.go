@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -272,6 +274,30 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 	leaks.Logger.Debug("request", "req", req)
 	leaks.Print(req, *req, UpdateRequest{Password: Ptr(password)}, WithToken(testToken))
 	leaks.Check(t, password, testToken)
+}
+
+// A server that echoes the body it refused gets the new user's password back into no
+// error, while the rest of its message is kept.
+func TestEchoedCreateBodyIsRedacted(t *testing.T) {
+	const password = "pa55-Secret-word"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		fmt.Fprintf(w, `{"message":%q,"received":%s}`, "invalid user "+string(body), body)
+	}))
+	t.Cleanup(echo.Close)
+	leaks := fuzzkit.NewLeaks()
+	c, err := New(WithBaseURL(echo.URL), WithToken(testToken), WithLogger(leaks.Logger))
+	require.NoError(t, err)
+	_, err = c.Create(context.Background(), &CreateRequest{Name: "Mary", Email: "m@example.com", Password: password, Groups: []int64{1}})
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.Contains(t, apiErr.Message, `"name":"Mary","email":"m@example.com","password":"[REDACTED]"`)
+	assert.Contains(t, string(apiErr.Body), `"received":{"name":"Mary","email":"m@example.com","password":"[REDACTED]"`)
+	leaks.Error(t, err)
+	leaks.Check(t, password)
 }
 
 func TestErrorsMatchAcrossTheirTypes(t *testing.T) {

@@ -118,17 +118,28 @@ func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) (e *
 	if c.family.ParseError != nil && len(body) > 0 && looksJSON(e.ContentType, body) {
 		vendor = c.family.ParseError(e)
 	}
-	for _, secret := range a.secrets {
-		if secret == "" {
+	if len(body) > 0 {
+		// Only a body can echo the request: parsing fills Message and Code from it.
+		redactEchoes(e, a.echoable())
+	}
+	return e, vendor
+}
+
+// redactEchoes replaces each secret in e's body, message and code, in every spelling an
+// answer that echoes the request may hold it.
+func redactEchoes(e *usersdk.APIError, secrets []string) {
+	for _, secret := range secrets {
+		if strings.TrimSpace(secret) == "" {
 			continue
 		}
 		for _, s := range spellings(secret) {
-			e.Body = bytes.ReplaceAll(e.Body, []byte(s), []byte(Redacted))
-			e.Message = strings.ReplaceAll(e.Message, s, Redacted)
-			e.Code = strings.ReplaceAll(e.Code, s, Redacted)
+			if bytes.Contains(e.Body, []byte(s)) {
+				e.Body = []byte(replaceWhole(string(e.Body), s))
+			}
+			e.Message = replaceWhole(e.Message, s)
+			e.Code = replaceWhole(e.Code, s)
 		}
 	}
-	return e, vendor
 }
 
 // spellings returns a secret as an answer that echoes the request may hold it: as it is,

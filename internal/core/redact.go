@@ -1,7 +1,11 @@
 package core
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"reflect"
@@ -127,4 +131,135 @@ func RedactURL(u *url.URL) string {
 		c.RawQuery = q.Encode()
 	}
 	return c.String()
+}
+
+// echoable lists what an answer to the attempt may echo that no error may show: the
+// secrets the request declared (Request.Secrets), the credential of its Authorization
+// header (a bearer token; for Basic the encoded pair and the password) and the values of
+// its body's members with secret names (see [IsSecretName]), such as a new user's
+// password. It is built only for an error, from the request as last sent.
+func (a *attempt) echoable() []string {
+	out := append([]string(nil), a.secrets...)
+	if a.req == nil {
+		return out
+	}
+	if v := a.req.Header.Get("Authorization"); v != "" {
+		out = appendCredential(out, v)
+	}
+	if a.req.GetBody != nil {
+		if rc, err := a.req.GetBody(); err == nil {
+			body, _ := io.ReadAll(rc)
+			rc.Close()
+			out = appendSecretMembers(out, body)
+		}
+	}
+	return out
+}
+
+// appendCredential appends the secret parts of an Authorization header value: what
+// follows the scheme and, for Basic, the password it encodes.
+func appendCredential(out []string, header string) []string {
+	scheme, cred, ok := strings.Cut(header, " ")
+	if !ok {
+		return append(out, header)
+	}
+	cred = strings.TrimSpace(cred)
+	out = append(out, cred)
+	if strings.EqualFold(scheme, "Basic") {
+		if pair, err := base64.StdEncoding.DecodeString(cred); err == nil {
+			if _, password, ok := strings.Cut(string(pair), ":"); ok {
+				out = append(out, password)
+			}
+		}
+	}
+	return out
+}
+
+// appendSecretMembers appends the values of the members of a JSON or form-encoded request
+// body whose names are secret: every string and number inside such a member, at any depth.
+func appendSecretMembers(out []string, body []byte) []string {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return out
+	}
+	if b[0] == '{' || b[0] == '[' {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil {
+			return out
+		}
+		return appendSecretValues(out, v, false)
+	}
+	form, _ := url.ParseQuery(string(b)) // what parses of a form
+	for k, vs := range form {
+		if IsSecretName(k) {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+func appendSecretValues(out []string, v any, secret bool) []string {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			out = appendSecretValues(out, e, secret || IsSecretName(k))
+		}
+	case []any:
+		for _, e := range x {
+			out = appendSecretValues(out, e, secret)
+		}
+	case string:
+		if secret {
+			out = append(out, x)
+		}
+	case json.Number:
+		if secret {
+			out = append(out, x.String())
+		}
+	}
+	return out
+}
+
+// replaceWhole replaces with [Redacted] each occurrence of secret in s that is not part
+// of a longer word: an end of secret that is a letter or digit must not touch another.
+// A short secret (a test's token "tok") thus leaves words that contain it ("token")
+// alone, while an echo of it, quoted or after "Bearer ", is replaced.
+func replaceWhole(s, secret string) string {
+	if secret == "" || !strings.Contains(s, secret) {
+		return s
+	}
+	var b strings.Builder
+	done := 0 // s[:done] is written
+	for from := 0; ; {
+		i := strings.Index(s[from:], secret)
+		if i < 0 {
+			break
+		}
+		i += from
+		end := i + len(secret)
+		if joins(s, i-1, secret[0]) || joins(s, end, secret[len(secret)-1]) {
+			from = i + 1
+			continue
+		}
+		b.WriteString(s[done:i])
+		b.WriteString(Redacted)
+		done, from = end, end
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// joins reports whether s[i] (if there is one) continues a word that the secret's
+// character edge ends.
+func joins(s string, i int, edge byte) bool {
+	return i >= 0 && i < len(s) && isWordByte(edge) && isWordByte(s[i])
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }

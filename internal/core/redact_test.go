@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -102,5 +103,62 @@ func TestEchoedSecretIsRedactedInEverySpelling(t *testing.T) {
 		for _, text := range []string{err.Error(), apiErr.Message, apiErr.Code, string(apiErr.Body)} {
 			assert.NotContains(t, text, s)
 		}
+	}
+}
+
+// A server that echoes a refused request gets back into no error the values of the
+// members with secret names, at any depth, nor the credential the request carried; the
+// rest of the answer is kept, and a short credential ("tok") does not eat the words that
+// contain it ("token").
+func TestEchoedRequestSecretsAreRedacted(t *testing.T) {
+	c, _ := mockClient(t, func(req *http.Request) (*http.Response, error) {
+		sent, _ := io.ReadAll(req.Body)
+		msg := fmt.Sprintf("bad token %s; body %s", req.Header.Get("Authorization"), sent)
+		return httpmock.NewJsonResponse(http.StatusBadRequest, map[string]any{"message": msg, "code": msg})
+	})
+	for name, tc := range map[string]struct {
+		req     *Request
+		secrets []string
+		kept    string
+	}{
+		"top-level member": {&Request{Body: map[string]any{"password": "top-Pw-1", "name": "ann"}},
+			[]string{"top-Pw-1"}, `"name":"ann"`},
+		"nested member": {&Request{Body: map[string]any{"user": map[string]any{"oldPassword": "nested-Pw-2", "name": "ann"}}},
+			[]string{"nested-Pw-2"}, `"name":"ann"`},
+		"inside a secret object": {&Request{Body: map[string]any{"credentials": map[string]any{"key": "obj-3", "ids": []any{"arr-4", 765432}}}},
+			[]string{"obj-3", "arr-4", "765432"}, `"credentials":{`},
+		"in an array of objects": {&Request{Body: []any{map[string]any{"api_key": "list-Key-5"}, map[string]any{"id": 1}}},
+			[]string{"list-Key-5"}, `"id":1`},
+		"form": {&Request{Form: url.Values{"client_secret": {"form-Secret-6"}, "grant_type": {"client_credentials"}}},
+			[]string{"form-Secret-6"}, "grant_type=client_credentials"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tc.req.Method, tc.req.Path = http.MethodPost, "/users"
+			err := c.Do(t.Context(), tc.req, nil)
+			var apiErr *usersdk.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.True(t, strings.HasPrefix(apiErr.Message, "bad token Bearer [REDACTED]; body "), apiErr.Message)
+			assert.Contains(t, apiErr.Message, tc.kept)
+			for _, text := range []string{err.Error(), apiErr.Message, apiErr.Code, string(apiErr.Body)} {
+				for _, s := range tc.secrets {
+					assert.NotContains(t, text, s)
+				}
+				assert.Contains(t, text, Redacted)
+			}
+		})
+	}
+}
+
+func TestReplaceWholeLeavesLongerWords(t *testing.T) {
+	for _, tc := range []struct{ s, secret, want string }{
+		{"bad token tok", "tok", "bad token [REDACTED]"},
+		{`"tok","tokens":"tok"`, "tok", `"[REDACTED]","tokens":"[REDACTED]"`},
+		{"tok", "tok", "[REDACTED]"},
+		{"atok tokb tok_c", "tok", "atok tokb [REDACTED]_c"},
+		{"pw=-x-&a-x-b", "-x-", "pw=[REDACTED]&a[REDACTED]b"},
+		{"dXNlcjpwdw== Basic dXNlcjpwdw==", "dXNlcjpwdw==", "[REDACTED] Basic [REDACTED]"},
+		{"none here", "tok", "none here"},
+	} {
+		assert.Equal(t, tc.want, replaceWhole(tc.s, tc.secret), "%q in %q", tc.secret, tc.s)
 	}
 }

@@ -38,12 +38,17 @@ type attempt struct {
 	hardReset  time.Time
 	// secrets never appear in an error built from an answer (a server may echo them).
 	secrets []string
+	// req is the request as last sent. Its credential and the secret members of its body
+	// are looked up in it only when an error is built (see echoable), so that a call that
+	// succeeds pays nothing for them.
+	req *http.Request
 }
 
 // path is the request's path, for logs and errors.
 func (a *attempt) path() string { return urlpath.Of(a.url) }
 
 func (a *attempt) authenticate(req *http.Request) error {
+	a.req = req
 	if a.c.auth == nil || a.noAuth {
 		return nil
 	}
