@@ -119,3 +119,45 @@ func TestEchoedCredentialsAreRedacted(t *testing.T) {
 		})
 	}
 }
+
+// A token no header can carry (read from a file with its line break, say) is refused by
+// New with a *ValidationError naming the option, before anything is sent; the error does
+// not quote the token.
+func TestNewRefusesATokenWithAControlCharacter(t *testing.T) {
+	const token = "file-Token-7"
+	for name, tc := range map[string]struct {
+		newClient func() error
+		option    string
+	}{
+		"backoffice": {func() error {
+			_, err := backoffice.New(backoffice.WithBaseURL("https://api.test"), backoffice.WithToken(token+"\n"))
+			return err
+		}, "WithToken"},
+		"clientuser": {func() error {
+			_, err := clientuser.New(clientuser.WithBaseURL("https://api.test"), clientuser.WithToken(token+"\r\n"))
+			return err
+		}, "WithToken"},
+		"extensionuser": {func() error {
+			_, err := extensionuser.New(extensionuser.WithBaseURL("https://api.test"), extensionuser.WithToken(token+"\n"))
+			return err
+		}, "WithToken"},
+		"iotuser access token": {func() error {
+			_, err := iotuser.New(iotuser.WithBaseURL("https://api.test"), iotuser.WithTokens(token+"\n", ""))
+			return err
+		}, "WithTokens"},
+		"iotuser refresh token": {func() error {
+			_, err := iotuser.New(iotuser.WithBaseURL("https://api.test"), iotuser.WithTokens("", token+"\n"))
+			return err
+		}, "WithTokens"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := tc.newClient()
+			var verr *usersdk.ValidationError
+			require.ErrorAs(t, err, &verr)
+			assert.Equal(t, tc.option, verr.Field)
+			assert.Contains(t, verr.Reason, "control character")
+			assert.ErrorIs(t, err, usersdk.ErrInvalidInput)
+			assert.NotContains(t, err.Error(), token)
+		})
+	}
+}

@@ -33,11 +33,16 @@ func New(opts ...Option) (*Client, error) {
 	return &Client{core: c}, nil
 }
 
-// WithToken authenticates with a fixed bearer access token.
+// WithToken authenticates with a fixed bearer access token. A token that contains a
+// control character (the line break of a token read from a file, say) cannot be sent in
+// a header: New refuses it with a *ValidationError.
 func WithToken(token string) Option {
 	return Option{func(s *core.Settings) error {
 		if token == "" {
 			return errors.New("backoffice: WithToken: empty token")
+		}
+		if err := core.CheckTokenOption("WithToken", "the token", token); err != nil {
+			return err
 		}
 		s.Auth = core.StaticToken(token)
 		return nil

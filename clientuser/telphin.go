@@ -81,6 +81,8 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 }
 
 // WithToken authenticates with a fixed bearer access token. A 401 is returned as it is.
+// A token that contains a control character (the line break of a token read from a file,
+// say) cannot be sent in a header: New refuses it with a *ValidationError.
 func WithToken(token string) Option {
 	return Option{telphin.WithToken(token)}
 }

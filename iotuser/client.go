@@ -73,11 +73,19 @@ func WithLogin(login, password string) Option {
 // WithTokens starts the session from tokens obtained earlier (persisted from
 // Client.Tokens, say). access may be empty when refresh is set: the first request then
 // refreshes. Without a refresh token or WithLogin, a rejected access token cannot be
-// renewed and requests fail with ErrUnauthorized.
+// renewed and requests fail with ErrUnauthorized. A token that contains a control
+// character (the line break of a token read from a file, say) is refused: New returns a
+// *ValidationError.
 func WithTokens(access, refresh string) Option {
 	return Option{core.FamilyOption("WithTokens", func(s *core.Settings, f *settings) error {
 		if access == "" && refresh == "" {
 			return errors.New("iotuser: WithTokens: an access or a refresh token is required")
+		}
+		if err := core.CheckTokenOption("WithTokens", "the access token", access); err != nil {
+			return err
+		}
+		if err := core.CheckTokenOption("WithTokens", "the refresh token", refresh); err != nil {
+			return err
 		}
 		f.access, f.refresh, f.hasTokens = access, refresh, true
 		return nil

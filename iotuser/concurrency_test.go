@@ -30,6 +30,7 @@ type fakeDH struct {
 	hold401       chan struct{} // when set, 401 answers wait for it to close
 	users         int           // users in the list
 	failListAfter int           // when > 0, a list request with skip >= this fails
+	lineBreak     int           // when > 0, the token issued as number lineBreak ends with "\r\n"
 	listCalls     []string
 }
 
@@ -44,6 +45,9 @@ func newFakeDH(valid ...string) *fakeDH {
 func (f *fakeDH) issue() string {
 	f.issued++
 	tok := "access-" + strconv.Itoa(f.issued)
+	if f.issued == f.lineBreak {
+		tok += "\r\n"
+	}
 	f.valid[tok] = true
 	return tok
 }

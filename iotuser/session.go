@@ -188,6 +188,14 @@ func (s *session) post(ctx context.Context, url string, body any, what string, s
 	if out.AccessToken == "" {
 		return nil, errors.New("iotuser: the " + what + " answer has no access token")
 	}
+	// Checked before they are stored, so that Tokens and the callback never hand out
+	// tokens that WithTokens would refuse.
+	if err := core.CheckToken(out.AccessToken); err != nil {
+		return nil, fmt.Errorf("iotuser: the %s answer's access token %w", what, err)
+	}
+	if err := core.CheckToken(out.RefreshToken); err != nil {
+		return nil, fmt.Errorf("iotuser: the %s answer's refresh token %w", what, err)
+	}
 	return s.store(out, signedIn), nil
 }
 

@@ -61,6 +61,31 @@ func (l *tokenLog) all() []Tokens {
 	return append([]Tokens(nil), l.calls...)
 }
 
+// A login answered with a token no header can carry fails the call with an *AuthError
+// and keeps nothing: Tokens and the callback never see the token, and the next call
+// logs in again rather than failing for ever on a token no request can send.
+func TestLoginAnsweringAnUnusableTokenIsNotKept(t *testing.T) {
+	f := newFakeDH()
+	f.lineBreak = 1
+	var log tokenLog
+	c := fakeClient(t, f, WithLogin("test-user", "test-pass"), WithTokenCallback(log.add))
+	_, err := c.Get(context.Background(), 2)
+	var authErr *AuthError
+	require.ErrorAs(t, err, &authErr)
+	assert.Contains(t, err.Error(), "control character")
+	assert.NotContains(t, err.Error(), "access-1")
+	assert.Equal(t, Tokens{}, c.Tokens())
+	assert.Empty(t, log.all())
+
+	u, err := c.Get(context.Background(), 2)
+	require.NoError(t, err)
+	assert.Equal(t, "mary", u.Login)
+	logins, _, gets, _ := f.count()
+	assert.Equal(t, 2, logins)
+	assert.Equal(t, 1, gets)
+	assert.Equal(t, "access-2", c.Tokens().AccessToken)
+}
+
 func TestLoginOnFirstRequest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rec := fixture.New(t).Expect("testdata/login.json", "testdata/get_current_after_login.json")

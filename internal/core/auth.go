@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -23,6 +24,28 @@ type Authenticator interface {
 // calls Refresh with the rejected credential and then sends the request once more.
 type Refresher interface {
 	Refresh(ctx context.Context, rejected string) error
+}
+
+// CheckToken refuses a token that no Authorization header can carry: one that contains a
+// control character, such as the line break a token read from a file keeps. net/http
+// refuses such a header value, so every request would fail without being sent. The error
+// names the position and the character, never the token.
+func CheckToken(token string) error {
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c < ' ' || c == 0x7f {
+			return fmt.Errorf("contains a control character (byte %d is %#02x)", i, c)
+		}
+	}
+	return nil
+}
+
+// CheckTokenOption is CheckToken for a token given to an option: it returns a
+// *ValidationError naming the option, with what says which token it is.
+func CheckTokenOption(option, what, token string) error {
+	if err := CheckToken(token); err != nil {
+		return Invalid(option, what+" "+err.Error()+"; a token read from a file may keep its line break")
+	}
+	return nil
 }
 
 // StaticToken returns an Authenticator that sends a fixed bearer token.
@@ -175,6 +198,13 @@ func (c *TokenCache) run(caller context.Context, f *tokenFlight) {
 	tok, err := c.fetch(ctx)
 	if err == nil && (tok == nil || tok.AccessToken == "") {
 		err = errors.New("token endpoint returned no access token")
+	}
+	if err == nil {
+		// Kept, such a token would fail every request before it is sent, so no 401 would
+		// ever replace it. Dropped, the next call asks again.
+		if bad := CheckToken(tok.AccessToken); bad != nil {
+			err = fmt.Errorf("token endpoint returned an unusable access token: %w", bad)
+		}
 	}
 	c.mu.Lock()
 	if err == nil {

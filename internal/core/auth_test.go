@@ -185,3 +185,54 @@ func TestRefreshThatYieldsTheSameTokenIsNotResent(t *testing.T) {
 }
 
 type tokenT = oauth2.Token
+
+func TestCheckToken(t *testing.T) {
+	for token, want := range map[string]string{
+		"abc":             "",
+		"eyJ.a-b_c.d+/=~": "",
+		"abc\n":           "contains a control character (byte 3 is 0x0a)",
+		"abc\r\n":         "contains a control character (byte 3 is 0x0d)",
+		"a\tb":            "contains a control character (byte 1 is 0x09)",
+		"\x00":            "contains a control character (byte 0 is 0x00)",
+		"a\x7f":           "contains a control character (byte 1 is 0x7f)",
+	} {
+		err := CheckToken(token)
+		if want == "" {
+			assert.NoError(t, err, "%q", token)
+			continue
+		}
+		assert.EqualError(t, err, want, "%q", token)
+		ve := CheckTokenOption("WithToken", "the token", token)
+		var verr *usersdk.ValidationError
+		require.ErrorAs(t, ve, &verr)
+		assert.Equal(t, "WithToken", verr.Field)
+		assert.ErrorIs(t, ve, usersdk.ErrInvalidInput)
+	}
+}
+
+// A fetched token that no header can carry is an *AuthError and is not kept: the next
+// call fetches again.
+func TestTokenCacheRefusesAnUnusableToken(t *testing.T) {
+	for _, bad := range []string{"abc\n", "abc\r\n", "a\x00b"} {
+		var fetches atomic.Int32
+		cache := NewTokenCache(0, func(context.Context) (*tokenT, error) {
+			if fetches.Add(1) == 1 {
+				return &tokenT{AccessToken: bad}, nil
+			}
+			return &tokenT{AccessToken: "good"}, nil
+		})
+		req := httptest.NewRequest(http.MethodGet, "https://api.test/u", nil)
+		_, err := cache.Authenticate(t.Context(), req)
+		var authErr *usersdk.AuthError
+		require.ErrorAs(t, err, &authErr, "%q", bad)
+		assert.Contains(t, err.Error(), "unusable access token")
+		assert.Nil(t, cache.Current(), "%q is not kept", bad)
+		assert.Empty(t, req.Header.Get("Authorization"))
+
+		cred, err := cache.Authenticate(t.Context(), req)
+		require.NoError(t, err)
+		assert.Equal(t, "good", cred)
+		assert.Equal(t, "Bearer good", req.Header.Get("Authorization"))
+		assert.Equal(t, int32(2), fetches.Load())
+	}
+}

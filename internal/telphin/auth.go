@@ -71,6 +71,9 @@ func WithToken(token string) core.Option {
 		if token == "" {
 			return errors.New("WithToken: empty token")
 		}
+		if err := core.CheckTokenOption("WithToken", "the token", token); err != nil {
+			return err
+		}
 		s.Auth = core.StaticToken(token)
 		*f = settings{token: token}
 		return nil

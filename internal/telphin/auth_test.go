@@ -85,6 +85,23 @@ func TestSecond401IsUnauthorized(t *testing.T) {
 	assert.Equal(t, int32(2), f.apiCalls.Load(), "one retry")
 }
 
+// A token answer that no header can carry fails the call with an *AuthError and is not
+// kept: no request could ever reach the server to have it rejected, so a cached one would
+// fail every later call. The next call asks for a new token.
+func TestUnusableTokenIsNotCached(t *testing.T) {
+	f := newFake(t)
+	f.lineBreak = 1
+	u := newUsers(t, f)
+	authErr, err := failedList[*usersdk.AuthError](t, u)
+	assert.Contains(t, authErr.Error(), "control character")
+	assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown)
+	assert.Equal(t, int32(0), f.apiCalls.Load(), "nothing sent with it")
+
+	require.NoError(t, list(u))
+	assert.Equal(t, int32(2), f.tokens.Load())
+	assert.Equal(t, []string{"Bearer tok-2"}, f.sentHeaders())
+}
+
 func TestTokenReplacedShortlyBeforeExpiry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake(t)

@@ -43,6 +43,7 @@ type fakeTelphin struct {
 	gate        chan struct{} // when set, token requests wait for it to close
 	tokenStatus int           // when set, the token endpoint fails with it
 	tokenBody   string
+	lineBreak   int32 // when > 0, the token issued as number lineBreak ends with "\r\n"
 	// reject lists the tokens the API answers with 401.
 	reject func(token string) bool
 
@@ -81,7 +82,11 @@ func (f *fakeTelphin) token(r *http.Request) (*http.Response, error) {
 		return httpmock.NewStringResponse(f.tokenStatus, f.tokenBody), nil
 	}
 	n := f.tokens.Add(1)
-	tok := map[string]any{"access_token": "tok-" + strconv.Itoa(int(n)), "token_type": "Bearer", "scope": "all"}
+	access := "tok-" + strconv.Itoa(int(n))
+	if n == f.lineBreak {
+		access += "\r\n"
+	}
+	tok := map[string]any{"access_token": access, "token_type": "Bearer", "scope": "all"}
 	if f.expiresIn > 0 {
 		tok["expires_in"] = f.expiresIn
 	}
