@@ -278,7 +278,7 @@ func (e *NoTokenServiceError) As(target any) bool {
 // the cache. A refresh that returns no refresh token keeps the old one; a login replaces
 // it. A token that looks expired as soon as it is issued (a clock off by more than the
 // token's life, or a life under a minute) gets no expiry, so that it is not renewed on
-// every request: it is used until the server rejects it.
+// every request: it is used until the server rejects it (see core.TokenExpiry).
 func (s *session) store(t Tokens, login bool) *oauth2.Token {
 	s.mu.Lock()
 	s.tokens.AccessToken = t.AccessToken
@@ -287,10 +287,7 @@ func (s *session) store(t Tokens, login bool) *oauth2.Token {
 	}
 	s.gen++
 	s.mu.Unlock()
-	expiry := jwtExpiry(t.AccessToken)
-	if !expiry.IsZero() && time.Until(expiry) <= earlyRefresh {
-		expiry = time.Time{}
-	}
+	expiry := core.TokenExpiry(jwtExpiry(t.AccessToken), time.Now(), earlyRefresh)
 	return &oauth2.Token{AccessToken: t.AccessToken, TokenType: "Bearer", Expiry: expiry}
 }
 

@@ -216,6 +216,18 @@ func (c *TokenCache) run(caller context.Context, f *tokenFlight) {
 	close(f.done)
 }
 
+// TokenExpiry is the Expiry to give a token that expires at expiry, issued at now, in a
+// cache that replaces tokens early before they expire. A token that would be due for
+// replacement as soon as it is issued (a clock off by more than the token's life, or a
+// life no longer than early) gets no expiry: it is used until the server rejects it,
+// rather than replaced before every request. A zero expiry stays zero.
+func TokenExpiry(expiry, now time.Time, early time.Duration) time.Time {
+	if !expiry.IsZero() && expiry.Sub(now) <= early {
+		return time.Time{}
+	}
+	return expiry
+}
+
 func (c *TokenCache) fresh(t *oauth2.Token) bool {
 	return t.Expiry.IsZero() || time.Now().Add(c.early).Before(t.Expiry)
 }

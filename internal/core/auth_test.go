@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -234,5 +235,19 @@ func TestTokenCacheRefusesAnUnusableToken(t *testing.T) {
 		assert.Equal(t, "good", cred)
 		assert.Equal(t, "Bearer good", req.Header.Get("Authorization"))
 		assert.Equal(t, int32(2), fetches.Load())
+	}
+}
+
+func TestTokenExpiry(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct{ expiry, want time.Time }{
+		"none":                {time.Time{}, time.Time{}},
+		"past (clock skew)":   {now.Add(-time.Hour), time.Time{}},
+		"within the margin":   {now.Add(30 * time.Second), time.Time{}},
+		"at the margin":       {now.Add(time.Minute), time.Time{}},
+		"beyond the margin":   {now.Add(time.Minute + time.Second), now.Add(time.Minute + time.Second)},
+		"further than a life": {now.Add(math.MaxInt64), now.Add(math.MaxInt64)},
+	} {
+		assert.Equal(t, tc.want, TokenExpiry(tc.expiry, now, time.Minute), name)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -125,7 +126,10 @@ type tokenAnswer struct {
 
 // fetch requests a token (the cache bounds it with core.FetchTimeout). Telphin takes the
 // credentials as form fields. A response without expires_in gives a token with a zero
-// Expiry, which the cache keeps until the server rejects it.
+// Expiry, which the cache keeps until the server rejects it; so does one whose
+// expires_in is no longer than tokenEarly, which would otherwise be replaced before
+// every request (see core.TokenExpiry). An expires_in too long for a time.Duration is
+// taken as the longest one rather than wrapping into the past.
 func (f *fetcher) fetch(ctx context.Context) (*oauth2.Token, error) {
 	log := f.client.Logger()
 	log.LogAttrs(ctx, slog.LevelDebug, "requesting token", slog.String("url", f.tokenURL))
@@ -151,10 +155,22 @@ func (f *fetcher) fetch(ctx context.Context) (*oauth2.Token, error) {
 	}
 	tok := &oauth2.Token{AccessToken: ans.AccessToken, TokenType: ans.TokenType}
 	if secs, err := ans.ExpiresIn.Int64(); err == nil && secs > 0 {
-		tok.Expiry = time.Now().Add(time.Duration(secs) * time.Second)
-		log.LogAttrs(ctx, slog.LevelDebug, "token received", slog.Time("expires", tok.Expiry))
+		now := time.Now()
+		tok.Expiry = core.TokenExpiry(now.Add(lifetime(secs)), now, tokenEarly)
+	}
+	if tok.Expiry.IsZero() {
+		log.LogAttrs(ctx, slog.LevelDebug, "token received", slog.String("expires", "kept until rejected"),
+			slog.String("expires_in", ans.ExpiresIn.String()))
 	} else {
-		log.LogAttrs(ctx, slog.LevelDebug, "token received", slog.String("expires", "never stated"))
+		log.LogAttrs(ctx, slog.LevelDebug, "token received", slog.Time("expires", tok.Expiry))
 	}
 	return tok, nil
+}
+
+// lifetime is secs seconds, or the longest time.Duration when that is longer.
+func lifetime(secs int64) time.Duration {
+	if secs >= int64(math.MaxInt64/time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(secs) * time.Second
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,6 +117,51 @@ func TestTokenReplacedShortlyBeforeExpiry(t *testing.T) {
 		assert.Equal(t, int32(2), f.tokens.Load(), "replaced before it expired")
 		assert.Equal(t, []string{"Bearer tok-1", "Bearer tok-1", "Bearer tok-2"}, f.sentHeaders())
 	})
+}
+
+// An expires_in that time.Duration cannot hold is not wrapped into the past, and one no
+// longer than the renewal margin does not make the token stale from the start: either
+// would fetch a token before every call. A life just over the margin is renewed as usual.
+func TestExpiresInIsClampedToTheRenewalRule(t *testing.T) {
+	for _, tc := range []struct {
+		expiresIn int
+		life      time.Duration // 0: no expiry, kept until rejected
+		renewed   bool          // two seconds later, a new token is fetched
+	}{
+		{expiresIn: 9_300_000_000, life: math.MaxInt64},
+		{expiresIn: math.MaxInt64, life: math.MaxInt64},
+		{expiresIn: 5},
+		{expiresIn: int(tokenEarly / time.Second)},
+		{expiresIn: int(tokenEarly/time.Second) + 1, life: tokenEarly + time.Second, renewed: true},
+	} {
+		t.Run(strconv.Itoa(tc.expiresIn), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				f.expiresIn = tc.expiresIn
+				u := newUsers(t, f)
+				issued := time.Now()
+				for range 5 {
+					require.NoError(t, list(u))
+				}
+				assert.Equal(t, int32(1), f.tokens.Load(), "one token for five calls")
+				tok, err := u.TokenSource().Token()
+				require.NoError(t, err)
+				if tc.life == 0 {
+					assert.True(t, tok.Expiry.IsZero(), "no expiry: %v", tok.Expiry)
+				} else {
+					assert.True(t, issued.Add(tc.life).Equal(tok.Expiry), "expiry %v", tok.Expiry)
+				}
+
+				time.Sleep(2 * time.Second)
+				require.NoError(t, list(u))
+				want := int32(1)
+				if tc.renewed {
+					want = 2
+				}
+				assert.Equal(t, want, f.tokens.Load())
+			})
+		})
+	}
 }
 
 func TestTokenWithoutExpiryKeptUntilRejected(t *testing.T) {
