@@ -35,7 +35,8 @@ var (
 	// ErrOutcomeUnknown matches a write that is not safe to repeat (a POST or PATCH, or
 	// accountuser's create sent as PUT) that failed after it may have reached the server:
 	// it may or may not have taken effect. Look the object up by its unique key before
-	// trying again.
+	// trying again. It also matches a DELETE answered "not found" (with ErrNotFound)
+	// after an earlier attempt of the same call may have deleted the object.
 	ErrOutcomeUnknown = errors.New("outcome unknown")
 	// ErrResponseTooLarge matches a response body larger than the client's limit.
 	ErrResponseTooLarge = errors.New("response body too large")
@@ -68,7 +69,9 @@ type APIError struct {
 	ContentType string
 	// OutcomeUnknown is set when the request was a write and this answer does not prove
 	// it was refused: a 502 or 504 from a gateway, or a 5xx whose body is not the
-	// vendor's own error object. The error then matches ErrOutcomeUnknown.
+	// vendor's own error object. It is also set on a DELETE's "not found" when an earlier
+	// attempt of the call may have deleted the object (its answer was lost, or a
+	// gateway's). The error then matches ErrOutcomeUnknown.
 	OutcomeUnknown bool
 	// Also lists sentinels the answer matches besides the one of its status: vendors
 	// signal some conditions with another status (DeviceHive refuses a taken login with

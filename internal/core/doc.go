@@ -9,7 +9,8 @@
 //   - POST and PATCH are retried only when the request surely did not reach the server
 //     (DNS, dial or TLS handshake failure, before any connection was made) and on a 429 or
 //     503 that carries Retry-After. A write that failed after it may have reached the server
-//     returns an error matching [ErrOutcomeUnknown] and is never retried.
+//     returns an error matching [ErrOutcomeUnknown] and is never retried. A DELETE
+//     answered "not found" after an earlier attempt may have taken effect matches it too.
 //   - Waits grow exponentially with full jitter. Retry-After (seconds or HTTP date) and, on
 //     429, X-RateLimit-Reset are honoured up to the maximum wait; a longer request fails at
 //     once with a [*RateLimitError] (429) or an [*APIError] whose RetryAfter says how long.

@@ -28,7 +28,7 @@ func AlsoMatches(e *usersdk.APIError, sentinel error) { e.Also = append(e.Also, 
 // failure turns a final non-2xx answer into the error the caller sees.
 func (c *Client) failure(r *Request, resp *http.Response, a *attempt) error {
 	e, vendor := a.answer(resp)
-	e.OutcomeUnknown = !a.idempotent && outcomeUnknown(resp.StatusCode, vendor)
+	e.OutcomeUnknown = e.OutcomeUnknown || !a.idempotent && outcomeUnknown(resp.StatusCode, vendor)
 	if resp.StatusCode != http.StatusTooManyRequests {
 		return e
 	}
@@ -117,6 +117,11 @@ func (c *Client) apiErrorFrom(resp *http.Response, a *attempt, body []byte) (e *
 	}
 	if c.family.ParseError != nil && len(body) > 0 && looksJSON(e.ContentType, body) {
 		vendor = c.family.ParseError(e)
+	}
+	if a.method == http.MethodDelete && a.mayHaveApplied && errors.Is(e, usersdk.ErrNotFound) {
+		// An earlier attempt may have deleted it: "not found" may be this call's doing.
+		// (Such an answer is never retried, so it is the final one.)
+		e.OutcomeUnknown = true
 	}
 	if len(body) > 0 {
 		// Only a body can echo the request: parsing fills Message and Code from it.

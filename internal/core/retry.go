@@ -36,6 +36,9 @@ type attempt struct {
 	rateLimit  time.Duration     // the server asked for longer than the cap
 	hard       bool              // a 429 the family says no retry cures before hardReset
 	hardReset  time.Time
+	// mayHaveApplied is set once an attempt that is retried may have reached the server
+	// and taken effect: its answer was lost, or came from a gateway.
+	mayHaveApplied bool
 	// secrets never appear in an error built from an answer (a server may echo them).
 	secrets []string
 	// req is the request as last sent. Its credential and the secret members of its body
@@ -89,9 +92,13 @@ func (a *attempt) checkRetry(ctx context.Context, resp *http.Response, err error
 		return false, nil
 	}
 	if resp != nil {
-		a.last, _ = a.answer(resp)
+		var vendor bool
+		a.last, vendor = a.answer(resp)
 		// The body is consumed; the library drains what it is given.
 		resp.Body = http.NoBody
+		a.mayHaveApplied = a.mayHaveApplied || outcomeUnknown(resp.StatusCode, vendor)
+	} else {
+		a.mayHaveApplied = a.mayHaveApplied || !surelyNotSent(err)
 	}
 	a.c.log.LogAttrs(ctx, slog.LevelDebug, "retrying request",
 		slog.String("method", a.method), slog.String("path", a.path()), slog.Int("attempt", a.count),

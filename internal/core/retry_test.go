@@ -2,8 +2,10 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -91,6 +93,54 @@ func TestWriteThatMayHaveArrivedIsSentOnceAndReportedUnknown(t *testing.T) {
 }
 
 // A write that surely never left is a *RequestError, not an unknown outcome.
+// A DELETE retried after an attempt that may have deleted the object (its answer lost,
+// or a gateway's) and then answered "not found" may have been deleted by this very call:
+// the error matches ErrOutcomeUnknown as well as ErrNotFound. When no earlier attempt can
+// have taken effect, or for a read, "not found" is just that.
+func TestDeleteNotFoundAfterAnAttemptThatMayHaveAppliedIsUnknown(t *testing.T) {
+	notFound := httpmock.NewStringResponder(404, `{"message":"no such user"}`)
+	// errorInSuccess says "not found" with a 200, as Revive does.
+	errorInSuccess := Family{Name: "test", ErrorInSuccess: func(b []byte) bool { return string(b) == `{"unknown":true}` },
+		ParseError: func(e *usersdk.APIError) bool { AlsoMatches(e, usersdk.ErrNotFound); return true }}
+	for name, tc := range map[string]struct {
+		method  string
+		first   httpmock.Responder // then last
+		last    httpmock.Responder
+		family  *Family // nil: answers parsed as ParseCommonError does
+		unknown bool
+	}{
+		"answer lost":                 {http.MethodDelete, httpmock.NewErrorResponder(errReset), notFound, nil, true},
+		"gateway timeout":             {http.MethodDelete, httpmock.NewStringResponder(504, "gateway timeout"), notFound, nil, true},
+		"not found in a 200":          {http.MethodDelete, httpmock.NewErrorResponder(errReset), httpmock.NewStringResponder(200, `{"unknown":true}`), &errorInSuccess, true},
+		"connection refused":          {http.MethodDelete, httpmock.NewErrorResponder(errRefused), notFound, nil, false},
+		"503, not handled":            {http.MethodDelete, httpmock.NewStringResponder(503, "down"), notFound, nil, false},
+		"rate limited":                {http.MethodDelete, httpmock.NewStringResponder(429, "slow down"), notFound, nil, false},
+		"first attempt":               {http.MethodDelete, notFound, notFound, nil, false},
+		"a read after an answer lost": {http.MethodGet, httpmock.NewErrorResponder(errReset), notFound, nil, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				respond := sequence(tc.first, tc.last)
+				c, calls := mockClient(t, respond)
+				if tc.family != nil {
+					c, calls = familyClient(t, *tc.family, StaticToken("tok"), respond)
+				}
+				err := c.Do(t.Context(), &Request{Method: tc.method, Path: "/users/5"}, nil)
+				require.ErrorIs(t, err, usersdk.ErrNotFound)
+				assert.Equal(t, tc.unknown, errors.Is(err, usersdk.ErrOutcomeUnknown))
+				var apiErr *usersdk.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tc.unknown, strings.HasSuffix(err.Error(), "; the write may have taken effect"), err.Error())
+				attempts := int32(2)
+				if name == "first attempt" {
+					attempts = 1 // a 404 is not retried
+				}
+				assert.Equal(t, attempts, calls.Load())
+			})
+		})
+	}
+}
+
 func TestWriteThatNeverLeftIsNotUnknown(t *testing.T) {
 	done, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -19,9 +19,10 @@ func startAccountuser(t *testing.T, cfg config) *harness {
 		accountuser.WithBasicAuth(user, pass), accountuser.WithRetry(cfg.retryMax, 0, 0)},
 		accountuser.WithMaxResponseBytes, accountuser.WithLogger, accountuser.WithHTTPClient)...)
 	return withUsers(&harness{
-		fake: srv,
-		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.UserID)) },
-		list: func(ctx context.Context) error { return errOf(c.ListByAccount(ctx, account)) },
+		fake:   srv,
+		get:    func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.UserID)) },
+		remove: func(ctx context.Context) error { return c.Delete(ctx, seeded.UserID) },
+		list:   func(ctx context.Context) error { return errOf(c.ListByAccount(ctx, account)) },
 		create: func(ctx context.Context, key string) error {
 			return errOf(c.Create(ctx, &accountuser.CreateRequest{ContactName: key, EmailAddress: key + "@example.com",
 				DefaultAccountID: account, Username: key, Password: createPassword}))

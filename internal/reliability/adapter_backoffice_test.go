@@ -20,9 +20,10 @@ func startBackoffice(t *testing.T, cfg config) *harness {
 		backoffice.WithMaxResponseBytes, backoffice.WithLogger, backoffice.WithHTTPClient)...)
 	email := func(key string) string { return key + "@example.com" }
 	return withUsers(&harness{
-		fake: srv,
-		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
-		list: func(ctx context.Context) error { return errOf(c.List(ctx, backoffice.ListOptions{})) },
+		fake:   srv,
+		get:    func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
+		list:   func(ctx context.Context) error { return errOf(c.List(ctx, backoffice.ListOptions{})) },
+		remove: func(ctx context.Context) error { return c.Delete(ctx, seeded.ID) },
 		create: func(ctx context.Context, key string) error {
 			return errOf(c.Create(ctx, &backoffice.CreateRequest{Name: key, Email: email(key), Password: createPassword, Active: true, Groups: []int64{1}}))
 		},

@@ -19,9 +19,10 @@ func startIotuser(t *testing.T, cfg config) *harness {
 		iotuser.WithRetry(cfg.retryMax, 0, 0)},
 		iotuser.WithMaxResponseBytes, iotuser.WithLogger, iotuser.WithHTTPClient)...)
 	return withUsers(&harness{
-		fake: srv,
-		get:  func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
-		list: func(ctx context.Context) error { return errOf(c.List(ctx, iotuser.ListOptions{Take: 50})) },
+		fake:   srv,
+		get:    func(ctx context.Context) error { return errOf(c.Get(ctx, seeded.ID)) },
+		remove: func(ctx context.Context) error { return c.Delete(ctx, seeded.ID) },
+		list:   func(ctx context.Context) error { return errOf(c.List(ctx, iotuser.ListOptions{Take: 50})) },
 		create: func(ctx context.Context, key string) error {
 			return errOf(c.Create(ctx, &iotuser.CreateRequest{Login: key, Role: iotuser.Ptr(iotuser.RoleClient), Password: createPassword}))
 		},

@@ -16,6 +16,7 @@ type telphinUsers[U, C, L any] interface {
 	Get(ctx context.Context, parent string, id int64) (*U, error)
 	List(ctx context.Context, parent string, opts L) ([]U, error)
 	Create(ctx context.Context, parent string, req *C) (*U, error)
+	Delete(ctx context.Context, parent string, id int64) error
 }
 
 // telphinHarness is the harness of one Telphin package's client c on srv: it reads the
@@ -28,6 +29,7 @@ func telphinHarness[U, C, L any](srv *clientusertest.Server, c telphinUsers[U, C
 	return withUsers(&harness{
 		fake:        srv,
 		get:         func(ctx context.Context) error { return errOf(c.Get(ctx, me, seeded)) },
+		remove:      func(ctx context.Context) error { return c.Delete(ctx, me, seeded) },
 		list:        func(ctx context.Context) error { return errOf(c.List(ctx, me, all)) },
 		create:      func(ctx context.Context, key string) error { return errOf(c.Create(ctx, me, create(key))) },
 		expireToken: srv.ExpireTokens,

@@ -54,6 +54,8 @@ func list(ctx context.Context, h *harness) error { return h.list(ctx) }
 
 func create(ctx context.Context, h *harness) error { return h.create(ctx, "fault-user") }
 
+func remove(ctx context.Context, h *harness) error { return h.remove(ctx) }
+
 var faults = []fault{
 	{name: "truncated JSON", setup: func(h *harness) {
 		h.fake.Inject(1, fakeserver.Fault{Status: 200, Body: `{"id":1,"na`})
@@ -93,6 +95,21 @@ var faults = []fault{
 	{name: "reset after the write was handled", setup: func(h *harness) {
 		h.fake.Inject(1, fakeserver.Fault{DropAfterHandling: true, Method: http.MethodPost})
 	}, call: create, check: func(t *testing.T, err error) { assert.ErrorIs(t, err, usersdk.ErrOutcomeUnknown) }},
+	{name: "reset after the delete was handled", setup: func(h *harness) {
+		h.fake.Inject(1, fakeserver.Fault{DropAfterHandling: true, Method: http.MethodDelete})
+	}, call: remove, check: func(t *testing.T, err error) {
+		assert.ErrorIs(t, err, usersdk.ErrNotFound, "the retry finds the user gone")
+		assert.ErrorIs(t, err, usersdk.ErrOutcomeUnknown, "and this call may be what deleted it")
+	}},
+	{name: "delete of a user already gone", setup: func(*harness) {}, call: func(ctx context.Context, h *harness) error {
+		if err := h.remove(ctx); err != nil {
+			return err
+		}
+		return h.remove(ctx)
+	}, check: func(t *testing.T, err error) {
+		assert.ErrorIs(t, err, usersdk.ErrNotFound)
+		assert.NotErrorIs(t, err, usersdk.ErrOutcomeUnknown, "no attempt of this call can have deleted it")
+	}},
 	{name: "server stops answering", setup: func(h *harness) { h.fake.SetLatency(time.Hour) },
 		call: func(ctx context.Context, h *harness) error {
 			ctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)

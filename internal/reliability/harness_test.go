@@ -50,6 +50,8 @@ type harness struct {
 	get func(ctx context.Context) error
 	// list reads a list that holds at least one user.
 	list func(ctx context.Context) error
+	// remove deletes the user get reads.
+	remove func(ctx context.Context) error
 	// create creates a user whose unique key (login or e-mail) is derived from key.
 	create func(ctx context.Context, key string) error
 	// exists looks a user up by the unique key derived from key.
