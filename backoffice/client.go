@@ -4,6 +4,7 @@ package backoffice
 
 import (
 	"errors"
+	"fmt"
 
 	"golang.org/x/oauth2"
 
@@ -37,14 +38,10 @@ func New(opts ...Option) (*Client, error) {
 // control character (the line break of a token read from a file, say) cannot be sent in
 // a header: New refuses it with a *ValidationError.
 func WithToken(token string) Option {
-	return Option{func(s *core.Settings) error {
-		if token == "" {
-			return errors.New("backoffice: WithToken: empty token")
+	return Option{func(s *core.Settings) (err error) {
+		if s.Auth, err = core.StaticTokenFor("WithToken", token); err != nil {
+			return fmt.Errorf("backoffice: %w", err)
 		}
-		if err := core.CheckTokenOption("WithToken", "the token", token); err != nil {
-			return err
-		}
-		s.Auth = core.StaticToken(token)
 		return nil
 	}}
 }

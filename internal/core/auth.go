@@ -48,6 +48,18 @@ func CheckTokenOption(option, what, token string) error {
 	return nil
 }
 
+// StaticTokenFor is the Authenticator for a fixed token given to option, after the checks
+// every such option makes: a token, and one that a header can carry.
+func StaticTokenFor(option, token string) (Authenticator, error) {
+	if token == "" {
+		return nil, errors.New(option + ": empty token")
+	}
+	if err := CheckTokenOption(option, "the token", token); err != nil {
+		return nil, err
+	}
+	return StaticToken(token), nil
+}
+
 // StaticToken returns an Authenticator that sends a fixed bearer token.
 func StaticToken(token string) Authenticator {
 	return &staticToken{token: token, header: []string{"Bearer " + token}}

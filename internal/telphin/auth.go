@@ -68,14 +68,10 @@ func WithTokenSource(ts oauth2.TokenSource) core.Option {
 
 // WithToken authenticates with a fixed bearer token.
 func WithToken(token string) core.Option {
-	return core.FamilyOption("WithToken", func(s *core.Settings, f *settings) error {
-		if token == "" {
-			return errors.New("WithToken: empty token")
-		}
-		if err := core.CheckTokenOption("WithToken", "the token", token); err != nil {
+	return core.FamilyOption("WithToken", func(s *core.Settings, f *settings) (err error) {
+		if s.Auth, err = core.StaticTokenFor("WithToken", token); err != nil {
 			return err
 		}
-		s.Auth = core.StaticToken(token)
 		*f = settings{token: token}
 		return nil
 	})
