@@ -47,6 +47,9 @@ type Request struct {
 	// sent is how many times the last round trip sent the request, for the errors built
 	// once its answer is read. A Request is built per call: two calls must not share one.
 	sent int
+	// mayHaveApplied carries the attempt's mayHaveApplied from one round trip to the
+	// next, after a credential refresh: the flag belongs to the call.
+	mayHaveApplied bool
 }
 
 // Repeat says whether a request may be sent again after a failure that may have reached
@@ -240,7 +243,7 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 	refresher, _ := c.auth.(Refresher)
 	for refreshed := false; ; refreshed = true {
 		resp, a, err := c.roundTrip(ctx, r, target, body)
-		r.sent = a.count
+		r.sent, r.mayHaveApplied = a.count, a.mayHaveApplied
 		if capture := usersdk.ResponseFrom(ctx); capture != nil {
 			fillResponse(capture, resp, a)
 		}
@@ -276,13 +279,14 @@ func (c *Client) send(ctx context.Context, r *Request) (resp *http.Response, rea
 
 // redirected is the error for a 3xx answer that was not followed (one that would have
 // turned a write into a GET, see retryHTTPClient): err, the answer's error, with where it
-// pointed. A 303 says the server processed the request, so for one that is not safe to
-// repeat the error matches ErrOutcomeUnknown.
+// pointed. A 303 says the server processed the request, and so does a 301 or 302 from a
+// server that redirects after a POST (the Post/Redirect/Get pattern), so for a request
+// that is not safe to repeat the error matches ErrOutcomeUnknown.
 func (c *Client) redirected(r *Request, resp *http.Response, err error) error {
 	if to := redirectTarget(resp); to != "" {
 		err = fmt.Errorf("%w (redirect to %s not followed)", err, to)
 	}
-	if resp.StatusCode == http.StatusSeeOther && !r.idempotent() {
+	if !r.idempotent() {
 		return c.OutcomeUnknown(r, err)
 	}
 	return err
@@ -327,7 +331,8 @@ func fillResponse(dst *usersdk.Response, resp *http.Response, a *attempt) {
 
 // roundTrip makes one call through go-retryablehttp with this client's policy.
 func (c *Client) roundTrip(ctx context.Context, r *Request, target string, body []byte) (*http.Response, *attempt, error) {
-	a := &attempt{Context: ctx, c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target, secrets: r.Secrets}
+	a := &attempt{Context: ctx, c: c, method: r.Method, idempotent: r.idempotent(), noAuth: r.NoAuth, url: target,
+		secrets: r.Secrets, mayHaveApplied: r.mayHaveApplied}
 	if err := ctx.Err(); err != nil {
 		// Nothing was sent: not an unknown outcome, even for a write.
 		return nil, a, c.transportError(ctx, a, err)

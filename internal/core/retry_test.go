@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	usersdk "github.com/usersdk/usersdk-go"
+	"golang.org/x/oauth2"
 )
 
 func TestRetryMatrix(t *testing.T) {
@@ -92,55 +93,59 @@ func TestWriteThatMayHaveArrivedIsSentOnceAndReportedUnknown(t *testing.T) {
 	}
 }
 
-// A write that surely never left is a *RequestError, not an unknown outcome.
 // A DELETE retried after an attempt that may have deleted the object (its answer lost,
 // or a gateway's) and then answered "not found" may have been deleted by this very call:
 // the error matches ErrOutcomeUnknown as well as ErrNotFound. When no earlier attempt can
 // have taken effect, or for a read, "not found" is just that.
 func TestDeleteNotFoundAfterAnAttemptThatMayHaveAppliedIsUnknown(t *testing.T) {
 	notFound := httpmock.NewStringResponder(404, `{"message":"no such user"}`)
+	reset := httpmock.NewErrorResponder(errReset)
 	// errorInSuccess says "not found" with a 200, as Revive does.
 	errorInSuccess := Family{Name: "test", ErrorInSuccess: func(b []byte) bool { return string(b) == `{"unknown":true}` },
 		ParseError: func(e *usersdk.APIError) bool { AlsoMatches(e, usersdk.ErrNotFound); return true }}
 	for name, tc := range map[string]struct {
 		method  string
-		first   httpmock.Responder // then last
-		last    httpmock.Responder
-		family  *Family // nil: answers parsed as ParseCommonError does
+		answers []httpmock.Responder // in turn, one an attempt
+		family  *Family              // nil: answers parsed as ParseCommonError does
+		refresh bool                 // a token cache that renews after a 401
 		unknown bool
 	}{
-		"answer lost":                 {http.MethodDelete, httpmock.NewErrorResponder(errReset), notFound, nil, true},
-		"gateway timeout":             {http.MethodDelete, httpmock.NewStringResponder(504, "gateway timeout"), notFound, nil, true},
-		"not found in a 200":          {http.MethodDelete, httpmock.NewErrorResponder(errReset), httpmock.NewStringResponder(200, `{"unknown":true}`), &errorInSuccess, true},
-		"connection refused":          {http.MethodDelete, httpmock.NewErrorResponder(errRefused), notFound, nil, false},
-		"503, not handled":            {http.MethodDelete, httpmock.NewStringResponder(503, "down"), notFound, nil, false},
-		"rate limited":                {http.MethodDelete, httpmock.NewStringResponder(429, "slow down"), notFound, nil, false},
-		"first attempt":               {http.MethodDelete, notFound, notFound, nil, false},
-		"a read after an answer lost": {http.MethodGet, httpmock.NewErrorResponder(errReset), notFound, nil, false},
+		"answer lost":                 {http.MethodDelete, []httpmock.Responder{reset, notFound}, nil, false, true},
+		"gateway timeout":             {http.MethodDelete, []httpmock.Responder{httpmock.NewStringResponder(504, "gateway timeout"), notFound}, nil, false, true},
+		"not found in a 200":          {http.MethodDelete, []httpmock.Responder{reset, httpmock.NewStringResponder(200, `{"unknown":true}`)}, &errorInSuccess, false, true},
+		"answer lost, then a refresh": {http.MethodDelete, []httpmock.Responder{reset, httpmock.NewStringResponder(401, `{"message":"token expired"}`), notFound}, nil, true, true},
+		"connection refused":          {http.MethodDelete, []httpmock.Responder{httpmock.NewErrorResponder(errRefused), notFound}, nil, false, false},
+		"503, not handled":            {http.MethodDelete, []httpmock.Responder{httpmock.NewStringResponder(503, "down"), notFound}, nil, false, false},
+		"rate limited":                {http.MethodDelete, []httpmock.Responder{httpmock.NewStringResponder(429, "slow down"), notFound}, nil, false, false},
+		"first attempt":               {http.MethodDelete, []httpmock.Responder{notFound}, nil, false, false},
+		"a read after an answer lost": {http.MethodGet, []httpmock.Responder{reset, notFound}, nil, false, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				respond := sequence(tc.first, tc.last)
-				c, calls := mockClient(t, respond)
+				family, auth := Family{Name: "test", ParseError: ParseCommonError}, Authenticator(StaticToken("tok"))
 				if tc.family != nil {
-					c, calls = familyClient(t, *tc.family, StaticToken("tok"), respond)
+					family = *tc.family
 				}
+				if tc.refresh {
+					var n atomic.Int32
+					auth = NewTokenCache(0, func(context.Context) (*oauth2.Token, error) {
+						return &oauth2.Token{AccessToken: fmt.Sprint("t", n.Add(1))}, nil
+					})
+				}
+				c, calls := familyClient(t, family, auth, sequence(tc.answers...))
 				err := c.Do(t.Context(), &Request{Method: tc.method, Path: "/users/5"}, nil)
 				require.ErrorIs(t, err, usersdk.ErrNotFound)
 				assert.Equal(t, tc.unknown, errors.Is(err, usersdk.ErrOutcomeUnknown))
 				var apiErr *usersdk.APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, tc.unknown, strings.HasSuffix(err.Error(), "; the write may have taken effect"), err.Error())
-				attempts := int32(2)
-				if name == "first attempt" {
-					attempts = 1 // a 404 is not retried
-				}
-				assert.Equal(t, attempts, calls.Load())
+				assert.Equal(t, int32(len(tc.answers)), calls.Load()) // a 404 is not retried
 			})
 		})
 	}
 }
 
+// A write that surely never left is a *RequestError, not an unknown outcome.
 func TestWriteThatNeverLeftIsNotUnknown(t *testing.T) {
 	done, cancel := context.WithCancel(context.Background())
 	cancel()
