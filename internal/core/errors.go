@@ -155,8 +155,13 @@ func spellings(secret string) []string {
 		out = append(out, q)
 	}
 	if j, err := json.Marshal(secret); err == nil {
-		if inner := string(j[1 : len(j)-1]); inner != secret {
+		inner := string(j[1 : len(j)-1])
+		if inner != secret {
 			out = append(out, inner)
+		}
+		// PHP's json_encode escapes every slash, which base64 tokens may hold.
+		if slashed := strings.ReplaceAll(inner, "/", `\/`); slashed != inner {
+			out = append(out, slashed)
 		}
 	}
 	return out

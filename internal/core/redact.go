@@ -222,13 +222,17 @@ func appendSecretValues(out []string, v any, secret bool) []string {
 	return out
 }
 
-// replaceWhole replaces with [Redacted] each occurrence of secret in s that is not part
-// of a longer word: an end of secret that is a letter or digit must not touch another.
-// A short secret (a test's token "tok") thus leaves words that contain it ("token")
-// alone, while an echo of it, quoted or after "Bearer ", is replaced.
+// replaceWhole replaces with [Redacted] each occurrence of secret in s. A secret shorter
+// than wholeWordBelow (a test's token "tok") is replaced only where it is not part of a
+// longer word, so that the words containing it ("token") stay readable; an escape before
+// it (\n, \u00e9, %20) is not a word. A longer secret is replaced wherever it stands:
+// the words it could be part of are too rare to be worth a leak.
 func replaceWhole(s, secret string) string {
 	if secret == "" || !strings.Contains(s, secret) {
 		return s
+	}
+	if len(secret) >= wholeWordBelow {
+		return strings.ReplaceAll(s, secret, Redacted)
 	}
 	var b strings.Builder
 	done := 0 // s[:done] is written
@@ -254,10 +258,21 @@ func replaceWhole(s, secret string) string {
 	return b.String()
 }
 
+// wholeWordBelow is the length under which replaceWhole replaces only whole words.
+const wholeWordBelow = 8
+
 // joins reports whether s[i] (if there is one) continues a word that the secret's
-// character edge ends.
+// character edge ends. The last character of an escape before the secret does not.
 func joins(s string, i int, edge byte) bool {
-	return i >= 0 && i < len(s) && isWordByte(edge) && isWordByte(s[i])
+	return i >= 0 && i < len(s) && isWordByte(edge) && isWordByte(s[i]) && !endsEscape(s, i)
+}
+
+// endsEscape reports whether s[i] ends a JSON escape (\n, \u00e9) or a percent escape
+// (%3D).
+func endsEscape(s string, i int) bool {
+	return i >= 1 && s[i-1] == '\\' ||
+		i >= 5 && s[i-5] == '\\' && s[i-4] == 'u' ||
+		i >= 2 && s[i-2] == '%'
 }
 
 func isWordByte(c byte) bool {

@@ -91,7 +91,9 @@ func TestEchoedSecretIsRedactedInEverySpelling(t *testing.T) {
 	c, _ := mockClient(t, func(req *http.Request) (*http.Response, error) {
 		sent, _ := io.ReadAll(req.Body)
 		quoted, _ := json.Marshal(secret)
-		body := fmt.Sprintf(`{"message":"refused %s","code":%s,"echo":%q}`, sent, quoted, sent)
+		// The last member is the secret as PHP's json_encode writes it, slashes escaped.
+		slashed := strings.ReplaceAll(string(quoted), "/", `\/`)
+		body := fmt.Sprintf(`{"message":"refused %s","code":%s,"echo":%q,"php":%s}`, sent, quoted, sent, slashed)
 		return httpmock.NewStringResponse(http.StatusBadRequest, body), nil
 	})
 	err := c.Do(context.Background(), &Request{Method: http.MethodPost, Path: "/token", NoAuth: true,
@@ -99,7 +101,7 @@ func TestEchoedSecretIsRedactedInEverySpelling(t *testing.T) {
 	var apiErr *usersdk.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Contains(t, apiErr.Message, "refused", "the rest of the message is kept")
-	for _, s := range []string{secret, `ab%2Bc%2Fd%3D%3C%26%22x`, `ab+c/d=\u003c\u0026\"x`} {
+	for _, s := range []string{secret, `ab%2Bc%2Fd%3D%3C%26%22x`, `ab+c/d=\u003c\u0026\"x`, `ab+c\/d=\u003c\u0026\"x`} {
 		for _, text := range []string{err.Error(), apiErr.Message, apiErr.Code, string(apiErr.Body)} {
 			assert.NotContains(t, text, s)
 		}
@@ -149,9 +151,13 @@ func TestEchoedRequestSecretsAreRedacted(t *testing.T) {
 	}
 }
 
-func TestReplaceWholeLeavesLongerWords(t *testing.T) {
+func TestReplaceWhole(t *testing.T) {
 	for _, tc := range []struct{ s, secret, want string }{
 		{"bad token tok", "tok", "bad token [REDACTED]"},
+		{`bad token:\ntok`, "tok", `bad token:\n[REDACTED]`},
+		{`pw\ttok and \u00e9tok`, "tok", `pw\t[REDACTED] and \u00e9[REDACTED]`},
+		{"Authorization=Bearer%20tok", "tok", "Authorization=Bearer%20[REDACTED]"},
+		{"xS3cret-passy, S3cret-pass", "S3cret-pass", "x[REDACTED]y, [REDACTED]"},
 		{`"tok","tokens":"tok"`, "tok", `"[REDACTED]","tokens":"[REDACTED]"`},
 		{"tok", "tok", "[REDACTED]"},
 		{"atok tokb tok_c", "tok", "atok tokb [REDACTED]_c"},
