@@ -166,7 +166,7 @@ func FuzzErrorBody(f *testing.F) {
 	errs := fuzzkit.Errors{Answer: a, Vendor: fuzzReviveObject, Extra: fuzzReviveRules}
 	get := fuzzkit.Op{Name: "Get", Call: func(ctx context.Context) (any, error) { return c.Get(ctx, 7) }}
 	create := fuzzkit.Op{Name: "Create", Write: true, Call: func(ctx context.Context) (any, error) {
-		return c.Create(ctx, &CreateRequest{ContactName: "c", EmailAddress: "e@x.test", DefaultAccountID: 2, Username: "u", Password: "p"})
+		return c.Create(ctx, &CreateRequest{ContactName: "c", EmailAddress: "e@x.test", DefaultAccountID: 2, Username: "u", Password: "fuzz-Password-1"})
 	}}
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
 		errs.Check(t, code, html, body, get, create)

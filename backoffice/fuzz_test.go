@@ -113,7 +113,7 @@ func FuzzErrorBody(f *testing.F) {
 	errs := fuzzkit.Errors{Answer: a}
 	get := fuzzkit.Op{Name: "Get", Call: func(ctx context.Context) (any, error) { return c.Get(ctx, 7) }}
 	create := fuzzkit.Op{Name: "Create", Write: true, Call: func(ctx context.Context) (any, error) {
-		return c.Create(ctx, &backoffice.CreateRequest{Name: "n", Email: "e@x.test", Password: "p", Groups: []int64{1}})
+		return c.Create(ctx, &backoffice.CreateRequest{Name: "n", Email: "e@x.test", Password: "fuzz-Password-1", Groups: []int64{1}})
 	}}
 	f.Fuzz(func(t *testing.T, code uint16, html bool, body []byte) {
 		errs.Check(t, code, html, body, get, create)

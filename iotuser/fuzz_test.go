@@ -85,7 +85,7 @@ func FuzzErrorBody(f *testing.F) {
 		c := fuzzClient(t, a)
 		get := fuzzkit.Op{Name: "Get", Call: func(ctx context.Context) (any, error) { return c.Get(ctx, 7) }}
 		create := fuzzkit.Op{Name: "Create", Write: true, Call: func(ctx context.Context) (any, error) {
-			return c.Create(ctx, &iotuser.CreateRequest{Login: "l", Password: "secret1", Role: iotuser.Ptr(iotuser.RoleClient)})
+			return c.Create(ctx, &iotuser.CreateRequest{Login: "l", Password: "fuzz-Password-1", Role: iotuser.Ptr(iotuser.RoleClient)})
 		}}
 		errs := fuzzkit.Errors{Answer: a, Vendor: fuzzDeviceHiveError, EndsSession401: true, Extra: fuzzAlreadyExists}
 		errs.Check(t, code, html, body, get, create)
