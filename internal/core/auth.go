@@ -26,10 +26,10 @@ type Refresher interface {
 	Refresh(ctx context.Context, rejected string) error
 }
 
-// CheckToken refuses a token that no Authorization header can carry: one that contains a
-// control character, such as the line break a token read from a file keeps. net/http
-// refuses such a header value, so every request would fail without being sent. The error
-// names the position and the character, never the token.
+// CheckToken refuses a token that contains a control character, such as the line break a
+// token read from a file keeps. net/http refuses a header value with a line break, so
+// every request would fail without being sent; a tab it would send, but no token holds
+// one. The error names the position and the character, never the token.
 func CheckToken(token string) error {
 	for i := 0; i < len(token); i++ {
 		if c := token[i]; c < ' ' || c == 0x7f {
