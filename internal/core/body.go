@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -76,11 +77,87 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		closeRead(resp)
 		return b, nil
 	}
+	s := settle(resp.Body)
+	resp.Body = s
 	b, err := io.ReadAll(c.limit(resp))
+	s.stop()
 	if err == nil {
 		closeRead(resp)
 	}
 	return b, err
+}
+
+// settled reads a body of unknown length that is read whole. Once what it has read
+// holds a complete JSON object or array, it waits for the rest of the body (a chunked
+// body's last chunk, say) for drainWait at most, then ends it as if it had ended: the
+// end of the answer is known, and a server that stalls after it must not hold the call.
+// A body that does not open with an object or an array is read to its end.
+type settled struct {
+	io.ReadCloser
+	scan  jsonEnd
+	timer *time.Timer
+	cut   atomic.Bool // the timer closed the body
+}
+
+func settle(body io.ReadCloser) *settled { return &settled{ReadCloser: body} }
+
+func (s *settled) Read(p []byte) (int, error) {
+	n, err := s.ReadCloser.Read(p)
+	if s.timer == nil && err == nil && s.scan.feed(p[:n]) {
+		s.timer = time.AfterFunc(drainWait, func() {
+			s.cut.Store(true)
+			_ = s.ReadCloser.Close() // unblocks a pending Read
+		})
+	}
+	if err != nil && err != io.EOF && s.cut.Load() {
+		return n, io.EOF
+	}
+	return n, err
+}
+
+// stop disarms the timer once the body is read.
+func (s *settled) stop() {
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+}
+
+// jsonEnd finds where the JSON object or array a body opens with ends.
+type jsonEnd struct {
+	depth                  int
+	opened, inString, esc  bool
+	done, notObjectOrArray bool
+}
+
+// feed scans b and reports whether the value has ended.
+func (j *jsonEnd) feed(b []byte) bool {
+	for _, c := range b {
+		if j.done || j.notObjectOrArray {
+			break
+		}
+		switch {
+		case j.inString:
+			switch {
+			case j.esc:
+				j.esc = false
+			case c == '\\':
+				j.esc = true
+			case c == '"':
+				j.inString = false
+			}
+		case c == '{' || c == '[':
+			j.depth++
+			j.opened = true
+		case !j.opened:
+			j.notObjectOrArray = c != ' ' && c != '\t' && c != '\r' && c != '\n'
+		case c == '"':
+			j.inString = true
+		case c == '}' || c == ']':
+			j.depth--
+			j.done = j.depth == 0
+		}
+	}
+	return j.done
 }
 
 // limit bounds a body at the client's limit; reading past it fails with an

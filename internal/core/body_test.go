@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -104,10 +105,10 @@ func TestResultsOutliveThePooledBody(t *testing.T) {
 	}
 }
 
-// stallingTransport answers each request over an in-memory connection with a chunked body
-// that holds answer whole but never ends, as a stalled proxy would: reading past the
-// answer blocks until the client drops the connection.
-func stallingTransport(answer string) *http.Transport {
+// stallingTransport answers each request over an in-memory connection with status and a
+// chunked body that holds answer whole but never ends, as a stalled proxy would: reading
+// past the answer blocks until the client drops the connection.
+func stallingTransport(status int, answer string) *http.Transport {
 	return &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
 		srv, cli := net.Pipe()
 		go func() {
@@ -118,47 +119,105 @@ func stallingTransport(answer string) *http.Transport {
 				return
 			}
 			_, _ = io.Copy(io.Discard, req.Body)
-			fmt.Fprintf(srv, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", len(answer), answer)
+			fmt.Fprintf(srv, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n",
+				status, http.StatusText(status), len(answer), answer)
 			_, _ = br.ReadByte() // no last chunk: wait until the client drops the connection
 		}()
 		return cli, nil
 	}}
 }
 
-// An answer already decoded is not held hostage by the rest of its body: with a context
-// without deadline, a server that stalls after the answer is waited for drainWait, then
-// its connection is dropped. (A token fetch would otherwise fail every caller waiting.)
+// rawUser decodes itself from the body whole, as backoffice's User does.
+type rawUser struct{ ID int }
+
+func (u *rawUser) DecodeRaw(b []byte) error { return json.Unmarshal(b, u) }
+
+// An answer whose end is known is not held hostage by the rest of its body: with a
+// context without deadline, a server that stalls after the answer is waited for
+// drainWait, then its connection is dropped. (A token fetch would otherwise fail every
+// caller waiting.) This holds for answers decoded as they stream in and for bodies read
+// whole: raw results, a family that reads every 2xx ahead, error answers.
 func TestStalledBodyAfterTheAnswerDoesNotHoldTheCall(t *testing.T) {
+	user := func(ctx context.Context, c *Client, out any, id func() int) error {
+		err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/u"}, out)
+		if err == nil && id() != 7 {
+			return fmt.Errorf("decoded %+v", out)
+		}
+		return err
+	}
 	for name, tt := range map[string]struct {
+		status int
 		answer string
+		family *Family // nil: the default test family
 		call   func(context.Context, *Client) error
 	}{
-		"decoded": {`{"id":7}`, func(ctx context.Context, c *Client) error {
+		"decoded": {200, `{"id":7}`, nil, func(ctx context.Context, c *Client) error {
 			var out struct{ ID int }
-			err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/u"}, &out)
-			if err == nil && out.ID != 7 {
-				return fmt.Errorf("decoded %+v", out)
-			}
-			return err
+			return user(ctx, c, &out, func() int { return out.ID })
 		}},
-		"not wanted": {`{"id":7}`, func(ctx context.Context, c *Client) error {
+		"not wanted": {200, `{"id":7}`, nil, func(ctx context.Context, c *Client) error {
 			return c.Do(ctx, &Request{Method: http.MethodDelete, Path: "/u"}, nil)
 		}},
-		"list": {`[{"id":7}]`, func(ctx context.Context, c *Client) error {
+		"list": {200, `[{"id":7}]`, nil, func(ctx context.Context, c *Client) error {
 			items, err := List[map[string]int](ctx, c, &Request{Method: http.MethodGet, Path: "/u"})
 			if err == nil && len(items) != 1 {
 				return fmt.Errorf("listed %v", items)
 			}
 			return err
 		}},
+		"decodes itself": {200, `{"id":7,"note":"a \"}\" in a string"}`, nil, func(ctx context.Context, c *Client) error {
+			var out rawUser
+			return user(ctx, c, &out, func() int { return out.ID })
+		}},
+		"raw bytes": {200, `{"id":7}`, nil, func(ctx context.Context, c *Client) error {
+			var out []byte
+			return user(ctx, c, &out, func() int { return len(out) - 1 })
+		}},
+		"read ahead": {200, `{"id":7}`, &Family{Name: "test", ErrorInSuccess: func([]byte) bool { return false }}, func(ctx context.Context, c *Client) error {
+			var out struct{ ID int }
+			return user(ctx, c, &out, func() int { return out.ID })
+		}},
+		"error answer": {400, `{"message":"bad"}`, nil, func(ctx context.Context, c *Client) error {
+			var apiErr *usersdk.APIError
+			if err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/u"}, nil); !errors.As(err, &apiErr) || apiErr.Message != "bad" {
+				return fmt.Errorf("want the 400 with its message, got %v", err)
+			}
+			return nil
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				c := serverClient(t, "http://127.0.0.1", WithHTTPClient(&http.Client{Transport: stallingTransport(tt.answer)}))
+				c := serverClient(t, "http://127.0.0.1", WithHTTPClient(&http.Client{Transport: stallingTransport(tt.status, tt.answer)}))
+				if tt.family != nil {
+					c.family = *tt.family
+				}
 				start := time.Now()
 				require.NoError(t, tt.call(context.Background(), c))
 				assert.Equal(t, drainWait, time.Since(start))
 			})
 		})
+	}
+}
+
+func TestJSONEndFindsTheEndOfAnObjectOrArray(t *testing.T) {
+	for _, tc := range []struct {
+		chunks []string
+		done   bool
+	}{
+		{[]string{`{"id":7}`}, true},
+		{[]string{" \n[1,", `[2,{"a":"]}"}]`, "]"}, true},
+		{[]string{`{"a":"\"}`, `\\"}`}, true}, // the string holds "} and a backslash
+		{[]string{`{"a":{"b":1}`}, false},
+		{[]string{`{"a":"}`}, false},
+		{[]string{`"x"`, `{}`}, false}, // not an object or an array: read to the end
+		{[]string{`7 {}`}, false},
+		{[]string{``}, false},
+	} {
+		var j jsonEnd
+		done := false
+		for _, c := range tc.chunks {
+			done = j.feed([]byte(c))
+		}
+		assert.Equal(t, tc.done, done, "%q", tc.chunks)
 	}
 }

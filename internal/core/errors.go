@@ -94,7 +94,13 @@ func (c *Client) transportError(ctx context.Context, a *attempt, err error) erro
 
 // apiError reads the (bounded) error body and lets the family parse it.
 func (c *Client) apiError(resp *http.Response, a *attempt) (e *usersdk.APIError, vendor bool) {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	r := io.Reader(resp.Body)
+	if resp.ContentLength < 0 {
+		s := settle(resp.Body)
+		defer s.stop()
+		r = s
+	}
+	body, _ := io.ReadAll(io.LimitReader(r, maxErrorBody))
 	drainClose(resp.Body)
 	return c.apiErrorFrom(resp, a, body)
 }
