@@ -77,7 +77,7 @@ func (k Kind[Cl, U, C, P, L, O]) FuzzListBody(f *testing.F) {
 // errorOps are a package's Get (a read) and Create (a write), for FuzzErrorBody.
 func (k Kind[Cl, U, C, P, L, O]) errorOps(f *testing.F, a *fuzzkit.Answer) []fuzzkit.Op {
 	c := k.fuzzClient(f, a)
-	create := k.newUser(f, "l", "p")
+	create := k.newUser(f, "l", "fuzz-Password-1")
 	return []fuzzkit.Op{
 		{Name: k.Name + " Get", Call: func(ctx context.Context) (any, error) { return c.Get(ctx, me, 7) }},
 		{Name: k.Name + " Create", Write: true, Call: func(ctx context.Context) (any, error) { return c.Create(ctx, me, create) }},
