@@ -11,8 +11,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	usersdk "github.com/usersdk/usersdk-go"
 )
@@ -154,23 +156,57 @@ func redactEchoes(e *usersdk.APIError, secrets []string) {
 }
 
 // spellings returns a secret as an answer that echoes the request may hold it: as it is,
-// form-encoded (a client secret with + / or = in a form) and escaped in a JSON string.
+// form-encoded (a client secret with + / or = in a form) and inside a JSON string, as Go,
+// PHP (json_encode: / escaped, non-ASCII as \u00fc) or Python (non-ASCII as \u00fc)
+// write it.
 func spellings(secret string) []string {
 	out := []string{secret}
-	if q := url.QueryEscape(secret); q != secret {
-		out = append(out, q)
+	add := func(s string) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
 	}
+	add(url.QueryEscape(secret))
 	if j, err := json.Marshal(secret); err == nil {
 		inner := string(j[1 : len(j)-1])
-		if inner != secret {
-			out = append(out, inner)
-		}
-		// PHP's json_encode escapes every slash, which base64 tokens may hold.
-		if slashed := strings.ReplaceAll(inner, "/", `\/`); slashed != inner {
-			out = append(out, slashed)
+		add(inner)
+		add(strings.ReplaceAll(inner, "/", `\/`))
+	}
+	for _, slash := range []bool{false, true} {
+		for _, ascii := range []bool{false, true} {
+			add(jsonString(secret, slash, ascii))
 		}
 	}
 	return out
+}
+
+// jsonString escapes s as the inside of a JSON string: quotes, backslashes and control
+// characters always; slashes when slash is set; every non-ASCII character as \uXXXX
+// (UTF-16) when ascii is set.
+func jsonString(s string, slash, ascii bool) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '/' && slash:
+			b.WriteString(`\/`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || ascii && r > 0x7e:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, `\u%04x`, u)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func looksJSON(ct string, body []byte) bool {

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Redacted is what a secret is printed as.
@@ -243,7 +245,7 @@ func replaceWhole(s, secret string) string {
 		}
 		i += from
 		end := i + len(secret)
-		if joins(s, i-1, secret[0]) || joins(s, end, secret[len(secret)-1]) {
+		if joins(s, i-1, secret[0], true) || joins(s, end, secret[len(secret)-1], false) {
 			from = i + 1
 			continue
 		}
@@ -262,17 +264,38 @@ func replaceWhole(s, secret string) string {
 const wholeWordBelow = 8
 
 // joins reports whether s[i] (if there is one) continues a word that the secret's
-// character edge ends. The last character of an escape before the secret does not.
-func joins(s string, i int, edge byte) bool {
-	return i >= 0 && i < len(s) && isWordByte(edge) && isWordByte(s[i]) && !endsEscape(s, i)
+// character edge ends. Before the secret, the end of an escape of something that is not
+// a letter or digit (\n, %20) does not; one of a letter (\u00dc, %41) does.
+func joins(s string, i int, edge byte, before bool) bool {
+	if i < 0 || i >= len(s) || !isWordByte(edge) || !isWordByte(s[i]) {
+		return false
+	}
+	if !before {
+		return true
+	}
+	if r, ok := escapedBefore(s, i); ok {
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	return true
 }
 
-// endsEscape reports whether s[i] ends a JSON escape (\n, \u00e9) or a percent escape
-// (%3D).
-func endsEscape(s string, i int) bool {
-	return i >= 1 && s[i-1] == '\\' ||
-		i >= 5 && s[i-5] == '\\' && s[i-4] == 'u' ||
-		i >= 2 && s[i-2] == '%'
+// escapedBefore returns what the escape that s[i] ends stands for: a JSON escape (\n,
+// \u00dc) or a percent escape (%3D).
+func escapedBefore(s string, i int) (rune, bool) {
+	switch {
+	case i >= 5 && s[i-5] == '\\' && s[i-4] == 'u':
+		if n, err := strconv.ParseUint(s[i-3:i+1], 16, 16); err == nil {
+			return rune(n), true
+		}
+	case i >= 2 && s[i-2] == '%':
+		if n, err := strconv.ParseUint(s[i-1:i+1], 16, 8); err == nil {
+			return rune(n), true
+		}
+	}
+	if i >= 1 && s[i-1] == '\\' {
+		return '\n', true // \n, \t, ...: a control character
+	}
+	return 0, false
 }
 
 func isWordByte(c byte) bool {

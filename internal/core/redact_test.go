@@ -155,7 +155,8 @@ func TestReplaceWhole(t *testing.T) {
 	for _, tc := range []struct{ s, secret, want string }{
 		{"bad token tok", "tok", "bad token [REDACTED]"},
 		{`bad token:\ntok`, "tok", `bad token:\n[REDACTED]`},
-		{`pw\ttok and \u00e9tok`, "tok", `pw\t[REDACTED] and \u00e9[REDACTED]`},
+		{`pw\ttok and \u0020tok`, "tok", `pw\t[REDACTED] and \u0020[REDACTED]`},
+		{`Benutzer \u00dcber, %41ber, %2Fber`, "ber", `Benutzer \u00dcber, %41ber, %2F[REDACTED]`}, // Ü and A are letters
 		{"Authorization=Bearer%20tok", "tok", "Authorization=Bearer%20[REDACTED]"},
 		{"xS3cret-passy, S3cret-pass", "S3cret-pass", "x[REDACTED]y, [REDACTED]"},
 		{`"tok","tokens":"tok"`, "tok", `"[REDACTED]","tokens":"[REDACTED]"`},
@@ -166,5 +167,20 @@ func TestReplaceWhole(t *testing.T) {
 		{"none here", "tok", "none here"},
 	} {
 		assert.Equal(t, tc.want, replaceWhole(tc.s, tc.secret), "%q in %q", tc.secret, tc.s)
+	}
+}
+
+// PHP's json_encode escapes / and writes non-ASCII as \u00fc, but leaves & < > alone;
+// Python's json.dumps writes non-ASCII as \u00fc too. An echo in either is redacted.
+func TestEchoInPHPAndPythonJSONIsRedacted(t *testing.T) {
+	for secret, echoed := range map[string]string{
+		`Tr0ub4dor&3/x`: `Tr0ub4dor&3\/x`,
+		`Grüße-2024!`:   `Gr\u00fc\u00dfe-2024!`,
+		`pässwörd/😀`:    `p\u00e4ssw\u00f6rd\/\ud83d\ude00`,
+	} {
+		e := &usersdk.APIError{Message: "bad " + echoed, Body: []byte(`{"message":"bad","echo":"` + echoed + `"}`)}
+		redactEchoes(e, []string{secret})
+		assert.Equal(t, "bad "+Redacted, e.Message, secret)
+		assert.NotContains(t, string(e.Body), echoed, secret)
 	}
 }
