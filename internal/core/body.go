@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,9 +89,10 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 }
 
 // settled reads a body of unknown length that is read whole. Once what it has read
-// holds a complete JSON object or array, it waits for the rest of the body (a chunked
-// body's last chunk, say) for drainWait at most, then ends it as if it had ended: the
-// end of the answer is known, and a server that stalls after it must not hold the call.
+// holds a complete JSON object or array, it waits for more of the body (a chunked body's
+// last chunk, say) for drainWait at most after each read that brought some, then ends it
+// as if it had ended: the end of the answer is known, and a server that stalls after it
+// must not hold the call, while one that keeps sending (JSON lines) is read to its end.
 // A body that does not open with an object or an array is read to its end.
 type settled struct {
 	io.ReadCloser
@@ -103,7 +105,10 @@ func settle(body io.ReadCloser) *settled { return &settled{ReadCloser: body} }
 
 func (s *settled) Read(p []byte) (int, error) {
 	n, err := s.ReadCloser.Read(p)
-	if s.timer == nil && err == nil && s.scan.feed(p[:n]) {
+	switch {
+	case s.timer != nil && n > 0:
+		s.timer.Reset(drainWait) // the body is still coming
+	case s.timer == nil && err == nil && s.scan.feed(p[:n]):
 		s.timer = time.AfterFunc(drainWait, func() {
 			s.cut.Store(true)
 			_ = s.ReadCloser.Close() // unblocks a pending Read
@@ -149,7 +154,8 @@ func (j *jsonEnd) feed(b []byte) bool {
 			j.depth++
 			j.opened = true
 		case !j.opened:
-			j.notObjectOrArray = c != ' ' && c != '\t' && c != '\r' && c != '\n'
+			// White space, or a byte of a UTF-8 byte order mark, may come first.
+			j.notObjectOrArray = strings.IndexByte(" \t\r\n\xef\xbb\xbf", c) < 0
 		case c == '"':
 			j.inString = true
 		case c == '}' || c == ']':

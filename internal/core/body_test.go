@@ -105,10 +105,9 @@ func TestResultsOutliveThePooledBody(t *testing.T) {
 	}
 }
 
-// stallingTransport answers each request over an in-memory connection with status and a
-// chunked body that holds answer whole but never ends, as a stalled proxy would: reading
-// past the answer blocks until the client drops the connection.
-func stallingTransport(status int, answer string) *http.Transport {
+// pipeTransport answers each request over an in-memory connection: answer writes the
+// answer once the request has been read.
+func pipeTransport(answer func(srv net.Conn, br *bufio.Reader)) *http.Transport {
 	return &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
 		srv, cli := net.Pipe()
 		go func() {
@@ -119,12 +118,21 @@ func stallingTransport(status int, answer string) *http.Transport {
 				return
 			}
 			_, _ = io.Copy(io.Discard, req.Body)
-			fmt.Fprintf(srv, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n",
-				status, http.StatusText(status), len(answer), answer)
-			_, _ = br.ReadByte() // no last chunk: wait until the client drops the connection
+			answer(srv, br)
 		}()
 		return cli, nil
 	}}
+}
+
+// stallingTransport answers with status and a chunked body that holds answer whole but
+// never ends, as a stalled proxy would: reading past the answer blocks until the client
+// drops the connection.
+func stallingTransport(status int, answer string) *http.Transport {
+	return pipeTransport(func(srv net.Conn, br *bufio.Reader) {
+		fmt.Fprintf(srv, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n",
+			status, http.StatusText(status), len(answer), answer)
+		_, _ = br.ReadByte() // no last chunk: wait until the client drops the connection
+	})
 }
 
 // rawUser decodes itself from the body whole, as backoffice's User does.
@@ -184,6 +192,13 @@ func TestStalledBodyAfterTheAnswerDoesNotHoldTheCall(t *testing.T) {
 			}
 			return nil
 		}},
+		"error answer after a byte order mark": {400, "\ufeff" + `{"message":"bad"}`, nil, func(ctx context.Context, c *Client) error {
+			var apiErr *usersdk.APIError
+			if err := c.Do(ctx, &Request{Method: http.MethodGet, Path: "/u"}, nil); !errors.As(err, &apiErr) || apiErr.StatusCode != 400 {
+				return fmt.Errorf("want the 400, got %v", err)
+			}
+			return nil
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -205,6 +220,7 @@ func TestJSONEndFindsTheEndOfAnObjectOrArray(t *testing.T) {
 		done   bool
 	}{
 		{[]string{`{"id":7}`}, true},
+		{[]string{"\xef\xbb\xbf", `{"id":7}`}, true}, // a byte order mark first
 		{[]string{" \n[1,", `[2,{"a":"]}"}]`, "]"}, true},
 		{[]string{`{"a":"\"}`, `\\"}`}, true}, // the string holds "} and a backslash
 		{[]string{`{"a":{"b":1}`}, false},
@@ -220,4 +236,29 @@ func TestJSONEndFindsTheEndOfAnObjectOrArray(t *testing.T) {
 		}
 		assert.Equal(t, tc.done, done, "%q", tc.chunks)
 	}
+}
+
+// tricklingTransport answers with a chunked body sent as chunks, one every gap, then
+// ends it properly.
+func tricklingTransport(gap time.Duration, chunks ...string) *http.Transport {
+	return pipeTransport(func(srv net.Conn, _ *bufio.Reader) {
+		fmt.Fprint(srv, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+		for _, c := range chunks {
+			fmt.Fprintf(srv, "%x\r\n%s\r\n", len(c), c)
+			time.Sleep(gap)
+		}
+		fmt.Fprint(srv, "0\r\n\r\n")
+	})
+}
+
+// A body that keeps coming after its first JSON value (JSON lines, a log) is read to its
+// end, however long it takes, as long as no pause reaches drainWait.
+func TestBodyStillComingIsReadWhole(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		lines := []string{`{"line":0}` + "\n", `{"line":1}` + "\n", `{"line":2}` + "\n"}
+		c := serverClient(t, "http://127.0.0.1", WithHTTPClient(&http.Client{Transport: tricklingTransport(drainWait*7/10, lines...)}))
+		var out []byte
+		require.NoError(t, c.Do(context.Background(), &Request{Method: http.MethodGet, Path: "/log"}, &out))
+		assert.Equal(t, strings.Join(lines, ""), string(out))
+	})
 }
