@@ -126,11 +126,8 @@ func (c *Client) Update(ctx context.Context, userID ID, req *UpdateRequest) (*Us
 // Delete removes a user (DELETE /usr/{userId}). Any 2xx answer is success, whatever its
 // body (the text {"OK"}, which is not JSON, for one), except Revive's error object, which
 // is an *APIError.
-//
-// When an attempt may have taken effect without its answer arriving (the connection
-// dropped, or a gateway answered 502 or 504), the Delete is retried; if a retry is
-// answered "not found", the error matches ErrOutcomeUnknown as well as ErrNotFound: the
-// user is gone, and this call may be what deleted it.
+// A retry answered "not found" after an attempt whose answer was lost matches
+// ErrOutcomeUnknown as well as ErrNotFound (see ErrOutcomeUnknown).
 func (c *Client) Delete(ctx context.Context, userID ID) error {
 	if err := core.PositiveID("userId", int64(userID)); err != nil {
 		return err

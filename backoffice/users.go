@@ -166,11 +166,8 @@ func (c *Client) write(ctx context.Context, r *core.Request) (*User, error) {
 }
 
 // Delete removes a user (DELETE /api/v2/users/{userId}).
-//
-// When an attempt may have taken effect without its answer arriving (the connection
-// dropped, or a gateway answered 502 or 504), the Delete is retried; if a retry is
-// answered "not found", the error matches ErrOutcomeUnknown as well as ErrNotFound: the
-// user is gone, and this call may be what deleted it.
+// A retry answered "not found" after an attempt whose answer was lost matches
+// ErrOutcomeUnknown as well as ErrNotFound (see ErrOutcomeUnknown).
 func (c *Client) Delete(ctx context.Context, userID int64) error {
 	if err := core.PositiveID("userId", userID); err != nil {
 		return err

@@ -164,11 +164,8 @@ func (c *Client) Update(ctx context.Context, clientID string, userID int64, req 
 }
 
 // Delete removes a user (DELETE /client/{client_id}/user/extension/{user_id}).
-//
-// When an attempt may have taken effect without its answer arriving (the connection
-// dropped, or a gateway answered 502 or 504), the Delete is retried; if a retry is
-// answered "not found", the error matches ErrOutcomeUnknown as well as ErrNotFound: the
-// user is gone, and this call may be what deleted it.
+// A retry answered "not found" after an attempt whose answer was lost matches
+// ErrOutcomeUnknown as well as ErrNotFound (see ErrOutcomeUnknown).
 func (c *Client) Delete(ctx context.Context, clientID string, userID int64) error {
 	return c.users.Delete(ctx, clientID, userID)
 }

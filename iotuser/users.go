@@ -131,12 +131,9 @@ func (c *Client) update(ctx context.Context, path string, req *UpdateRequest) er
 }
 
 // Delete removes a user (DELETE /user/{id}).
-//
-// When an attempt may have taken effect without its answer arriving (the connection
-// dropped, or a gateway answered 502 or 504), the Delete is retried; if a retry is
-// answered "not found", the error matches ErrOutcomeUnknown as well as ErrNotFound: the
-// user is gone, and this call may be what deleted it.
-// The Unassign methods, also DELETEs, report a retried "not found" the same way.
+// A retry answered "not found" after an attempt whose answer was lost matches
+// ErrOutcomeUnknown as well as ErrNotFound (see ErrOutcomeUnknown); the Unassign
+// methods, also DELETEs, do the same.
 func (c *Client) Delete(ctx context.Context, userID int64) error {
 	if err := core.PositiveID("id", userID); err != nil {
 		return err
